@@ -1,0 +1,52 @@
+# Arpenteur — the README's commands. Everything installs into .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+STAMP := $(VENV)/.installed
+CATALOG := app/translations/en/LC_MESSAGES/messages
+
+.PHONY: install run test test-sqlite test-postgresql bench lint translations browser-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) $(CATALOG).mo
+
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d app/translations -f
+
+## run: SQLite in instance/, the real perimeter, demo data, http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) geodata load
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: unit, integration and browser tests on SQLite, then on PostgreSQL if
+## TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@localhost/arpenteur_test)
+test: install browser-deps
+	env -u TEST_DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(PY) -m pytest; \
+	else echo "TEST_DATABASE_URL unset: PostgreSQL run skipped"; fi
+
+## browser-deps: Debian's Chromium for Playwright (never `playwright install`)
+browser-deps:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+bench: install
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+## translations: extract the strings, merge them into the English catalog, compile
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs ".* __pycache__" -o app/translations/messages.pot app
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d app/translations -f

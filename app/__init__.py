@@ -1,0 +1,100 @@
+"""Arpenteur: walking diagnostics, GUSP reports and proposals for the QPV Noyer Doré."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import load_config
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None):
+    """Build the application. `config` is a config name, an object, or None (environment)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config if config is not None and not isinstance(config, str)
+                           else load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors_and_headers(app)
+    register_cli(app)
+    register_template_helpers(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, and WAL so readers never block the writer."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_extensions(app):
+    from .main.views import select_locale
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def register_blueprints(app):
+    from . import leaflet
+    from .admin.views import bp as admin_bp
+    from .api.v1 import bp as api_v1_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, api_v1_bp, leaflet.bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errors_and_headers(app):
+    from .errors import register_errors
+    from .security import register_security_headers
+
+    register_errors(app)
+    register_security_headers(app)
+
+
+def register_cli(app):
+    from .auth.cli import users_cli
+    from .demo.cli import seed_demo
+    from .perimeters.cli import geodata_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(geodata_cli)
+    app.cli.add_command(seed_demo)
+
+
+def register_template_helpers(app):
+    from flask_babel import format_decimal, get_locale
+
+    from .auth.roles import ROLE_LABELS
+    from .leaflet import leaflet_asset
+
+    @app.context_processor
+    def helpers():
+        return {
+            "leaflet_asset": leaflet_asset,
+            "current_locale": str(get_locale()),
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "format_decimal": format_decimal,
+        }

@@ -1,0 +1,33 @@
+"""The JSON API, version 1.
+
+It acts anonymously or through a bearer token, never through the session cookie alone,
+so a forged cross-site request carries no authority; it therefore needs no CSRF token.
+"""
+
+from flask import Blueprint, g, request
+from flask_babel import gettext as _
+
+from app.auth.services import user_for_token
+from app.errors import error_response
+from app.extensions import csrf
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+@bp.before_request
+def authenticate_bearer():
+    """Set g.api_user from `Authorization: Bearer`; a bogus token is refused, not ignored."""
+    g.api_user = None
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _sep, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return error_response(401, _("Jeton d'accès invalide, révoqué ou mal formé."), "auth")
+    g.api_user = user
+    return None
+
+
+from . import me, perimeters  # noqa: E402,F401  (routes register on bp)

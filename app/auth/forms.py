@@ -1,0 +1,22 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, Length
+
+
+def stripped(value):
+    """Phones often add a trailing space after an autocompleted address."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
+                    Email(_l("Cette adresse e-mail n'est pas valide.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Mot de passe"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
+    )

@@ -1,0 +1,87 @@
+"""`make bench`: latency of the main read routes and compressed weight of the home page.
+
+Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
+gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
+request fails, since the figures would then mislead.
+"""
+
+import sys
+import tempfile
+
+from harness import (
+    BARE_APP_SPEC,
+    WORKERS,
+    BenchError,
+    arpenteur_env,
+    measure,
+    prepare_database,
+    print_table,
+    serve_app,
+)
+from page_weight import weigh_page
+
+REQUESTS = 400
+WARMUP = 20
+CONCURRENCY = 4
+BUDGET_KB = 60
+# 1 KB = 1000 bytes: the stricter reading of the budget.
+KB = 1000
+
+
+def report_latency(bare_url, app_url):
+    """Print the latency table; return the failures seen, as (target, first failure, count)."""
+    targets = [
+        ("bare /", bare_url + "/"),
+        ("app /", app_url + "/"),
+        ("app /api/v1/perimeters", app_url + "/api/v1/perimeters"),
+        ("app /healthz", app_url + "/healthz"),
+    ]
+    rows, failed = [], []
+    for label, url in targets:
+        result = measure(url, n=REQUESTS, concurrency=CONCURRENCY, warmup=WARMUP)
+        rows.append([label, str(result.requests), f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}",
+                     f"{result.mean_ms:.1f}", f"{result.per_second:.0f}",
+                     str(len(result.failures))])
+        if result.failures:
+            failed.append((label, result.failures[0], len(result.failures)))
+    print_table(
+        f"Latency: {REQUESTS} requests after {WARMUP} warm-up, {CONCURRENCY} client threads, "
+        f"one connection per request, gunicorn -w {WORKERS} on 127.0.0.1",
+        ["target", "requests", "p50 ms", "p95 ms", "mean ms", "req/s", "failed"], rows)
+    return failed
+
+
+def report_page_weight(app_url):
+    """Print the home page's own and Leaflet weights, and the own total against the budget."""
+    own, leaflet = weigh_page(app_url + "/")
+    for title, assets in (("own files (budgeted)", own),
+                          ("Leaflet (outside the budget)", leaflet)):
+        rows = [[path + (" (HTML)" if path == "/" else ""), f"{size / KB:.1f}"]
+                for path, size in assets]
+        rows.append(["total", f"{sum(size for _, size in assets) / KB:.1f}"])
+        print_table(f"Home page, {title}, gzip -9, 1 KB = {KB} bytes", ["file", "KB"], rows)
+    own_kb = sum(size for _, size in own) / KB
+    verdict = "within" if own_kb <= BUDGET_KB else "OVER"
+    print(f"Own total {own_kb:.1f} KB of the {BUDGET_KB} KB budget: {verdict} "
+          f"({abs(BUDGET_KB - own_kb):.1f} KB {'to spare' if verdict == 'within' else 'over'})")
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="arpenteur-bench-") as workdir:
+        env = arpenteur_env(workdir)
+        try:
+            prepare_database(env)
+            with (serve_app(env, BARE_APP_SPEC, ready_path="/") as bare_url,
+                  serve_app(env) as app_url):
+                failed = report_latency(bare_url, app_url)
+                report_page_weight(app_url)
+        except BenchError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
+    for label, first, count in failed:
+        print(f"bench: {label}: {count} requests failed, first: {first}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

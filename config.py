@@ -1,0 +1,106 @@
+"""Configuration classes, chosen by ARPENTEUR_CONFIG and fed by environment variables.
+
+Development and tests work with nothing set; production refuses to start without a
+SECRET_KEY and a DATABASE_URL so that no default secret ever reaches a server.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arpenteur.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+
+    # The QPV this instance serves, and the files `flask geodata load` reads by default.
+    PERIMETER_CODE = "QN09203M"
+    PERIMETER_FILES = [str(BASE_DIR / "geodata" / "noyer_dore_QN09203M.geojson")]
+    # Points this far outside the perimeter (metres, EPSG:2154) still count as "abords":
+    # the RER B station Les Baconnets lies 67-73 m outside.
+    PERIMETER_BAND_M = 100
+
+    LEAFLET_SOURCE = _env("LEAFLET_SOURCE", "cdn")
+    TILE_URL = os.environ.get("TILE_URL", OSM_TILES)  # set but empty: no tiles at all
+    TILE_ATTRIBUTION = _env(
+        "TILE_ATTRIBUTION", "© contributeurs OpenStreetMap"
+    )
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "arpenteur@localhost")
+
+    DEMO_DATA_ALLOWED = True
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    LEAFLET_SOURCE = _env("LEAFLET_SOURCE", "local")
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    LEAFLET_SOURCE = "local"
+    # Tests never reach the network: the map must work without tiles.
+    TILE_URL = ""
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    DEMO_DATA_ALLOWED = False
+
+    def __init__(self):
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        if missing:
+            raise RuntimeError(f"production needs {', '.join(missing)} in the environment")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name=None):
+    """Return the configuration object named by `name` or by ARPENTEUR_CONFIG."""
+    name = name or _env("ARPENTEUR_CONFIG", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise RuntimeError(
+            f"ARPENTEUR_CONFIG={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None

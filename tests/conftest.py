@@ -1,0 +1,142 @@
+"""One application per session on a database built by the migrations; clean tables per test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
+(make test runs the suite on both). Tests commit for real, because concurrency tests and
+the live server need committed rows; an autouse fixture empties the tables afterwards,
+keeping the reference data the migrations and `geodata load` put in.
+"""
+
+import contextvars
+import html
+import os
+import re
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.auth import services as accounts
+from app.extensions import db, limiter
+from app.geo.files import read_perimeters
+from app.perimeters.services import save_perimeters
+from config import BASE_DIR, TestingConfig
+
+REFERENCE_TABLES = {"alembic_version", "organisation", "perimeter"}
+PERIMETER_FILE = BASE_DIR / "geodata" / "noyer_dore_QN09203M.geojson"
+PASSWORD = "correct-horse-battery"
+
+
+def database_url(tmp_path_factory):
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'arpenteur-test.db'}"
+    )
+
+
+def drop_everything():
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs outside the test's app context, as it would in production.
+
+    Flask reuses an already pushed context of the same app, which would share `g` and the
+    database session between the test body and every request it makes.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url(tmp_path_factory)
+        UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+
+    application = create_app(Config())
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        drop_everything()
+        flask_migrate.upgrade()
+        save_perimeters(read_perimeters(PERIMETER_FILE), source=PERIMETER_FILE.name)
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.engine.dispose()  # close pooled connections before the interpreter does
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def make_user(role="resident", org=None, email=None, active=True):
+    """A committed account with one role (and an organisation for agents)."""
+    email = email or f"{role}-{org or 'x'}@example.org"
+    user, _password = accounts.create_user(email, [role], org, PASSWORD)
+    user.active = active
+    db.session.commit()
+    return user
+
+
+def page_text(response):
+    """The page as a person reads it (entities such as &#39; decoded)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, path):
+    """The CSRF token of the form served at `path`, as a browser would read it."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_INPUT.search(page) or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token in {path}"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, role="resident", org=None, user=None):
+        user = user or make_user(role, org)
+        response = self.client.post(
+            "/connexion",
+            data={"email": user.email, "password": PASSWORD,
+                  "csrf_token": csrf_token(self.client, "/connexion")},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    def token(self, role="resident", org=None, user=None):
+        user = user or make_user(role, org)
+        raw = accounts.issue_token(user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)

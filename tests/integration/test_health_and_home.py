@@ -1,0 +1,76 @@
+from app import create_app
+from config import TestingConfig
+from tests.conftest import page_text
+
+
+def test_health_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_health_answers_503_when_the_database_is_down():
+    class Down(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+
+    response = create_app(Down()).test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}
+
+
+def test_pages_answer_503_in_french_when_the_database_is_down():
+    class Down(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
+
+    response = create_app(Down()).test_client().get("/")
+    assert response.status_code == 503
+    assert "momentanément indisponible" in page_text(response)
+
+
+def test_the_home_page_has_the_map_and_its_text_equivalent(client):
+    page = page_text(client.get("/"))
+    assert 'data-map' in page and 'data-src="/api/v1/perimeters"' in page
+    assert "<th scope=\"row\">Noyer Doré</th>" in page
+    assert "QN09203M" in page and "13,90 ha" in page and "Antony" in page
+    assert '<html lang="fr">' in page
+
+
+def test_the_home_page_uses_the_local_leaflet_in_tests(client):
+    page = page_text(client.get("/"))
+    assert "/vendor/leaflet/leaflet.js" in page and "unpkg" not in page
+    with client.get("/vendor/leaflet/leaflet.js") as script:
+        assert script.status_code == 200
+
+
+def test_production_pages_take_leaflet_from_the_cdn_with_integrity(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LEAFLET_SOURCE", "cdn")
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert 'src="https://unpkg.com/leaflet@1.9.3/dist/leaflet.js"' in page
+    assert 'integrity="sha256-' in page and 'crossorigin="anonymous"' in page
+
+
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_the_perimeters_api_is_geojson(client):
+    collection = client.get("/api/v1/perimeters").get_json()
+    assert collection["type"] == "FeatureCollection"
+    (feature,) = collection["features"]
+    assert feature["properties"]["code"] == "QN09203M"
+    assert feature["properties"]["name"] == "Noyer Doré"
+    assert feature["geometry"]["type"] == "Polygon"
+
+
+def test_an_unknown_page_is_a_french_404(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    assert "n'existe pas" in page_text(response)
+
+
+def test_an_unknown_api_path_answers_json(client):
+    response = client.get("/api/v1/nulle-part")
+    assert response.status_code == 404
+    assert "errors" in response.get_json()
