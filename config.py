@@ -24,10 +24,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arpenteur.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Three photos of 10 MB at most, plus the form itself.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
     # The QPV this instance serves, and the files `flask geodata load` reads by default.
     PERIMETER_CODE = "QN09203M"
     PERIMETER_FILES = [str(BASE_DIR / "geodata" / "noyer_dore_QN09203M.geojson")]
+    PLACE_FILES = [str(BASE_DIR / "geodata" / "transit_stops_noyer_dore.geojson")]
     # Points this far outside the perimeter (metres, EPSG:2154) still count as "abords":
     # the RER B station Les Baconnets lies 67-73 m outside.
     PERIMETER_BAND_M = 100
@@ -52,11 +55,14 @@ class Config:
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    SUBMISSION_RATE_LIMIT = _env("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour")
 
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "arpenteur@localhost")
+    # Where e-mails point to: the address residents and agents reach this instance at.
+    PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:5000")
 
     DEMO_DATA_ALLOWED = True
 

@@ -42,6 +42,8 @@ def register_extensions(app):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
+    from . import models  # noqa: F401  (the whole metadata, before migrations look at it)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -57,12 +59,20 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from . import leaflet
+    from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .api.v1 import bp as api_v1_bp
     from .auth.views import bp as auth_bp
+    from .items.views import bp as items_bp
     from .main.views import bp as main_bp
+    from .moderation.views import bp as moderation_bp
+    from .proposals.views import bp as proposals_bp
+    from .routing.views import bp as routing_bp
+    from .triage.views import bp as triage_bp
+    from .walks.views import bp as walks_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, api_v1_bp, leaflet.bp):
+    for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
+                      moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp):
         app.register_blueprint(blueprint)
 
 
@@ -77,11 +87,15 @@ def register_errors_and_headers(app):
 def register_cli(app):
     from .auth.cli import users_cli
     from .demo.cli import seed_demo
+    from .items.cli import retention_cli
+    from .notifications.cli import outbox_cli
     from .perimeters.cli import geodata_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(geodata_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(outbox_cli)
 
 
 def register_template_helpers(app):

@@ -39,9 +39,8 @@ class BenchError(RuntimeError):
 def arpenteur_env(workdir):
     """Environment for the CLI and gunicorn, with the SQLite database inside `workdir`.
 
-    LEAFLET_SOURCE=local serves Leaflet from this server, so the page weight can list it.
-    TILE_URL is blanked too, though config.py reads an empty value as unset and still names
-    the OSM tiles; that is harmless here, since the bench never fetches tiles.
+    LEAFLET_SOURCE=local serves Leaflet from this server, so the page weight can list it;
+    an empty TILE_URL leaves tiles out, as the bench never fetches them.
     """
     return {
         **os.environ,
@@ -49,6 +48,7 @@ def arpenteur_env(workdir):
         "ARPENTEUR_CONFIG": "development",
         "LEAFLET_SOURCE": "local",
         "TILE_URL": "",
+        "UPLOAD_DIR": str(Path(workdir) / "uploads"),
     }
 
 

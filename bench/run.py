@@ -8,6 +8,8 @@ request fails, since the figures would then mislead.
 import sys
 import tempfile
 
+import item_capture
+import queues
 from harness import (
     BARE_APP_SPEC,
     WORKERS,
@@ -75,6 +77,8 @@ def main():
                   serve_app(env) as app_url):
                 failed = report_latency(bare_url, app_url)
                 report_page_weight(app_url)
+                failed += item_capture.report(app_url, env, print_table)
+                failed += queues.report(app_url, env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

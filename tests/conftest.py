@@ -19,12 +19,21 @@ from sqlalchemy import text
 from app import create_app
 from app.auth import services as accounts
 from app.extensions import db, limiter
-from app.geo.files import read_perimeters
+from app.geo.files import read_perimeters, read_stops
+from app.items import services as items
+from app.moderation import services as moderation
 from app.perimeters.services import save_perimeters
+from app.places.services import save_places
 from config import BASE_DIR, TestingConfig
 
-REFERENCE_TABLES = {"alembic_version", "organisation", "perimeter"}
+REFERENCE_TABLES = {"alembic_version", "organisation", "perimeter", "place",
+                    "routing_rule", "target_delay"}  # seeded by migration 0003
 PERIMETER_FILE = BASE_DIR / "geodata" / "noyer_dore_QN09203M.geojson"
+STOPS_FILE = BASE_DIR / "geodata" / "transit_stops_noyer_dore.geojson"
+# Real points: the perimeter's centroid, and the RER B station 67-73 m outside.
+INSIDE = (2.288496, 48.737178)
+NEAR = (2.287667495463073, 48.73968104253053)
+OUTSIDE = (2.30, 48.74)
 PASSWORD = "correct-horse-battery"
 
 
@@ -68,6 +77,7 @@ def app(tmp_path_factory):
         drop_everything()
         flask_migrate.upgrade()
         save_perimeters(read_perimeters(PERIMETER_FILE), source=PERIMETER_FILE.name)
+        save_places(read_stops(STOPS_FILE), source=STOPS_FILE.name)
         db.session.commit()
     yield application
     with application.app_context():
@@ -103,6 +113,20 @@ def make_user(role="resident", org=None, email=None, active=True):
 def page_text(response):
     """The page as a person reads it (entities such as &#39; decoded)."""
     return html.unescape(response.get_data(as_text=True))
+
+
+def make_item(actor=None, where=INSIDE, photos=(), key=None, publish=False, **fields):
+    """A committed item built through the capture service (kind gusp, category proprete
+    unless told otherwise); `publish=True` makes it public as a moderator would."""
+    data = {"kind": "gusp", "category": "proprete", "description": "Sacs au pied du hall",
+            "lon": where[0], "lat": where[1], **fields}
+    item, token, _created = items.submit_item(actor, data, list(photos), key)
+    if publish:
+        moderation.moderate_item(make_user("moderator", email=f"modo-{item.id}@example.org"),
+                                 item, "publish")
+    db.session.commit()
+    item.tracking_token = token
+    return item
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.extensions import db, limiter, login_manager
+from app.limits import login_limit
 from app.permissions import open_to_anyone
 
 from . import services
@@ -39,12 +39,8 @@ def safe_next(target):
     return url_for("main.index")
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 @open_to_anyone("signing in is how one gets an account's rights")
 def login():
     form = LoginForm()

@@ -3,8 +3,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
+from app.proposals.demo import seed_demo_moderation
+from app.walks.demo import seed_demo_walk
 
-from .services import seed_demo_accounts
+from .services import DEMO_DOMAIN, seed_demo_accounts
 
 
 @click.command("seed-demo")
@@ -20,3 +22,15 @@ def seed_demo():
         org = user.organisation.code if user.organisation else "-"
         state = "created" if created else "exists"
         click.echo(f"  {','.join(user.roles):<12} {org:<13} {user.email:<36} {password}  ({state})")
+    by_email = {user.email: user for user, _password, _created in seeded}
+    walk, created = seed_demo_walk(by_email[f"coordination@{DEMO_DOMAIN}"],
+                                   by_email[f"moderation@{DEMO_DOMAIN}"])
+    db.session.commit()
+    created = seed_demo_moderation(by_email[f"moderation@{DEMO_DOMAIN}"])
+    db.session.commit()
+    click.echo(f"Demo report to moderate and proposal to support: {created} created.")
+    if walk is None:
+        click.echo("Demo walk skipped: load the places first (flask geodata load).")
+    else:
+        click.echo(f"Demo night walk: /marches/{walk.id} "
+                   f"({'new' if created else 'already seeded'})")

@@ -116,3 +116,53 @@ def read_perimeters(path):
             )
         )
     return features
+
+
+def read_stops(path):
+    """Read the public-transport stops file (points) as gazetteer entries, in WGS84.
+
+    Stops sharing a name and mode are listed once (IDFM publishes one point per line)."""
+    import geopandas
+
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as exc:
+        raise GeodataError(
+            N_("%(path)s : le fichier ne peut pas être lu comme un fichier géographique "
+               "(%(detail)s)"), path=path, detail=str(exc).splitlines()[0]) from exc
+    if frame.crs is None:
+        raise GeodataError(
+            N_("%(path)s : le fichier n'indique pas son système de coordonnées"), path=path)
+    frame = frame.to_crs(WGS84)
+    seen, stops = set(), []
+    for row in frame.itertuples(index=False):
+        if row.geometry is None or row.geometry.geom_type != "Point":
+            continue
+        mode = getattr(row, "mode", "") or ""
+        label = f"{row.name} ({mode})" if mode else str(row.name)
+        if label in seen:
+            continue
+        seen.add(label)
+        stops.append({"name": label, "kind": "stop", "lon": row.geometry.x,
+                      "lat": row.geometry.y, "external_id": f"stop:{label}"})
+    return stops
+
+
+def read_frame(path):
+    """A non-empty GeoDataFrame of `path` reprojected to WGS84, or GeodataError."""
+    import geopandas
+
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as exc:  # pyogrio raises several unrelated types for bad files
+        raise GeodataError(
+            N_("%(path)s : le fichier ne peut pas être lu comme un fichier géographique "
+               "(%(detail)s)"),
+            path=path, detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        ) from exc
+    if frame.empty:
+        raise GeodataError(N_("%(path)s : le fichier ne contient aucun objet"), path=path)
+    if frame.crs is None:
+        raise GeodataError(
+            N_("%(path)s : le fichier n'indique pas son système de coordonnées"), path=path)
+    return frame.to_crs(WGS84)

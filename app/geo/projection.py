@@ -22,3 +22,23 @@ def to_lambert93(geometry):
 def area_hectares(geometry):
     """Area of a lon/lat polygon in hectares."""
     return to_lambert93(geometry).area / 10_000
+
+
+def project_points(lons, lats):
+    """Project lon/lat sequences to Lambert-93 (x, y) arrays in metres."""
+    return _to_l93().transform(lons, lats)
+
+
+def metres_between(lon1, lat1, lon2, lat2):
+    """Distance in metres between two lon/lat points, measured in Lambert-93."""
+    (x1, x2), (y1, y2) = project_points([lon1, lon2], [lat1, lat2])
+    return ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+
+
+def degrees_around(lat, metres):
+    """A (dlon, dlat) box half-size in degrees covering `metres` around latitude `lat`,
+    for a cheap bounding-box prefilter before measuring in metres."""
+    import math
+
+    dlat = metres / 111_000
+    return dlat / max(math.cos(math.radians(lat)), 0.01), dlat

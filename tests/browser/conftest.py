@@ -33,20 +33,29 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _flask(env, *args):
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], env=env, cwd=BASE_DIR,
-                   check=True, capture_output=True)
+def flask_command(env, *args):
+    """Run `flask --app app ARGS` in `env`; return what it printed."""
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], env=env,
+                          cwd=BASE_DIR, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a running server on a fresh, seeded database (SQLite)."""
+def live_env(tmp_path_factory):
+    """The live server's environment: `flask_command(live_env, ...)` acts on its database."""
     workdir = tmp_path_factory.mktemp("live")
-    env = {**os.environ, "ARPENTEUR_CONFIG": "development",
-           "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "UPLOAD_DIR": str(workdir),
-           "LEAFLET_SOURCE": "local", "TILE_URL": "", "SECRET_KEY": "browser-tests"}
+    return {**os.environ, "ARPENTEUR_CONFIG": "development",
+            "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "UPLOAD_DIR": str(workdir),
+            "LEAFLET_SOURCE": "local", "TILE_URL": "", "SECRET_KEY": "browser-tests",
+            # every browser test submits from 127.0.0.1: one shared limit would bite them
+            "SUBMISSION_RATE_LIMIT": "1000 per minute"}
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    """Base URL of a running server on a fresh, seeded database (SQLite)."""
+    env, workdir = live_env, Path(live_env["UPLOAD_DIR"])
     for command in (["db", "upgrade"], ["geodata", "load"], ["seed-demo"]):
-        _flask(env, *command)
+        flask_command(env, *command)
     port = _free_port()
     log = (workdir / "server.log").open("w")
     server = subprocess.Popen(

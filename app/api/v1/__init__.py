@@ -30,4 +30,4 @@ def authenticate_bearer():
     return None
 
 
-from . import me, perimeters  # noqa: E402,F401  (routes register on bp)
+from . import items, me, perimeters, supports, transitions, walks  # noqa: E402,F401  (routes register on bp)

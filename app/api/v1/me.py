@@ -1,18 +1,16 @@
 from flask import g, jsonify
-from flask_babel import gettext as _
 
-from app.errors import error_response
+from app.auth.permissions import is_signed_in
 
 from . import bp
+from .guards import api_requires
 
 
 @bp.route("/me")
+@api_requires(is_signed_in)
 def me():
     """The account behind the bearer token: email, roles, organisation."""
     user = g.api_user
-    if user is None:
-        return error_response(401, _("Authentification requise (en-tête Authorization: "
-                                     "Bearer)."), "auth")
     organisation = user.organisation
     return jsonify({
         "email": user.email,

@@ -1,8 +1,52 @@
-// Draws every <div data-map data-src="…GeoJSON…"> with Leaflet.
-// Works without tiles (data-tiles empty or unreachable): the perimeter is still drawn.
+// Draws every <div data-map data-src="…perimeters GeoJSON…"> with Leaflet, plus, when
+// present, the items of data-items (GeoJSON) as keyboard-focusable pins and the single
+// point of data-point ("lon,lat"). Works without tiles (data-tiles empty or unreachable).
 // User text only ever reaches the DOM through textContent.
 (function () {
   "use strict";
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+  }
+
+  function pin(latlng, title) {
+    return L.marker(latlng, {
+      title: title,
+      alt: title,
+      keyboard: true,
+      icon: L.divIcon({ className: "map-pin", iconSize: [22, 22], iconAnchor: [11, 22] })
+    });
+  }
+
+  function itemPopup(properties, openLabel) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = properties.title || properties.category_label;
+    var state = document.createElement("p");
+    state.textContent = properties.status_label + " · n° " + properties.reference;
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = openLabel;
+    box.appendChild(title);
+    box.appendChild(state);
+    box.appendChild(link);
+    return box;
+  }
+
+  function drawItems(map, element) {
+    return getJSON(element.dataset.items).then(function (collection) {
+      collection.features.forEach(function (feature) {
+        var c = feature.geometry.coordinates, p = feature.properties;
+        pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label)
+          .bindPopup(itemPopup(p, element.dataset.openLabel))
+          .addTo(map);
+      });
+    });
+  }
 
   function draw(element) {
     var map = L.map(element, { zoomControl: false, scrollWheelZoom: false });
@@ -17,26 +61,28 @@
         attribution: element.dataset.attribution
       }).addTo(map);
     }
-    fetch(element.dataset.src, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
-      .then(function (collection) {
-        var layer = L.geoJSON(collection, {
-          style: { color: "#005a70", weight: 3, fillOpacity: 0.12 },
-          onEachFeature: function (feature, featureLayer) {
-            var label = document.createElement("span");
-            label.textContent = feature.properties.name + " (" + feature.properties.code + ")";
-            featureLayer.bindTooltip(label);
-          }
-        }).addTo(map);
-        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
-        element.dataset.ready = "true";
-      })
-      .catch(function () {
-        element.dataset.ready = "error";
-      });
+    var layers = [getJSON(element.dataset.src).then(function (collection) {
+      var perimeter = L.geoJSON(collection, {
+        style: { color: "#005a70", weight: 3, fillOpacity: 0.12 },
+        onEachFeature: function (feature, featureLayer) {
+          var label = document.createElement("span");
+          label.textContent = feature.properties.name + " (" + feature.properties.code + ")";
+          featureLayer.bindTooltip(label);
+        }
+      }).addTo(map);
+      if (!element.dataset.point && perimeter.getBounds().isValid()) {
+        map.fitBounds(perimeter.getBounds(), { padding: [12, 12] });
+      }
+    })];
+    if (element.dataset.items) { layers.push(drawItems(map, element)); }
+    if (element.dataset.point) {
+      var lonLat = element.dataset.point.split(",").map(Number);
+      pin([lonLat[1], lonLat[0]], element.getAttribute("aria-label")).addTo(map);
+      map.setView([lonLat[1], lonLat[0]], 18);
+    }
+    Promise.all(layers)
+      .then(function () { element.dataset.ready = "true"; })
+      .catch(function () { element.dataset.ready = "error"; });
   }
 
   document.querySelectorAll("[data-map]").forEach(draw);

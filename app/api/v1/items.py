@@ -1,0 +1,199 @@
+"""Items through the JSON API: list, read, create (atomic, idempotent), follow, moderate."""
+
+import json
+import math
+import re
+
+from flask import g, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import error_response
+from app.extensions import db, limiter
+from app.geo.projection import degrees_around, metres_between
+from app.items import queries, services
+from app.items.models import Item
+from app.items.permissions import can_enter_for_resident, can_moderate_item, can_view_item
+from app.items.schemas import feature_collection, item_feature, item_from_feature
+from app.items.status import Status
+from app.limits import submission_limit
+from app.moderation import services as moderation
+from app.permissions import open_to_anyone
+from app.walks.privacy import GENERALISATION_MAX_M
+
+from . import bp
+from .guards import api_requires
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+
+
+def invalid(errors):
+    return jsonify({"errors": errors}), 422
+
+
+def _staff_caller():
+    return can_enter_for_resident(g.get("api_user"))
+
+
+def _bbox(raw):
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError:
+        return None
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        return None
+    minlon, minlat, maxlon, maxlat = values
+    if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
+        return None
+    return values
+
+
+def _visible_item(item_id):
+    """The item if the caller may see it (bearer or tracking token), else None: a 404 never
+    tells whether a hidden item exists."""
+    item = db.session.get(Item, item_id)
+    if item is None:
+        return None, None
+    token = request.args.get("suivi")
+    if token and services.item_for_tracking(token) is item:
+        return item, token
+    return (item, None) if can_view_item(g.api_user, item) else (None, None)
+
+
+@bp.route("/items")
+def list_items():
+    """Items the caller may see, as GeoJSON; `bbox=minlon,minlat,maxlon,maxlat`, `kind`,
+    `status`, `category` filter them."""
+    bbox = None
+    if request.args.get("bbox"):
+        bbox = _bbox(request.args["bbox"])
+        if bbox is None:
+            return invalid({"bbox": _("bbox attend minlon,minlat,maxlon,maxlat en degrés.")})
+    status = request.args.get("status")
+    if status and status not in {s.value for s in Status}:
+        return invalid({"status": _("Statut inconnu.")})
+    # Sensitive items are shown away from their exact point; select with a margin and keep
+    # what is *shown* inside the box, so probing boxes cannot find the exact point.
+    margin = degrees_around(48.74, GENERALISATION_MAX_M) if bbox else (0, 0)
+    wide = bbox and [bbox[0] - margin[0], bbox[1] - margin[1], bbox[2] + margin[0],
+                     bbox[3] + margin[1]]
+    items = queries.items_in_bbox(g.api_user, wide, request.args.get("kind"), status,
+                                  request.args.get("category"))
+    collection = feature_collection(items, g.api_user)
+    if bbox:
+        collection["features"] = [
+            f for f in collection["features"]
+            if bbox[0] <= f["geometry"]["coordinates"][0] <= bbox[2]
+            and bbox[1] <= f["geometry"]["coordinates"][1] <= bbox[3]]
+    return jsonify(collection)
+
+
+@bp.route("/items/nearby")
+def nearby():
+    """Visible items of the same category within 50 m from the last 90 days ("moi aussi")."""
+    try:
+        lon, lat = float(request.args["lon"]), float(request.args["lat"])
+    except (KeyError, ValueError):
+        return invalid({"location": _("Indiquez lon et lat.")})
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return invalid({"location": _("Les coordonnées de l'endroit ne sont pas valides.")})
+    found = queries.nearby_items(g.api_user, lon, lat, request.args.get("category"))
+    features = []
+    for item, _distance in found:
+        feature = item_feature(item, g.api_user, detail=False)
+        # measured to the point this caller is shown, so a generalised item stays generalised
+        shown_lon, shown_lat = feature["geometry"]["coordinates"]
+        feature["properties"]["distance_m"] = round(metres_between(lon, lat, shown_lon,
+                                                                    shown_lat))
+        features.append(feature)
+    return jsonify({"type": "FeatureCollection", "features": features})
+
+
+@bp.route("/items/<int:item_id>")
+def get_item(item_id):
+    item, token = _visible_item(item_id)
+    if item is None:
+        return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
+    return jsonify(item_feature(item, g.api_user, token))
+
+
+def _read_submission():
+    """(feature, uploads) from a JSON body or a multipart body with an `item` part."""
+    if request.mimetype == "multipart/form-data":
+        part = request.form.get("item")
+        if part is None and "item" in request.files:
+            part = request.files["item"].read().decode("utf-8", "replace")
+        try:
+            feature = json.loads(part) if part else None
+        except ValueError:
+            feature = None
+        uploads = [(f.filename or "", f.read()) for f in request.files.getlist("photo")
+                   if f.filename or f.content_length]
+        return feature, uploads
+    return request.get_json(silent=True), []
+
+
+@bp.route("/items", methods=["POST"])
+@open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
+@limiter.limit(submission_limit, exempt_when=_staff_caller)
+def create_item():
+    """Create an item in one atomic request; the same Idempotency-Key creates it once."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        return invalid({"idempotency_key": _("En-tête Idempotency-Key invalide (8 à 100 "
+                                             "caractères : lettres, chiffres, - _ . :).")})
+    feature, uploads = _read_submission()
+    data, errors = item_from_feature(feature)
+    if errors:
+        return invalid(errors)
+    try:
+        item, token, created = services.submit_item(g.api_user, data, uploads, key)
+        db.session.commit()
+    except services.InvalidItem as refused:
+        db.session.rollback()
+        return invalid(refused.errors)
+    except IntegrityError:  # the same key committed by a concurrent request first
+        db.session.rollback()
+        item = services.find_by_idempotency_key(key)
+        if item is None:
+            raise
+        token, created = services.tracking_token_for(key), False
+    body = item_feature(item, g.api_user, token)
+    body["tracking_url"] = url_for("items.track", token=token, _external=True)
+    response = jsonify(body)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = url_for("api_v1.get_item", item_id=item.id, _external=True)
+    return response
+
+
+@bp.route("/items/<int:item_id>/followers", methods=["POST"])
+@open_to_anyone("following a public item asks for nothing but an optional e-mail")
+@limiter.limit(submission_limit, exempt_when=_staff_caller)
+def follow(item_id):
+    """"Moi aussi": follow a public item instead of filing a duplicate."""
+    item = db.session.get(Item, item_id)
+    if item is None or not item.is_public:
+        return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
+    email = (request.get_json(silent=True) or {}).get("email")
+    if email is not None and (not isinstance(email, str) or "@" not in email):
+        return invalid({"email": _("Cette adresse e-mail n'est pas valide.")})
+    follower = services.follow_item(g.api_user, item, email)
+    db.session.commit()
+    return jsonify({"followers": len(item.followers)}), 201 if follower else 200
+
+
+@bp.route("/items/<int:item_id>/moderation", methods=["POST"])
+@api_requires(can_moderate_item)
+def moderate(item_id):
+    """Publish or hide an item: {"action": "publish"|"hide", "reason"} (moderators)."""
+    item = db.session.get(Item, item_id)
+    if item is None:
+        return error_response(404, _("Ce signalement n'existe pas."))
+    body = request.get_json(silent=True) or {}
+    try:
+        moderation.moderate_item(g.api_user, item, body.get("action"), body.get("reason") or "")
+    except services.InvalidItem as refused:
+        db.session.rollback()
+        return invalid(refused.errors)
+    db.session.commit()
+    return jsonify(item_feature(item, g.api_user))

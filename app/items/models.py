@@ -1,0 +1,168 @@
+"""The one item model shared by DEM findings, GUSP reports and proposals."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import Organisation, User
+from app.clock import utcnow
+from app.extensions import db
+from app.places.models import Place
+
+from .status import Status, Visibility
+
+KINDS = ("dem", "gusp", "proposal")
+MAX_DESCRIPTION = 4000
+
+
+def _in(column, values):
+    return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
+
+
+class Item(db.Model):
+    __table_args__ = (
+        CheckConstraint(_in("kind", KINDS), name="known_kind"),
+        CheckConstraint(_in("status", [s.value for s in Status]), name="known_status"),
+        CheckConstraint(_in("visibility", [v.value for v in Visibility]),
+                        name="known_visibility"),
+        CheckConstraint(_in("position", ("inside", "near")), name="known_position"),
+        CheckConstraint("severity IS NULL OR severity BETWEEN 1 AND 3", name="severity_range"),
+        # Status ties to the columns that depend on it.
+        CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)",
+                        name="duplicate_has_original"),
+        CheckConstraint("status IN ('new', 'rejected', 'duplicate') OR organisation_id IS NOT NULL",
+                        name="routed_has_organisation"),
+        Index("ix_item_lon_lat", "lon", "lat"),
+        Index("ix_item_visibility_status", "visibility", "status"),
+        UniqueConstraint("idempotency_key"),
+        UniqueConstraint("tracking_digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    subcategory: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[int | None]
+    danger: Mapped[bool] = mapped_column(default=False)
+
+    lon: Mapped[float]
+    lat: Mapped[float]
+    position: Mapped[str] = mapped_column(String(10))  # inside the perimeter, or near it
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
+    residence: Mapped[str | None] = mapped_column(String(120))
+    building: Mapped[str | None] = mapped_column(String(60))
+    entrance: Mapped[str | None] = mapped_column(String(30))
+    floor: Mapped[str | None] = mapped_column(String(30))
+    spot: Mapped[str | None] = mapped_column(String(30))
+
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.PENDING.value)
+    version: Mapped[int] = mapped_column()
+    # Optimistic locking: every UPDATE checks and bumps the version, so two people acting
+    # on the same item at once can never silently overwrite each other.
+    __mapper_args__ = {"version_id_col": version}
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    suggested_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
+    # Routing and delays (app/routing, app/triage): due dates are fixed when the item is
+    # routed, in working days from the organisation's target delays.
+    routed_at: Mapped[datetime | None]
+    acknowledge_due: Mapped[date | None]
+    resolve_due: Mapped[date | None]
+    expected_date: Mapped[date | None]  # the intervention date an agent planned
+    return_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))  # staff entering for a resident
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    tracking_digest: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    place: Mapped[Place | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    suggested_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[suggested_organisation_id])
+    duplicate_of: Mapped["Item | None"] = relationship(remote_side=[id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    events: Mapped[list["ItemEvent"]] = relationship(
+        back_populates="item", order_by="ItemEvent.id", cascade="all, delete-orphan")
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="item", order_by="Photo.id", cascade="all, delete-orphan")
+    followers: Mapped[list["ItemFollower"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan")
+
+    @property
+    def reference(self):
+        """The number residents quote: year of creation and a zero-padded id."""
+        return f"{self.created_at:%Y}-{self.id:05d}"
+
+    @property
+    def is_public(self):
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def is_disputed(self):
+        """Sent back as "not ours" twice or more: the committee settles who acts."""
+        return self.return_count >= 2
+
+    def __repr__(self):
+        return f"<Item {self.id} {self.kind}/{self.category} {self.status}>"
+
+
+class ItemEvent(db.Model):
+    """One dated move in an item's history: who, when, from what to what, and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(200), default="")  # shown in public
+    note: Mapped[str] = mapped_column(Text, default="")  # public
+    internal_note: Mapped[str] = mapped_column(Text, default="")  # staff only
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Photo(db.Model):
+    """A re-encoded photo without metadata, stored under a random name outside static/."""
+
+    __table_args__ = (
+        CheckConstraint(_in("visibility", [v.value for v in Visibility]),
+                        name="known_visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    thumbnail_name: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.PENDING.value)
+    # The unmasked file while a masked version awaits publication (moderation deletes it
+    # when the photo goes public).
+    original_name: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="photos")
+
+
+class ItemFollower(db.Model):
+    """Someone who follows an item ("moi aussi"): an account, an e-mail, or neither."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="followers")

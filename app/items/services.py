@@ -1,0 +1,203 @@
+"""Capturing items: the rules every door (HTML form, JSON API, offline queue) goes through."""
+
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.errors import DomainError
+from app.extensions import db
+from app.geo.perimeter import Position, valid_lon_lat
+from app.notifications.services import public_url, queue_email
+from app.perimeters.queries import perimeter_index
+from app.places.models import Place
+from app.routing.services import suggest_organisation
+from app.walks.services import attach_finding, finding_from_submission
+
+from . import photos as photo_files
+from .categories import CATEGORIES
+from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower, Photo
+from .status import Status, Visibility, record
+
+TEXT_LIMITS = {"title": 200, "residence": 120, "building": 60, "entrance": 30, "floor": 30}
+
+
+class InvalidItem(DomainError):
+    """Bad input, field by field: {"field": "French message"}."""
+
+    status = 422
+
+    def __init__(self, errors):
+        super().__init__(next(iter(errors.values())), next(iter(errors)))
+        self.errors = errors
+
+
+def tracking_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tracking_token_for(idempotency_key):
+    """The secret of the tracking link. With an Idempotency-Key it is derived from it (HMAC
+    with the app secret), so a replayed submission can be answered with the same link."""
+    if not idempotency_key:
+        return secrets.token_urlsafe(24)
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"tracking:{idempotency_key}".encode(), "sha256").hexdigest()[:32]
+
+
+def find_by_idempotency_key(key):
+    return db.session.scalar(select(Item).where(Item.idempotency_key == key)) if key else None
+
+
+def _check_location(data, errors):
+    """Resolve the point (given, or from a gazetteer place) and place it on the perimeter."""
+    place = None
+    if data.get("place") is not None:
+        place = db.session.get(Place, data["place"])
+        if place is None:
+            errors["place"] = _("Ce lieu n'existe pas dans la liste.")
+            return None, None
+    lon, lat = data.get("lon"), data.get("lat")
+    if lon is None and lat is None and place is not None:
+        lon, lat = place.lon, place.lat
+    if lon is None or lat is None:
+        errors["location"] = _("Indiquez l'endroit : touchez la carte, utilisez votre position "
+                               "ou choisissez un lieu dans la liste.")
+        return None, None
+    if not valid_lon_lat(lon, lat):
+        errors["location"] = _("Les coordonnées de l'endroit ne sont pas valides.")
+        return None, None
+    band = current_app.config["PERIMETER_BAND_M"]
+    placement = perimeter_index().place(lon, lat, band)
+    if placement.position is Position.OUTSIDE:
+        errors["location"] = _(
+            "Cet endroit est hors du quartier du Noyer Doré et de ses abords (à %(distance)d m "
+            "du périmètre). Pour le reste d'Antony, adressez-vous aux services de la ville "
+            "(accueil de la mairie ou formulaire de contact du site de la ville).",
+            distance=int(placement.distance_m) if placement.code else 0,
+        )
+        return None, None
+    return (lon, lat, placement.position.value), place
+
+
+def _check_fields(data, errors):
+    kind = data.get("kind")
+    if kind not in KINDS:
+        errors["kind"] = _("Choisissez le type : signalement, constat de marche ou proposition.")
+    category = CATEGORIES.get(data.get("category") or "")
+    if category is None:
+        errors["category"] = _("Choisissez une catégorie.")
+    elif kind in KINDS and kind not in category.kinds:
+        errors["category"] = _("Cette catégorie ne convient pas à ce type de contribution.")
+    elif data.get("subcategory") and data["subcategory"] not in category.subcategories:
+        errors["subcategory"] = _("Cette précision ne correspond pas à la catégorie.")
+    if len(data.get("description") or "") > MAX_DESCRIPTION:
+        errors["description"] = _("La description dépasse %(n)d caractères.", n=MAX_DESCRIPTION)
+    if kind == "proposal" and not (data.get("title") or "").strip():
+        errors["title"] = _("Donnez un titre à votre proposition.")
+    for field, limit in TEXT_LIMITS.items():
+        if len(data.get(field) or "") > limit:
+            errors[field] = _("Ce champ dépasse %(n)d caractères.", n=limit)
+    if data.get("severity") not in (None, 1, 2, 3):
+        errors["severity"] = _("La gravité va de 1 (gênant) à 3 (grave).")
+
+
+def _safe_photos(uploads, errors):
+    """uploads: [(filename, bytes)]. Returns SafePhoto objects, or fills errors['photo']."""
+    if len(uploads) > photo_files.MAX_PHOTOS:
+        errors["photo"] = _("Trois photos au plus.")
+        return []
+    safe = []
+    for filename, content in uploads:
+        try:
+            safe.append(photo_files.make_safe(content, filename))
+        except photo_files.PhotoRefused as refused:
+            errors["photo"] = refused.message
+            return []
+    return safe
+
+
+def submit_item(actor, data, uploads=(), idempotency_key=None):
+    """Create an item from cleaned input; return (item, tracking_token, created).
+
+    `data` holds kind, category, subcategory, title, description, lon, lat, place (id),
+    residence, building, entrance, floor, spot, severity (1-3), danger, email, and for a
+    walk finding walk (id), stop (id), strong_point, recommendation (app/walks/services.py).
+    `uploads` is a list of (filename, bytes). `actor` is the signed-in user or None.
+    A known Idempotency-Key returns the existing item with created=False. Raises
+    InvalidItem with every problem at once, so the person can fix them in one go.
+    """
+    existing = find_by_idempotency_key(idempotency_key)
+    if existing is not None:
+        return existing, tracking_token_for(idempotency_key), False
+    errors = {}
+    _check_fields(data, errors)
+    located, place = _check_location(data, errors)
+    safe = _safe_photos(list(uploads), errors)
+    finding = finding_from_submission(data, errors)
+    if errors:
+        raise InvalidItem(errors)
+    lon, lat, position = located
+    token = tracking_token_for(idempotency_key)
+    staff_entry = data.get("on_behalf") and actor is not None
+    item = Item(
+        kind=data["kind"], category=data["category"], subcategory=data.get("subcategory"),
+        title=(data.get("title") or "").strip() or None,
+        description=(data.get("description") or "").strip(),
+        severity=data.get("severity"), danger=bool(data.get("danger")),
+        lon=lon, lat=lat, position=position, place=place,
+        residence=data.get("residence"), building=data.get("building"),
+        entrance=data.get("entrance"), floor=data.get("floor"), spot=data.get("spot"),
+        status=Status.NEW.value, visibility=Visibility.PENDING.value,
+        author=None if staff_entry else actor, entered_by_id=actor.id if staff_entry else None,
+        author_email=data.get("email") or None,
+        tracking_digest=tracking_digest(token), idempotency_key=idempotency_key,
+    )
+    item.suggested_organisation = suggest_organisation(item.category, lon, lat)
+    record(item, Status.NEW, actor)
+    db.session.add(item)
+    if finding is not None:
+        attach_finding(item, finding)
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    for photo in safe:
+        item.photos.append(Photo(
+            stored_name=photo_files.store(upload_dir, photo.image),
+            thumbnail_name=photo_files.store(upload_dir, photo.thumbnail),
+            width=photo.width, height=photo.height,
+        ))
+    db.session.flush()
+    if item.author_email:  # the only copy of the tracking link the author can get back
+        queue_email(item.author_email, "received", item,
+                    link=public_url("items.track", token=token))
+    return item, token, True
+
+
+def forget_photo_files(item):
+    """Remove the files of an item whose transaction did not commit."""
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    for photo in item.photos:
+        photo_files.discard(upload_dir, photo.stored_name, photo.thumbnail_name)
+
+
+def item_for_tracking(token):
+    if not token:
+        return None
+    return db.session.scalar(select(Item).where(Item.tracking_digest == tracking_digest(token)))
+
+
+def follow_item(actor, item, email=None):
+    """"Moi aussi": follow an item instead of filing a duplicate. Idempotent per person."""
+    if actor is not None:
+        if any(f.user_id == actor.id for f in item.followers):
+            return None
+        follower = ItemFollower(user_id=actor.id, email=email)
+    else:
+        if email and any(f.email == email for f in item.followers):
+            return None
+        follower = ItemFollower(email=email)
+    item.followers.append(follower)
+    db.session.flush()
+    return follower

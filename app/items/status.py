@@ -1,0 +1,139 @@
+"""The one door for an item's status.
+
+`transition(item, to, actor, note)` checks the move against the workflow, records a dated
+history row with who and why, and emits the notification (written to the e-mail outbox in
+the same transaction). Nothing else assigns `item.status` (a test greps for it).
+"""
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ROUTED = "routed"
+    ACKNOWLEDGED = "acknowledged"
+    PLANNED = "planned"
+    RESOLVED = "resolved"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    RETURNED = "returned"
+    REOPENED = "reopened"
+
+
+class Visibility(StrEnum):
+    PENDING = "pending"
+    PUBLIC = "public"
+    HIDDEN = "hidden"
+
+
+STATUS_LABELS = {
+    Status.NEW: _l("Nouveau"),
+    Status.ROUTED: _l("Transmis"),
+    Status.ACKNOWLEDGED: _l("Pris en compte"),
+    Status.PLANNED: _l("Intervention prévue"),
+    Status.RESOLVED: _l("Résolu"),
+    Status.VERIFIED: _l("Vérifié"),
+    Status.REJECTED: _l("Rejeté"),
+    Status.DUPLICATE: _l("Doublon"),
+    Status.RETURNED: _l("Renvoyé à la coordination"),
+    Status.REOPENED: _l("Rouvert"),
+}
+
+VISIBILITY_LABELS = {
+    Visibility.PENDING: _l("En attente de modération"),
+    Visibility.PUBLIC: _l("Public"),
+    Visibility.HIDDEN: _l("Masqué"),
+}
+
+# Open311: these are "closed", everything else "open".
+CLOSED = {Status.VERIFIED, Status.REJECTED, Status.DUPLICATE}
+
+# The workflow: which moves exist. Who may make them is asked in items/permissions.py.
+TRANSITIONS = {
+    Status.NEW: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE},
+    Status.ROUTED: {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED, Status.RETURNED,
+                    Status.ROUTED, Status.DUPLICATE, Status.REJECTED},
+    Status.ACKNOWLEDGED: {Status.PLANNED, Status.RESOLVED, Status.RETURNED, Status.DUPLICATE},
+    Status.PLANNED: {Status.PLANNED, Status.RESOLVED, Status.RETURNED},
+    Status.RESOLVED: {Status.VERIFIED, Status.REOPENED},
+    Status.VERIFIED: {Status.REOPENED},
+    Status.REJECTED: {Status.NEW},
+    Status.DUPLICATE: {Status.NEW},
+    Status.RETURNED: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE},
+    Status.REOPENED: {Status.ROUTED, Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED,
+                      Status.RETURNED},
+}
+
+# Moves that must say why.
+REASON_REQUIRED = {Status.REJECTED, Status.RETURNED, Status.REOPENED}
+
+
+class TransitionRefused(Exception):
+    """The workflow forbids this move, or it lacks its reason. `message` is translated."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def actor_label(actor):
+    """How an actor appears in the public history: an organisation or a role, never a name."""
+    from app.auth.roles import ROLE_LABELS, Role
+
+    if actor is None:
+        return str(_l("Habitant·e"))
+    if actor.organisation is not None:
+        return actor.organisation.name
+    for role in (Role.COORDINATOR, Role.MODERATOR, Role.ADMIN, Role.COMMITTEE):
+        if actor.has_role(role):
+            return str(ROLE_LABELS[role])
+    return str(_l("Habitant·e"))
+
+
+def record(item, to, actor, note="", internal_note=""):
+    """Write the history row of a move (or of the creation, when item.status is None)."""
+    from .models import ItemEvent
+
+    event = ItemEvent(
+        from_status=None if not item.events else item.status,
+        to_status=str(to),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor_label(actor),
+        note=note or "",
+        internal_note=internal_note or "",
+    )
+    item.events.append(event)
+    return event
+
+
+def transition(item, to, actor, note="", internal_note=""):
+    """Move `item` to status `to`, recording who, when and why; return the history row.
+
+    Raises TransitionRefused when the workflow has no such move or when a move that needs
+    a reason comes without one. Who may move what is checked by the caller through
+    items/permissions.py; this function owns the workflow and the history.
+    """
+    from flask_babel import gettext as _
+
+    current, to = Status(item.status), Status(to)
+    if to not in TRANSITIONS[current]:
+        raise TransitionRefused(
+            _("Impossible de passer de « %(from)s » à « %(to)s ».",
+              **{"from": STATUS_LABELS[current], "to": STATUS_LABELS[to]})
+        )
+    if to in REASON_REQUIRED and not (note or internal_note or "").strip():
+        raise TransitionRefused(_("Indiquez la raison de ce changement."))
+    if (item.kind == "proposal" and to in (Status.RESOLVED, Status.VERIFIED)
+            and (item.proposal is None or item.proposal.answer is None)):
+        # A proposal closes only on the organisation's reasoned answer (proposals/services).
+        raise TransitionRefused(_("Une proposition ne se clôt qu'avec la réponse motivée "
+                                  "de l'organisme."))
+    event = record(item, to, actor, note, internal_note)
+    item.status = to.value
+    from . import notifications
+
+    notifications.status_changed(item, event)
+    return event

@@ -1,0 +1,176 @@
+"""Residents' pages: report (Signaler), the public map and list, an item, its tracking link,
+and its photos."""
+
+import uuid
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.services import user_for_token
+from app.extensions import db, limiter
+from app.limits import submission_limit
+from app.permissions import open_to_anyone
+from app.places.queries import all_places
+from app.walks.privacy import public_point
+
+from . import queries, services
+from .categories import CATEGORIES
+from .forms import KIND_LABELS, CaptureForm
+from .models import Item, Photo
+from .permissions import can_enter_for_resident, can_view_item, is_staff
+from .schemas import SEVERITY_LABELS
+from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
+
+bp = Blueprint("items", __name__)
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _capture_page(form, status=200):
+    places = all_places()
+    form.set_places(places)
+    return render_template(
+        "items/capture.html", form=form, categories=CATEGORIES, kinds=KIND_LABELS,
+        severities=SEVERITY_LABELS, staff=can_enter_for_resident(_viewer()),
+        place_points={str(p.id): (p.lon, p.lat) for p in places},
+    ), status
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The offline capture's service worker, served from the root so it may control
+    /signaler; never cached by HTTP so a new version is picked up at the next visit."""
+    response = send_from_directory(Path(current_app.static_folder) / "js", "sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _staff_session():
+    return can_enter_for_resident(_viewer())
+
+
+@bp.route("/signaler", methods=["GET", "POST"])
+@open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
+@limiter.limit(submission_limit, methods=["POST"], exempt_when=_staff_session)
+def capture():
+    """The capture page. With JavaScript, the page posts to the JSON API (and queues offline);
+    this POST is the path for browsers without it."""
+    form = CaptureForm()
+    if not form.idempotency_key.data:  # a double tap or a resent form creates one item
+        form.idempotency_key.data = uuid.uuid4().hex
+    if not form.validate_on_submit():
+        return _capture_page(form, 422 if form.errors else 200)
+    uploads = [(f.filename or "", f.read()) for f in form.photo.data or [] if f.filename]
+    try:
+        item, token, _created = services.submit_item(
+            _viewer(), form.item_data(), uploads, form.idempotency_key.data or None)
+        db.session.commit()
+    except services.InvalidItem as refused:
+        db.session.rollback()
+        for field, message in refused.errors.items():
+            target = getattr(form, field, None)
+            (target.errors if target is not None and hasattr(target, "errors")
+             else form.form_errors).append(message)
+        return _capture_page(form, 422)
+    flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
+            "relecture par le conseil citoyen. Gardez ce lien pour le suivre.",
+            ref=item.reference), "success")
+    return redirect(url_for("items.track", token=token))
+
+
+@bp.route("/signalements")
+def index():
+    """The public map with its list equivalent, filtered by kind, category and status."""
+    filters = {name: request.args.get(name) or None for name in ("kind", "category", "status")}
+    if filters["status"] not in {None, *(s.value for s in Status)}:
+        filters["status"] = None
+    items = queries.items_in_bbox(_viewer(), None, **filters, limit=500)
+    api_url = url_for("api_v1.list_items", **{k: v for k, v in filters.items() if v})
+    return render_template("items/index.html", items=items, filters=filters, items_api_url=api_url,
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
+
+
+def _render_item(item, token=None):
+    return render_template(
+        "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
+        kinds=KIND_LABELS,
+        statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
+        staff=is_staff(_viewer()),
+        # Generalised categories are drawn at their grid cell for the public (issue 6).
+        point=(item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item),
+    )
+
+
+@bp.route("/signalements/<int:item_id>")
+def show(item_id):
+    item = db.session.get(Item, item_id)
+    if item is None or not can_view_item(_viewer(), item):
+        abort(404)
+    return _render_item(item)
+
+
+@bp.route("/suivi/<token>")
+def track(token):
+    """The author's page, reached by the secret link: visible even before moderation."""
+    item = services.item_for_tracking(token)
+    if item is None:
+        abort(404)
+    return _render_item(item, token)
+
+
+@bp.route("/signalements/<int:item_id>/moi-aussi", methods=["POST"])
+@open_to_anyone("following a public item asks for nothing but an optional e-mail")
+@limiter.limit(submission_limit, exempt_when=_staff_session)
+def follow(item_id):
+    item = db.session.get(Item, item_id)
+    if item is None or not item.is_public:
+        abort(404)
+    services.follow_item(_viewer(), item)
+    db.session.commit()
+    flash(_("C'est noté : vous suivez ce signalement (%(n)d personnes concernées).",
+            n=len(item.followers)), "success")
+    return redirect(url_for("items.show", item_id=item.id))
+
+
+def _may_see_photo(photo):
+    item = photo.item
+    if photo.visibility == "public" and can_view_item(None, item):
+        return True
+    token = request.args.get("suivi")
+    if token and services.item_for_tracking(token) is item:
+        return True
+    header = request.headers.get("Authorization", "")
+    bearer = user_for_token(header[7:].strip()) if header.lower().startswith("bearer ") else None
+    viewer = bearer or _viewer()
+    return is_staff(viewer) and can_view_item(viewer, item)
+
+
+@bp.route("/photos/<int:photo_id>", defaults={"size": "grande"})
+@bp.route("/photos/<int:photo_id>/<any(grande, vignette):size>")
+def photo(photo_id, size):
+    """A photo, served only to whoever may see it (never from static/)."""
+    found = db.session.get(Photo, photo_id)
+    if found is None or not _may_see_photo(found):
+        abort(404)
+    name = found.thumbnail_name if size == "vignette" else found.stored_name
+    response = send_from_directory(Path(current_app.config["UPLOAD_DIR"]), name,
+                                   mimetype="image/jpeg", max_age=3600)
+    response.headers["Cache-Control"] = (
+        "public, max-age=3600" if found.visibility == "public" else "private, no-store")
+    return response

@@ -1,0 +1,1 @@
+"""Who is responsible for an item: land tenure zones, routing rules and target delays."""

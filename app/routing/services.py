@@ -1,0 +1,167 @@
+"""Routing rules: who should act on an item, by category and by who owns the land.
+
+The routing table and the tenure zones are data an administrator edits; these services
+read them to suggest an organisation, give due dates, and change the data itself.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.auth.models import Organisation
+from app.auth.services import find_organisation
+from app.clock import utcnow
+from app.errors import DomainError
+from app.extensions import db
+from app.geo.files import GeodataError
+from app.geo.tenure import TenureIndex, checked_polygon, overlaps
+from app.items.categories import CATEGORIES
+
+from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TenureZone
+from .workdays import add_working_days
+
+DEFAULT_DELAY = "*"
+_index_cache = {}
+
+
+class InvalidRoutingData(DomainError):
+    status = 422
+
+
+def tenure_index():
+    """Prepared tenure zones, rebuilt only when a zone changes (seen across processes)."""
+    fingerprint = tuple(db.session.execute(
+        select(func.count(TenureZone.id), func.max(TenureZone.updated_at),
+               func.max(TenureZone.id))).one())
+    key = (db.engine.url.render_as_string(), fingerprint)
+    if key not in _index_cache:
+        _index_cache.clear()
+        rows = db.session.execute(
+            select(Organisation.code, TenureZone.geometry).join(TenureZone.owner)).all()
+        _index_cache[key] = TenureIndex(rows)
+    return _index_cache[key]
+
+
+def land_at(lon, lat):
+    """PUBLIC_LAND, or the code of the organisation that owns the land at the point."""
+    return tenure_index().owner_at(lon, lat) or PUBLIC_LAND
+
+
+def suggest_organisation(category, lon, lat):
+    """The organisation the routing table names for `category` on the land at the point.
+
+    Land owned by an organisation that the table does not mention is that owner's to
+    look after. Returns None where the table has no answer (the coordinator decides).
+    """
+    land = land_at(lon, lat)
+    rule = db.session.scalar(
+        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land))
+    if rule is not None:
+        return rule.organisation
+    return None if land == PUBLIC_LAND else find_organisation(land)
+
+
+def target_delay(organisation, category):
+    """The organisation's TargetDelay for the category, or its default one (or None)."""
+    rows = db.session.scalars(select(TargetDelay).where(
+        TargetDelay.organisation_id == organisation.id,
+        TargetDelay.category.in_([category, DEFAULT_DELAY]))).all()
+    return min(rows, key=lambda row: row.category == DEFAULT_DELAY, default=None)
+
+
+def set_due_dates(item):
+    """Fix the item's acknowledge and resolve due dates from today, in working days."""
+    delay = target_delay(item.organisation, item.category)
+    today = utcnow().date()
+    item.acknowledge_due = add_working_days(today, delay.acknowledge_days) if delay else None
+    item.resolve_due = add_working_days(today, delay.resolve_days) if delay else None
+
+
+def _organisation(code, field):
+    organisation = find_organisation(code) if code else None
+    if organisation is None:
+        raise InvalidRoutingData(_("Organisme inconnu : %(code)s.", code=code or "—"), field)
+    return organisation
+
+
+def all_rules():
+    return db.session.scalars(select(RoutingRule)).all()
+
+
+def land_choices():
+    """(PUBLIC_LAND, then every organisation owning a zone or named by a rule)."""
+    owners = set(db.session.scalars(select(RoutingRule.land).distinct()))
+    owners |= set(db.session.scalars(select(Organisation.code).join(TenureZone.owner)))
+    return [PUBLIC_LAND, *sorted(owners - {PUBLIC_LAND})]
+
+
+def set_rule(actor, category, land, organisation_code):
+    """Route `category` on `land` to an organisation; an empty code removes the rule."""
+    if category not in CATEGORIES:
+        raise InvalidRoutingData(_("Catégorie inconnue : %(code)s.", code=category), "category")
+    if land != PUBLIC_LAND:
+        _organisation(land, "land")
+    rule = db.session.scalar(
+        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land))
+    if not organisation_code:
+        if rule is not None:
+            db.session.delete(rule)
+        db.session.flush()
+        return None
+    organisation = _organisation(organisation_code, "organisation")
+    if rule is None:
+        rule = RoutingRule(category=category, land=land)
+        db.session.add(rule)
+    rule.organisation = organisation
+    db.session.flush()
+    return rule
+
+
+def save_zone(actor, zone, owner_code, name, source, geometry):
+    """Create (zone None) or update a tenure zone; return (zone, overlaps with others).
+
+    Raises InvalidRoutingData for an unknown owner or a geometry that is not a valid
+    polygon."""
+    owner = _organisation(owner_code, "owner")
+    try:
+        checked_polygon(geometry, name or _("dessinée"))
+    except GeodataError as err:
+        raise InvalidRoutingData(_(err.message, **err.params), "geometry") from None
+    if zone is None:
+        zone = TenureZone()
+        db.session.add(zone)
+    zone.owner, zone.name, zone.source, zone.geometry = owner, name or "", source or "", geometry
+    zone.updated_at = utcnow()
+    db.session.flush()
+    return zone, zone_overlaps([zone])
+
+
+def import_zones(actor, owner_code, zones, source):
+    """Add tenure zones [(name, geometry)] read from a file; return (saved, overlaps)."""
+    owner = _organisation(owner_code, "owner")
+    saved = [TenureZone(owner=owner, name=name, source=source, geometry=geometry)
+             for name, geometry in zones]
+    db.session.add_all(saved)
+    db.session.flush()
+    return saved, zone_overlaps(saved)
+
+
+def zone_overlaps(zones):
+    """Overlaps (name a, name b, m²) involving any of `zones`, among all stored zones."""
+    ids = {zone.id for zone in zones}
+    every = db.session.scalars(select(TenureZone).order_by(TenureZone.id)).all()
+    labels = {zone.id: zone_label(zone) for zone in every}
+    found = overlaps([(zone.id, zone.geometry) for zone in every])
+    return [(labels[a], labels[b], area) for a, b, area in found if a in ids or b in ids]
+
+
+def zone_label(zone):
+    return f"{zone.name or _('Zone')} (n° {zone.id}, {zone.owner.code})"
+
+
+def delete_zone(actor, zone):
+    db.session.delete(zone)
+    db.session.flush()
+
+
+def all_zones():
+    return db.session.scalars(select(TenureZone).order_by(TenureZone.id)).all()

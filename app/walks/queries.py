@@ -1,0 +1,52 @@
+"""Reading walks: lists, the findings a viewer may see, night-grid summaries."""
+
+from statistics import mean
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.items.permissions import can_view_item
+
+from .models import RATINGS, Recheck, Walk
+
+
+def all_walks():
+    return db.session.scalars(select(Walk).order_by(Walk.date.desc(), Walk.id.desc())).all()
+
+
+def walk_by_code(code):
+    return db.session.scalar(select(Walk).where(Walk.join_code == (code or "").upper()))
+
+
+def numbered_findings(walk, viewer):
+    """[(number, finding)] the viewer may see, in walking order (by stop, then arrival).
+
+    The same numbers label the findings on the map, in the list, the PDF and the CSV.
+    """
+    visible = [f for f in walk.findings if can_view_item(viewer, f.item)]
+    visible.sort(key=lambda f: (f.stop.position if f.stop else 10_000, f.item_id))
+    return list(enumerate(visible, start=1))
+
+
+def rechecks_of(walk, viewer):
+    """The walk's re-checks of items the viewer may see."""
+    checks = db.session.scalars(
+        select(Recheck).where(Recheck.walk_id == walk.id).order_by(Recheck.checked_at))
+    return [check for check in checks if can_view_item(viewer, check.item)]
+
+
+def _means(walk):
+    grids = [stop.grid for stop in walk.stops if stop.grid is not None]
+    if not grids:
+        return None
+    return {name: round(mean(getattr(g, name) for g in grids), 1) for name in RATINGS}
+
+
+def grid_comparison(walk):
+    """[(rating, label, this walk's mean, previous walk's mean)] or [] without grids."""
+    current = _means(walk)
+    if current is None:
+        return []
+    previous = _means(walk.previous_walk) if walk.previous_walk is not None else None
+    return [(name, label, current[name], previous[name] if previous else None)
+            for name, label in RATINGS.items()]

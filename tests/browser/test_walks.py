@@ -1,0 +1,105 @@
+"""A walk on phones: the coordinator plans it, a participant joins from its short link and
+logs a finding at a stop through the capture page, the facilitator marks an earlier item
+"toujours là" and sees both on the walk page. Every walk page has zero axe violations."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from app.demo.services import DEMO_DOMAIN, demo_password
+from tests.browser.conftest import PHONE, assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+COORDINATOR = (f"coordination@{DEMO_DOMAIN}", demo_password("coordination"))
+
+
+def test_plan_join_capture_recheck_and_follow_a_walk(page, browser, live_server):
+    sign_in(page, *COORDINATOR)
+    page.goto("/marches")
+    assert_accessible(page)
+    page.get_by_role("link", name="Planifier une marche").click()
+    page.wait_for_selector("[data-walk-map][data-plan-tools], .leaflet-container")
+    # Tapping the map in "stop" mode writes the stop line a keyboard user would type.
+    page.get_by_label("Nom du prochain arrêt").fill("Point de démonstration")
+    page.locator("[data-walk-map]").click()
+    expect(page.get_by_label("Arrêts, dans l'ordre de la marche")).to_have_value(
+        re.compile(r"^Point de démonstration ; 2\.\d+ ; 48\.\d+$"))
+    assert_accessible(page)
+    page.get_by_label("Type de marche").select_option("nuit")
+    page.get_by_label("Titre").fill("Marche de nuit, secteur Mont Blanc")
+    page.get_by_label("Date").fill((dt.date.today() + dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Heure de départ").fill("20:30")
+    page.get_by_label("Point de rendez-vous").fill("Arrêt Mont Blanc")
+    page.get_by_label("Secteur").fill("Noyer Doré (démonstration)")
+    page.get_by_label("Arrêts, dans l'ordre de la marche").fill(
+        "Mont Blanc (bus)\nCentre Commercial Noyer Doré (bus)")
+    page.get_by_role("button", name="Planifier la marche").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Marche de nuit, secteur Mont Blanc")
+    walk_url = page.url
+    join_url = page.locator(".join-box a").get_attribute("href")
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Démarrer la marche").click()
+    expect(page.locator(".facts")).to_contain_text("En cours")
+
+    # A participant joins from the short link, without an account.
+    participant = browser.new_context(base_url=live_server, **PHONE).new_page()
+    participant.goto(join_url)
+    assert_accessible(participant)
+    participant.get_by_role("link", name="A. Mont Blanc (bus)").click()
+    participant.wait_for_selector("[data-map][data-ready=true]")
+    participant.get_by_label("Éclairage").check()
+    participant.get_by_label("Ou choisissez un lieu dans la liste").select_option(
+        label="Mont Blanc (bus)")
+    participant.get_by_label("Description").fill("Lampadaire clignotant devant l'arrêt")
+    participant.get_by_label("Point faible, à améliorer").check()
+    participant.get_by_label("Préconisation").fill("Changer la lampe")
+    participant.get_by_role("button", name="Envoyer le signalement").click()
+    expect(participant.locator("[data-result]")).to_contain_text("Merci !")
+    participant.context.close()
+
+    # The facilitator re-checks an item of the previous night walk on the sector.
+    page.goto(walk_url + "/contre-visite")
+    assert_accessible(page)
+    earlier = page.locator("li", has_text="Deux lampadaires éteints")
+    earlier.get_by_label("Toujours là").check()
+    earlier.get_by_label("Remarque (facultatif)").fill("Toujours éteints")
+    earlier.get_by_role("button", name=re.compile("^Enregistrer pour")).click()
+    expect(page.locator("li", has_text="Deux lampadaires éteints")).to_contain_text(
+        "Constat enregistré : Toujours là")
+
+    page.goto(walk_url)
+    page.wait_for_selector("[data-walk-map][data-ready=true]")
+    expect(page.locator("#constats-liste")).to_contain_text(
+        "Lampadaire clignotant devant l'arrêt")
+    expect(page.locator("#constats-liste")).to_contain_text("Mont Blanc (bus)")
+    expect(page.locator("#revus-titre + ul")).to_contain_text("Toujours là")
+    expect(page.locator(".marker-number")).to_have_count(1)
+    assert_accessible(page)
+
+    # The facilitator's other pages.
+    page.get_by_role("link", name="Grille de l'arrêt A").click()
+    assert_accessible(page)
+    page.goto(walk_url + "/participation")
+    assert_accessible(page)
+    page.goto(walk_url + "/compte-rendu")
+    expect(page.get_by_role("img", name=re.compile("Plan de la marche"))).to_be_visible()
+    assert_accessible(page)
+
+
+def test_published_demo_walk_is_readable_by_anyone(page):
+    page.goto("/marches")
+    page.get_by_role("link", name=re.compile("Diagnostic de nuit")).click()
+    page.wait_for_selector("[data-walk-map][data-ready=true]")
+    expect(page.locator("#constats-liste li")).to_have_count(5)
+    assert_accessible(page)
+    page.get_by_role("link", name="Compte rendu").click()
+    expect(page.get_by_role("heading", name="Grille de sécurité de nuit")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/m/DEMONUIT")
+    expect(page.get_by_role("status")).to_contain_text("Cette marche est terminée")
+    assert_accessible(page)

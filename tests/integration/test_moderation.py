@@ -1,0 +1,303 @@
+"""The conseil citoyen's moderation: decisions, text edits, masking, merging, flags and the
+publicity of categories, through the services, the pages and the API."""
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageStat
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.items.models import Item
+from app.items.services import InvalidItem
+from app.moderation import services
+from app.moderation.models import Flag, ModerationEvent, TextRevision
+from app.moderation.services import AlreadyFlagged
+from tests.conftest import INSIDE, csrf_token, make_item, make_user, page_text
+
+
+def striped_jpeg(width=400, height=300):
+    """A photo with sharp black and white stripes (a blur flattens them) and EXIF."""
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 8):
+        draw.rectangle((x, 0, x + 3, height), fill="black")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (48.0, 44.0, 22.9), 3: "E", 4: (2.0, 17.0, 15.6)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=95)
+    return out.getvalue()
+
+
+def upload_path(app, name):
+    return Path(app.config["UPLOAD_DIR"]) / name
+
+
+def stddev(image, box):
+    return ImageStat.Stat(image.crop(box).convert("L")).stddev[0]
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+def test_publishing_and_hiding_are_logged_with_who_and_why():
+    moderator = make_user("moderator")
+    item = make_item()
+    services.moderate_item(moderator, item, "publish")
+    services.moderate_item(moderator, item, "hide", "Nom d'un voisin")
+    db.session.commit()
+    events = db.session.scalars(select(ModerationEvent).order_by(ModerationEvent.id)).all()
+    assert [(e.action, e.actor_id, e.reason) for e in events] == [
+        ("publish", moderator.id, ""), ("hide", moderator.id, "Nom d'un voisin")]
+    assert item.visibility == "hidden"
+
+
+def test_hiding_without_a_reason_is_refused_and_nothing_changes():
+    item = make_item(publish=True)
+    with pytest.raises(InvalidItem) as refused:
+        services.moderate_item(make_user("moderator"), item, "hide", "  ")
+    assert refused.value.errors == {"reason": "Indiquez pourquoi ce contenu est masqué."}
+    db.session.rollback()
+    assert db.session.get(Item, item.id).visibility == "public"
+
+
+def test_the_api_moderation_endpoint_uses_the_moderation_service(client, auth):
+    item = make_item()
+    headers = auth.token("moderator")
+    answer = client.post(f"/api/v1/items/{item.id}/moderation", headers=headers,
+                         json={"action": "hide"})
+    assert answer.status_code == 422
+    assert answer.get_json() == {"errors": {"reason": "Indiquez pourquoi ce contenu est masqué."}}
+    answer = client.post(f"/api/v1/items/{item.id}/moderation", headers=headers,
+                         json={"action": "publish"})
+    assert answer.status_code == 200 and answer.get_json()["properties"]["visibility"] == "public"
+    assert db.session.scalar(select(func.count(ModerationEvent.id))) == 1
+
+
+def test_publishing_without_the_role_is_refused(client, auth):
+    item = make_item()
+    for role in ("resident", "coordinator", "agent", "committee"):
+        headers = auth.token(role, "hbh" if role == "agent" else None)
+        answer = client.post(f"/api/v1/items/{item.id}/moderation", headers=headers,
+                             json={"action": "publish"})
+        assert answer.status_code == 403, role
+    assert client.post(f"/api/v1/items/{item.id}/moderation",
+                       json={"action": "publish"}).status_code == 401
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).visibility == "pending"
+
+
+# --- public text -----------------------------------------------------------------------------
+
+def test_a_moderator_edits_the_public_text_and_the_original_stays_recoverable(client, auth):
+    item = make_item(description="Mme Dupont du 3e jette ses sacs par la fenêtre")
+    moderator = auth.login("moderator")
+    path = f"/moderation/signalements/{item.id}"
+    answer = client.post(f"{path}/texte", data={
+        "csrf_token": csrf_token(client, path), "text-description": "Des sacs jetés par la fenêtre",
+        "text-reason": "nom retiré"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    services.moderate_item(moderator, db.session.get(Item, item.id), "publish")
+    db.session.commit()
+    # The public, the API and the author's tracking link get the edited text only.
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
+    for url in (f"/signalements/{item.id}", f"/api/v1/items/{item.id}",
+                f"/suivi/{item.tracking_token}", "/api/v1/items"):
+        text = page_text(client.get(url))
+        assert "Des sacs jet" in text and "Dupont" not in text, url
+    # Moderators recover the original, with who changed what.
+    auth.login(user=moderator)
+    review = page_text(client.get(path))
+    assert "Mme Dupont du 3e" in review and moderator.email in review
+    assert services.original_text(db.session.get(Item, item.id), "description") == (
+        "Mme Dupont du 3e jette ses sacs par la fenêtre")
+    revision = db.session.scalar(select(TextRevision))
+    assert (revision.editor_id, revision.field) == (moderator.id, "description")
+
+
+def test_repeated_edits_keep_the_first_original():
+    moderator = make_user("moderator")
+    item = make_item(description="Texte avec M. Martin")
+    services.edit_text(moderator, item, "description", "Texte avec M. M.")
+    services.edit_text(moderator, item, "description", "Texte")
+    db.session.commit()
+    assert services.original_text(item, "description") == "Texte avec M. Martin"
+    assert [r.after for r in services.revisions_of(item)] == ["Texte avec M. M.", "Texte"]
+
+
+def test_an_empty_public_text_is_refused():
+    item = make_item()
+    with pytest.raises(InvalidItem):
+        services.edit_text(make_user("moderator"), item, "description", " ")
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+def test_masking_blurs_the_region_strips_exif_and_deletes_the_original_on_publication(app):
+    item = make_item(photos=[("visage.jpg", striped_jpeg())])
+    photo = item.photos[0]
+    unmasked, first_thumb = photo.stored_name, photo.thumbnail_name
+    moderator = make_user("moderator")
+    services.mask_photo(moderator, photo, [(40, 40, 120, 100)])
+    db.session.commit()
+    assert photo.original_name == unmasked and upload_path(app, unmasked).exists()
+    assert not upload_path(app, first_thumb).exists()
+    masked = Image.open(upload_path(app, photo.stored_name))
+    assert dict(masked.getexif()) == {} and "exif" not in masked.info
+    assert stddev(masked, (50, 50, 150, 130)) < 25  # stripes gone inside the region
+    assert stddev(masked, (250, 50, 350, 130)) > 80  # untouched outside
+    services.moderate_item(moderator, item, "publish")
+    db.session.commit()
+    assert photo.original_name is None and not upload_path(app, unmasked).exists()
+    assert photo.visibility == "public" and upload_path(app, photo.stored_name).exists()
+
+
+@pytest.mark.parametrize("region", [(350, 250, 100, 100), (-1, 0, 10, 10), (0, 0, 0, 10),
+                                    (0, 0, 401, 10)])
+def test_a_region_outside_the_photo_is_refused_and_the_photo_kept(app, region):
+    item = make_item(photos=[("p.jpg", striped_jpeg())])
+    photo = item.photos[0]
+    before = photo.stored_name
+    with pytest.raises(InvalidItem) as refused:
+        services.mask_photo(make_user("moderator"), photo, [region])
+    assert "doit être dans la photo (400 × 300 pixels)" in refused.value.errors["regions"]
+    assert photo.stored_name == before and upload_path(app, before).exists()
+
+
+def test_the_mask_form_shows_a_clear_message_for_a_region_outside(client, auth):
+    item = make_item(photos=[("p.jpg", striped_jpeg())])
+    photo_id = item.photos[0].id
+    auth.login("moderator")
+    path = f"/moderation/signalements/{item.id}"
+    answer = client.post(f"/moderation/photos/{photo_id}/masque", data={
+        "csrf_token": csrf_token(client, path), f"photo{photo_id}-x": "390",
+        f"photo{photo_id}-y": "0", f"photo{photo_id}-width": "50",
+        f"photo{photo_id}-height": "50"})
+    assert answer.status_code == 422
+    text = page_text(answer)
+    assert "La zone à flouter doit être dans la photo (400 × 300 pixels)." in text
+    assert 'value="390"' in text  # what was typed is kept
+
+
+def test_masking_a_public_photo_deletes_its_original_at_once(app):
+    item = make_item(photos=[("p.jpg", striped_jpeg())], publish=True)
+    photo = item.photos[0]
+    before = photo.stored_name
+    services.mask_photo(make_user("moderator"), photo, [(0, 0, 50, 50)])
+    db.session.commit()
+    assert photo.original_name is None and not upload_path(app, before).exists()
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+def test_merging_marks_the_duplicate_and_moves_its_followers():
+    moderator, resident = make_user("moderator"), make_user("resident")
+    original, duplicate = make_item(publish=True), make_item(publish=True)
+    from app.items.services import follow_item
+    follow_item(resident, duplicate)
+    services.merge_items(moderator, duplicate, original)
+    db.session.commit()
+    assert (duplicate.status, duplicate.duplicate_of_id) == ("duplicate", original.id)
+    assert [f.user_id for f in original.followers] == [resident.id]
+    assert duplicate.events[-1].to_status == "duplicate"
+
+
+def test_merging_into_itself_or_a_missing_item_is_refused():
+    item, moderator = make_item(), make_user("moderator")
+    for other in (item, None):
+        with pytest.raises(InvalidItem):
+            services.merge_items(moderator, item, other)
+        db.session.rollback()
+    assert db.session.get(Item, item.id).status == "new"
+
+
+# --- flags -----------------------------------------------------------------------------------
+
+def test_three_flags_hide_public_content_pending_review():
+    item = make_item(publish=True)
+    for n in range(3):
+        services.flag_content(make_user("resident", email=f"r{n}@example.org"), "10.0.0.1",
+                              item, "personal-data")
+    db.session.commit()
+    assert item.visibility == "pending"
+    assert db.session.scalar(select(ModerationEvent.action).order_by(
+        ModerationEvent.id.desc())) == "flagged"
+    # The moderator decides: publishing again closes the flags.
+    services.moderate_item(make_user("moderator"), item, "publish")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Flag.id)).where(Flag.reviewed_at.is_(None))) == 0
+
+
+def test_the_same_person_or_address_cannot_flag_twice():
+    item = make_item(publish=True)
+    resident = make_user("resident")
+    services.flag_content(resident, "10.0.0.1", item, "insult")
+    services.flag_content(None, "10.0.0.9", item, "insult")
+    db.session.commit()
+    with pytest.raises(AlreadyFlagged):
+        services.flag_content(resident, "10.0.0.2", item, "other")
+    with pytest.raises(AlreadyFlagged):
+        services.flag_content(None, "10.0.0.9", item, "other")
+    db.session.rollback()
+    assert db.session.get(Item, item.id).visibility == "public"
+    assert db.session.scalar(select(func.count(Flag.id))) == 2
+    assert all(not f.reporter.endswith("10.0.0.9") for f in db.session.scalars(select(Flag)))
+
+
+def test_anyone_flags_through_the_page_and_a_repeat_is_told(client):
+    item = make_item(publish=True)
+    path = f"/signalements/{item.id}/alerte"
+    data = {"csrf_token": csrf_token(client, path), "reason": "insult", "note": ""}
+    assert client.post(path, data=data).status_code == 302
+    again = client.post(path, data=data)
+    assert again.status_code == 422
+    assert "Vous avez déjà signalé ce contenu" in page_text(again)
+
+
+def test_content_that_is_not_public_cannot_be_flagged(client):
+    item = make_item()
+    assert client.get(f"/signalements/{item.id}/alerte").status_code == 404
+
+
+# --- publicity of categories -----------------------------------------------------------------
+
+def test_tranquillite_is_generalised_on_a_50_m_grid_for_the_public_only(client, auth):
+    item = make_item(category="tranquillite", publish=True)
+    public = client.get(f"/api/v1/items/{item.id}").get_json()["geometry"]["coordinates"]
+    assert public != list(INSIDE)
+    from app.geo.projection import metres_between
+    assert metres_between(*INSIDE, *public) <= 36  # within half the diagonal of a 50 m cell
+    staff = client.get(f"/api/v1/items/{item.id}", headers=auth.token("coordinator")).get_json()
+    assert staff["geometry"]["coordinates"] == list(INSIDE)
+    page = client.get(f"/signalements/{item.id}").get_data(as_text=True)
+    assert "data-point=" in page and str(INSIDE[1]) not in page
+
+
+def test_a_never_public_category_stays_in_staff_views(client, auth):
+    admin = make_user("admin")
+    services.set_publicity(admin, "nuisibles", "staff")
+    db.session.commit()
+    item = make_item(category="nuisibles", publish=True)
+    assert client.get(f"/api/v1/items/{item.id}").status_code == 404
+    assert client.get(f"/signalements/{item.id}").status_code == 404
+    assert client.get("/api/v1/items").get_json()["features"] == []
+    staff = client.get("/api/v1/items", headers=auth.token("moderator")).get_json()
+    assert [f["id"] for f in staff["features"]] == [item.id]
+
+
+def test_an_administrator_edits_the_publicity_of_categories(client, auth):
+    auth.login("admin")
+    page = page_text(client.get("/admin/publicite"))
+    assert "Tranquillité, sentiment d'insécurité" in page
+    answer = client.post("/admin/publicite", data={
+        "csrf_token": csrf_token(client, "/admin/publicite"), "tags": "generalised"})
+    assert answer.status_code == 302
+    from app.moderation.models import CategoryPublicity
+    assert db.session.get(CategoryPublicity, "tags").publicity == "generalised"
+
+
+def test_only_administrators_edit_publicity(client, auth):
+    auth.login("moderator")
+    assert client.get("/admin/publicite").status_code == 403
