@@ -16,6 +16,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.errors = {field: message}  # the shape forms and the API show refusals in
 
 
 class NotAllowed(DomainError):

@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired
 from app.auth.permissions import is_signed_in
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import show_refusal
 from app.items.status import STATUS_LABELS, VISIBILITY_LABELS
-from app.moderation.forms import show_refusal
 from app.permissions import requires
 from app.proposals.queries import comments_by, supports_by
 

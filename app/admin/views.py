@@ -9,16 +9,12 @@ from app.auth.models import User
 from app.auth.permissions import can_manage_users
 from app.errors import DomainError
 from app.extensions import db
+from app.forms import show_refusal
 from app.permissions import requires
 
 from .forms import EditUserForm, NewUserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _refused(form, refused):
-    field = getattr(form, refused.field, None)
-    (field.errors if field is not None else form.form_errors).append(refused.message)
 
 
 @bp.route("/comptes")
@@ -40,7 +36,7 @@ def new_user():
             )
         except DomainError as refused:
             db.session.rollback()
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             db.session.commit()
             if form.password.data:
@@ -70,7 +66,7 @@ def edit_user(user_id):
             )
         except DomainError as refused:
             db.session.rollback()
-            _refused(form, refused)
+            show_refusal(form, refused)
         else:
             db.session.commit()
             flash(_("Compte %(email)s mis à jour.", email=user.email), "success")

@@ -7,7 +7,8 @@ Errors carry a message template and its parameters so the caller can translate t
 
 from dataclasses import dataclass
 
-from shapely.geometry import mapping
+import shapely
+from shapely.geometry import mapping, shape
 from shapely.validation import explain_validity
 
 from .projection import WGS84, area_hectares
@@ -28,6 +29,7 @@ class GeodataError(Exception):
 CODE_COLUMNS = ("code_qp", "code_quartier", "code")
 NAME_COLUMNS = ("lib_qp", "nom_qp", "lib_quartier", "name", "nom")
 COMMUNES_COLUMN = "lib_communes"
+POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 @dataclass(frozen=True)
@@ -60,48 +62,18 @@ def read_perimeters(path):
     Raises GeodataError naming the problem: unreadable file, no CRS, missing code or name
     column, a non-polygon or invalid geometry (with the feature's code), or no features.
     """
-    import geopandas  # heavy: only when a file is actually read
-
-    try:
-        frame = geopandas.read_file(path)
-    except Exception as exc:  # pyogrio raises several unrelated types for bad files
-        raise GeodataError(
-            N_("%(path)s : le fichier ne peut pas être lu comme un fichier géographique "
-               "(%(detail)s)"),
-            path=path,
-            detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
-        ) from exc
-    if frame.empty:
-        raise GeodataError(N_("%(path)s : le fichier ne contient aucun objet"), path=path)
-    if frame.crs is None:
-        raise GeodataError(
-            N_("%(path)s : le fichier n'indique pas son système de coordonnées"), path=path
-        )
+    frame = read_frame(path)
     code_col = _column(
         frame, CODE_COLUMNS, N_("%(path)s : aucune colonne de code (attendu : %(expected)s)"), path
     )
     name_col = _column(
         frame, NAME_COLUMNS, N_("%(path)s : aucune colonne de nom (attendu : %(expected)s)"), path
     )
-    frame = frame.to_crs(WGS84)
     features = []
     for position, row in enumerate(frame.itertuples(index=False), start=1):
         code = str(getattr(row, code_col) or "").strip()
-        label = code or f"#{position}"
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            raise GeodataError(N_("%(path)s : l'objet %(feature)s n'a pas de géométrie"),
-                               path=path, feature=label)
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise GeodataError(
-                N_("%(path)s : l'objet %(feature)s est un %(type)s, pas un polygone"),
-                path=path, feature=label, type=geom.geom_type,
-            )
-        if not geom.is_valid:
-            raise GeodataError(
-                N_("%(path)s : l'objet %(feature)s a une géométrie invalide (%(reason)s)"),
-                path=path, feature=label, reason=explain_validity(geom),
-            )
+        label = code or f"n° {position}"
+        geom = checked_polygon(mapping(row.geometry) if row.geometry is not None else {}, label)
         if not code:
             raise GeodataError(N_("%(path)s : l'objet %(feature)s n'a pas de code"),
                                path=path, feature=label)
@@ -122,18 +94,7 @@ def read_stops(path):
     """Read the public-transport stops file (points) as gazetteer entries, in WGS84.
 
     Stops sharing a name and mode are listed once (IDFM publishes one point per line)."""
-    import geopandas
-
-    try:
-        frame = geopandas.read_file(path)
-    except Exception as exc:
-        raise GeodataError(
-            N_("%(path)s : le fichier ne peut pas être lu comme un fichier géographique "
-               "(%(detail)s)"), path=path, detail=str(exc).splitlines()[0]) from exc
-    if frame.crs is None:
-        raise GeodataError(
-            N_("%(path)s : le fichier n'indique pas son système de coordonnées"), path=path)
-    frame = frame.to_crs(WGS84)
+    frame = read_frame(path)
     seen, stops = set(), []
     for row in frame.itertuples(index=False):
         if row.geometry is None or row.geometry.geom_type != "Point":
@@ -146,6 +107,25 @@ def read_stops(path):
         stops.append({"name": label, "kind": "stop", "lon": row.geometry.x,
                       "lat": row.geometry.y, "external_id": f"stop:{label}"})
     return stops
+
+
+def checked_polygon(geometry, label):
+    """Return `geometry` (a GeoJSON mapping) as a valid shapely (Multi)Polygon, or raise
+    GeodataError naming the feature `label`."""
+    try:
+        geom = shape(geometry)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+        raise GeodataError(N_("l'objet %(feature)s n'est pas une géométrie GeoJSON"),
+                           feature=label) from None
+    if geom.is_empty:
+        raise GeodataError(N_("l'objet %(feature)s n'a pas de géométrie"), feature=label)
+    if geom.geom_type not in POLYGONAL:
+        raise GeodataError(N_("l'objet %(feature)s est un %(type)s, pas un polygone"),
+                           feature=label, type=geom.geom_type)
+    if not geom.is_valid:
+        raise GeodataError(N_("l'objet %(feature)s a une géométrie invalide (%(reason)s)"),
+                           feature=label, reason=explain_validity(geom))
+    return geom
 
 
 def read_frame(path):

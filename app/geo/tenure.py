@@ -6,12 +6,9 @@ smallest zone wins: it is the most precise statement about that spot.
 
 import shapely
 from shapely.geometry import Point, mapping, shape
-from shapely.validation import explain_validity
 
-from .files import N_, NAME_COLUMNS, GeodataError, read_frame
+from .files import NAME_COLUMNS, checked_polygon, read_frame
 from .projection import to_lambert93
-
-POLYGONAL = ("Polygon", "MultiPolygon")
 
 
 class TenureIndex:
@@ -35,25 +32,6 @@ class TenureIndex:
             if geom.covers(point):
                 return owner
         return None
-
-
-def checked_polygon(geometry, label):
-    """Return `geometry` (a GeoJSON mapping) as a valid shapely (Multi)Polygon, or raise
-    GeodataError naming the feature `label`."""
-    try:
-        geom = shape(geometry)
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
-        raise GeodataError(N_("l'objet %(feature)s n'est pas une géométrie GeoJSON"),
-                           feature=label) from None
-    if geom.is_empty:
-        raise GeodataError(N_("l'objet %(feature)s n'a pas de géométrie"), feature=label)
-    if geom.geom_type not in POLYGONAL:
-        raise GeodataError(N_("l'objet %(feature)s est un %(type)s, pas un polygone"),
-                           feature=label, type=geom.geom_type)
-    if not geom.is_valid:
-        raise GeodataError(N_("l'objet %(feature)s a une géométrie invalide (%(reason)s)"),
-                           feature=label, reason=explain_validity(geom))
-    return geom
 
 
 def read_tenure_file(path):

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from app.auth.services import user_for_token
 from app.extensions import db, limiter
+from app.forms import show_refusal
 from app.limits import submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
@@ -83,10 +84,7 @@ def capture():
         db.session.commit()
     except services.InvalidItem as refused:
         db.session.rollback()
-        for field, message in refused.errors.items():
-            target = getattr(form, field, None)
-            (target.errors if target is not None and hasattr(target, "errors")
-             else form.form_errors).append(message)
+        show_refusal(form, refused)
         return _capture_page(form, 422)
     flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
             "relecture par le conseil citoyen. Gardez ce lien pour le suivre.",

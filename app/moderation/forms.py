@@ -7,7 +7,6 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.auth.forms import stripped
 from app.items.models import MAX_DESCRIPTION
-from app.items.services import InvalidItem
 
 from .models import FLAG_REASONS
 
@@ -74,13 +73,3 @@ class CommentTextForm(PrefixedForm):
                                      Length(max=2000)])
     reason = StringField(_l("Ce que vous avez retiré (pour l'historique)"), filters=[stripped],
                          validators=[Optional(), Length(max=300)])
-
-
-def show_refusal(form, refused):
-    """Put a service's refusal on the form: each message on its field, or above the form."""
-    errors = (refused.errors if isinstance(refused, InvalidItem)
-              else {refused.field: refused.message})
-    for field, message in errors.items():
-        target = getattr(form, field, None)
-        (target.errors if target is not None and hasattr(target, "errors")
-         else form.form_errors).append(message)

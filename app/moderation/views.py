@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError
 from app.extensions import db, limiter
+from app.forms import show_refusal
 from app.items.categories import CATEGORIES
 from app.items.models import Item, Photo
 from app.items.permissions import can_moderate_item
@@ -24,7 +25,6 @@ from .forms import (
     MaskForm,
     MergeForm,
     TextForm,
-    show_refusal,
 )
 from .models import PUBLICITY
 from .permissions import can_set_publicity

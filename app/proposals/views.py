@@ -9,10 +9,10 @@ from app.auth.permissions import is_signed_in
 from app.auth.services import all_organisations
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
+from app.forms import show_refusal
 from app.items.models import Item
 from app.items.permissions import can_view_item, is_staff
 from app.items.status import STATUS_LABELS
-from app.moderation.forms import show_refusal
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 

@@ -12,8 +12,8 @@ from app.auth.services import find_organisation
 from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
-from app.geo.files import GeodataError
-from app.geo.tenure import TenureIndex, checked_polygon, overlaps
+from app.geo.files import GeodataError, checked_polygon
+from app.geo.tenure import TenureIndex, overlaps
 from app.items.categories import CATEGORIES
 
 from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TenureZone

@@ -22,6 +22,7 @@ from flask_login import current_user
 from app.auth.models import Organisation
 from app.errors import DomainError
 from app.extensions import db, limiter
+from app.forms import show_refusal
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
@@ -59,13 +60,6 @@ def _walk_or_404(walk_id):
     return walk
 
 
-def _errors_to_form(form, errors):
-    for name, message in errors.items():
-        target = getattr(form, name, None)
-        (target.errors if target is not None and hasattr(target, "errors")
-         else form.form_errors).append(message)
-
-
 def _join_url(walk):
     return url_for("walks.join", code=walk.join_code, _external=True)
 
@@ -93,7 +87,7 @@ def plan():
             db.session.commit()
         except services.InvalidWalk as refused:
             db.session.rollback()
-            _errors_to_form(form, refused.errors)
+            show_refusal(form, refused)
             status = 422
         else:
             flash(_("La marche est planifiée. Partagez son lien ou son QR code."), "success")
@@ -228,7 +222,7 @@ def night_grid(walk_id, stop_id):
             db.session.commit()
         except services.InvalidWalk as refused:
             db.session.rollback()
-            _errors_to_form(form, refused.errors)
+            show_refusal(form, refused)
             status = 422
         else:
             flash(_("Grille enregistrée pour l'arrêt %(name)s.", name=stop.name), "success")
@@ -256,7 +250,7 @@ def participation(walk_id):
             db.session.commit()
         except services.InvalidWalk as refused:
             db.session.rollback()
-            _errors_to_form(form, refused.errors)
+            show_refusal(form, refused)
             status = 422
         else:
             flash(_("Participation enregistrée."), "success")
