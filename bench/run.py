@@ -53,15 +53,15 @@ def report_latency(bare_url, app_url):
     return failed
 
 
-def report_page_weight(app_url):
-    """Print the home page's own and Leaflet weights, and the own total against the budget."""
-    own, leaflet = weigh_page(app_url + "/")
+def report_page_weight(app_url, page="/", name="Home page"):
+    """Print a page's own and Leaflet weights, and the own total against the budget."""
+    own, leaflet = weigh_page(app_url + page)
     for title, assets in (("own files (budgeted)", own),
                           ("Leaflet (outside the budget)", leaflet)):
-        rows = [[path + (" (HTML)" if path == "/" else ""), f"{size / KB:.1f}"]
+        rows = [[path + (" (HTML)" if path == page else ""), f"{size / KB:.1f}"]
                 for path, size in assets]
         rows.append(["total", f"{sum(size for _, size in assets) / KB:.1f}"])
-        print_table(f"Home page, {title}, gzip -9, 1 KB = {KB} bytes", ["file", "KB"], rows)
+        print_table(f"{name}, {title}, gzip -9, 1 KB = {KB} bytes", ["file", "KB"], rows)
     own_kb = sum(size for _, size in own) / KB
     verdict = "within" if own_kb <= BUDGET_KB else "OVER"
     print(f"Own total {own_kb:.1f} KB of the {BUDGET_KB} KB budget: {verdict} "
@@ -77,6 +77,7 @@ def main():
                   serve_app(env) as app_url):
                 failed = report_latency(bare_url, app_url)
                 report_page_weight(app_url)
+                report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
         except BenchError as error:

@@ -33,21 +33,28 @@ def visible_to(user):
     return or_(*clauses) if clauses else false()
 
 
-def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
-    """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
-    and the kind, status and category codes."""
+def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000,
+                  where=None):
+    """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat),
+    the kind, status and category codes, and an extra `where` clause."""
     query = (select(Item).options(selectinload(Item.place))
              .order_by(Item.created_at.desc(), Item.id.desc()).limit(limit))
     clause = visible_to(user)
     if clause is not None:
         query = query.where(clause)
     if bbox is not None:
-        minlon, minlat, maxlon, maxlat = bbox
-        query = query.where(Item.lon.between(minlon, maxlon), Item.lat.between(minlat, maxlat))
+        query = query.where(in_bbox(bbox))
     for column, value in ((Item.kind, kind), (Item.status, status), (Item.category, category)):
         if value:
             query = query.where(column == value)
+    if where is not None:
+        query = query.where(where)
     return db.session.scalars(query).all()
+
+
+def in_bbox(bbox):
+    minlon, minlat, maxlon, maxlat = bbox
+    return and_(Item.lon.between(minlon, maxlon), Item.lat.between(minlat, maxlat))
 
 
 def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAYS):

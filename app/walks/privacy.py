@@ -5,11 +5,14 @@ person or a home; the public map gets the stop they belong to (when it is close)
 centre of a 50 m grid cell, while staff keep the exact point.
 """
 
+from sqlalchemy import or_, select
+
 from app.geo.projection import metres_between
 from app.geo.routes import snap_to_grid
-from app.moderation.publicity import publicity_of
+from app.items.models import Item
+from app.moderation.publicity import publicity_map, publicity_of
 
-from .models import SENSITIVE_WALKS
+from .models import SENSITIVE_WALKS, Walk, WalkFinding
 
 GRID_M = 50
 STOP_SNAP_M = 100  # further than this, the stop would misplace the finding: use the grid
@@ -31,3 +34,12 @@ def public_point(item):
     if stop is not None and metres_between(item.lon, item.lat, stop.lon, stop.lat) <= STOP_SNAP_M:
         return stop.lon, stop.lat
     return snap_to_grid(item.lon, item.lat, GRID_M)
+
+
+def may_be_generalised():
+    """A WHERE clause over Item: the items public_point may move (a superset, for SQL)."""
+    generalised = [code for code, publicity in publicity_map().items()
+                   if publicity == "generalised"]
+    on_sensitive_walks = (select(WalkFinding.item_id).join(Walk)
+                          .where(Walk.type.in_([t.value for t in SENSITIVE_WALKS])))
+    return or_(Item.category.in_(generalised), Item.id.in_(on_sensitive_walks))

@@ -6,6 +6,7 @@ import re
 
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import and_, not_
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import error_response
@@ -13,13 +14,18 @@ from app.extensions import db, limiter
 from app.geo.projection import degrees_around, metres_between
 from app.items import queries, services
 from app.items.models import Item
-from app.items.permissions import can_enter_for_resident, can_moderate_item, can_view_item
+from app.items.permissions import (
+    can_enter_for_resident,
+    can_moderate_item,
+    can_view_item,
+    is_staff,
+)
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
 from app.limits import submission_limit
 from app.moderation import services as moderation
 from app.permissions import open_to_anyone
-from app.walks.privacy import GENERALISATION_MAX_M
+from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
 from . import bp
 from .guards import api_requires
@@ -72,19 +78,23 @@ def list_items():
     status = request.args.get("status")
     if status and status not in {s.value for s in Status}:
         return invalid({"status": _("Statut inconnu.")})
-    # Sensitive items are shown away from their exact point; select with a margin and keep
-    # what is *shown* inside the box, so probing boxes cannot find the exact point.
-    margin = degrees_around(48.74, GENERALISATION_MAX_M) if bbox else (0, 0)
-    wide = bbox and [bbox[0] - margin[0], bbox[1] - margin[1], bbox[2] + margin[0],
-                     bbox[3] + margin[1]]
-    items = queries.items_in_bbox(g.api_user, wide, request.args.get("kind"), status,
-                                  request.args.get("category"))
+    filters = {"kind": request.args.get("kind"), "status": status,
+               "category": request.args.get("category")}
+    items = queries.items_in_bbox(g.api_user, bbox, **filters)
+    if bbox is None or is_staff(g.api_user):  # staff are shown exact points
+        return jsonify(feature_collection(items, g.api_user))
+    # The public sees sensitive items away from their exact point: add those that may be
+    # shown inside the box from just outside it, then keep what is *shown* inside, so that
+    # probing with small boxes never reveals an exact point.
+    dlon, dlat = degrees_around(bbox[1], GENERALISATION_MAX_M)
+    wide = (bbox[0] - dlon, bbox[1] - dlat, bbox[2] + dlon, bbox[3] + dlat)
+    items += queries.items_in_bbox(g.api_user, wide, **filters, where=and_(
+        may_be_generalised(), not_(queries.in_bbox(bbox))))
     collection = feature_collection(items, g.api_user)
-    if bbox:
-        collection["features"] = [
-            f for f in collection["features"]
-            if bbox[0] <= f["geometry"]["coordinates"][0] <= bbox[2]
-            and bbox[1] <= f["geometry"]["coordinates"][1] <= bbox[3]]
+    collection["features"] = [
+        f for f in collection["features"]
+        if bbox[0] <= f["geometry"]["coordinates"][0] <= bbox[2]
+        and bbox[1] <= f["geometry"]["coordinates"][1] <= bbox[3]]
     return jsonify(collection)
 
 
