@@ -35,6 +35,7 @@ class Item(db.Model):
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
         Index("ix_item_visibility_status", "visibility", "status"),
+        Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
         UniqueConstraint("idempotency_key"),
         UniqueConstraint("tracking_digest"),
     )
