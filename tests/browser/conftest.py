@@ -46,8 +46,9 @@ def live_env(tmp_path_factory):
     return {**os.environ, "ARPENTEUR_CONFIG": "development",
             "DATABASE_URL": f"sqlite:///{workdir / 'live.db'}", "UPLOAD_DIR": str(workdir),
             "LEAFLET_SOURCE": "local", "TILE_URL": "", "SECRET_KEY": "browser-tests",
-            # every browser test submits from 127.0.0.1: one shared limit would bite them
-            "SUBMISSION_RATE_LIMIT": "1000 per minute"}
+            # every browser test submits and signs in from 127.0.0.1: shared limits would
+            # bite them (the limits themselves are tested in tests/integration)
+            "SUBMISSION_RATE_LIMIT": "1000 per minute", "LOGIN_RATE_LIMIT": "1000 per minute"}
 
 
 @pytest.fixture(scope="session")
