@@ -217,6 +217,15 @@ def _drive(url, method, body, headers, count, concurrency, deadline):
     return Measurement(latencies_ms, failures, time.perf_counter() - started)
 
 
+LATENCY_COLUMNS = ["target", "requests", "p50 ms", "p95 ms", "mean ms", "req/s", "failed"]
+
+
+def latency_row(label, result):
+    """A Measurement as a row of strings under LATENCY_COLUMNS."""
+    return [label, str(result.requests), f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}",
+            f"{result.mean_ms:.1f}", f"{result.per_second:.0f}", str(len(result.failures))]
+
+
 def print_table(title, headers, rows):
     """Print rows of strings under `title`: first column left-aligned, the others right."""
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import uuid
 
-from harness import PROJECT_ROOT, BenchError, measure
+from harness import LATENCY_COLUMNS, PROJECT_ROOT, BenchError, latency_row, measure
 
 INSIDE = (2.288496, 48.737178)
 BULK_ITEMS = 10_000
@@ -94,18 +94,13 @@ def report(app_url, env, print_table, requests=100):
     for label, method, payload, headers, n in runs:
         result = measure(app_url + "/api/v1/items", method, payload, headers, n=n,
                          concurrency=2, warmup=3, time_limit_s=60)
-        rows.append(_row(label, result))
+        rows.append(latency_row(label, result))
         failed += [(label, f, 1) for f in result.failures[:1]]
     insert_items(env)
     bbox = "/api/v1/items?bbox=2.286,48.736,2.290,48.738"
     result = measure(app_url + bbox, n=requests, concurrency=2, warmup=5, time_limit_s=60)
-    rows.append(_row(f"GET {bbox} ({BULK_ITEMS:,} items in the base)", result))
+    rows.append(latency_row(f"GET {bbox} ({BULK_ITEMS:,} items in the base)", result))
     failed += [("bbox", f, 1) for f in result.failures[:1]]
     print_table("Items: capture and bbox read (gunicorn, 2 client threads)",
-                ["target", "requests", "p50 ms", "p95 ms", "mean ms", "req/s", "failed"], rows)
+                LATENCY_COLUMNS, rows)
     return failed
-
-
-def _row(label, result):
-    return [label, str(result.requests), f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}",
-            f"{result.mean_ms:.1f}", f"{result.per_second:.0f}", str(len(result.failures))]

@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
-from harness import LOOPBACK, PROJECT_ROOT, BenchError, measure
+from harness import LATENCY_COLUMNS, LOOPBACK, PROJECT_ROOT, BenchError, latency_row, measure
 
 BULK_ITEMS = 10_000
 ORGANISATIONS = ("hbh", "ville-antony", "vsgp")
@@ -109,11 +109,9 @@ def report(app_url, env, print_table, requests=200):
                                        demo_password(account))
         result = measure(app_url + path, headers={"Cookie": cookies[account]}, n=requests,
                          concurrency=2, warmup=5, time_limit_s=60)
-        rows.append([label, str(result.requests), f"{result.p50_ms:.1f}",
-                     f"{result.p95_ms:.1f}", f"{result.mean_ms:.1f}",
-                     f"{result.per_second:.0f}", str(len(result.failures))])
+        rows.append(latency_row(label, result))
         failed += [(label, f, 1) for f in result.failures[:1]]
     print_table(f"Working queues: {BULK_ITEMS:,} items inserted, {total:,} in the base "
                 "(50 per page, gunicorn, 2 client threads)",
-                ["target", "requests", "p50 ms", "p95 ms", "mean ms", "req/s", "failed"], rows)
+                LATENCY_COLUMNS, rows)
     return failed

@@ -12,9 +12,11 @@ import item_capture
 import queues
 from harness import (
     BARE_APP_SPEC,
+    LATENCY_COLUMNS,
     WORKERS,
     BenchError,
     arpenteur_env,
+    latency_row,
     measure,
     prepare_database,
     print_table,
@@ -41,15 +43,13 @@ def report_latency(bare_url, app_url):
     rows, failed = [], []
     for label, url in targets:
         result = measure(url, n=REQUESTS, concurrency=CONCURRENCY, warmup=WARMUP)
-        rows.append([label, str(result.requests), f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}",
-                     f"{result.mean_ms:.1f}", f"{result.per_second:.0f}",
-                     str(len(result.failures))])
+        rows.append(latency_row(label, result))
         if result.failures:
             failed.append((label, result.failures[0], len(result.failures)))
     print_table(
         f"Latency: {REQUESTS} requests after {WARMUP} warm-up, {CONCURRENCY} client threads, "
         f"one connection per request, gunicorn -w {WORKERS} on 127.0.0.1",
-        ["target", "requests", "p50 ms", "p95 ms", "mean ms", "req/s", "failed"], rows)
+        LATENCY_COLUMNS, rows)
     return failed
 
 

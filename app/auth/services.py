@@ -131,6 +131,12 @@ def user_for_token(raw_token):
     return token.user
 
 
+def user_for_authorization(header):
+    """The user of an `Authorization: Bearer <token>` header, or None."""
+    scheme, _sep, token = (header or "").partition(" ")
+    return user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+
+
 def all_users():
     return db.session.scalars(select(User).order_by(User.email)).all()
 

@@ -1,5 +1,6 @@
 """WGS84 <-> Lambert-93 projections, for every computation in metres."""
 
+import math
 from functools import cache
 
 import shapely
@@ -38,7 +39,5 @@ def metres_between(lon1, lat1, lon2, lat2):
 def degrees_around(lat, metres):
     """A (dlon, dlat) box half-size in degrees covering `metres` around latitude `lat`,
     for a cheap bounding-box prefilter before measuring in metres."""
-    import math
-
     dlat = metres / 111_000
     return dlat / max(math.cos(math.radians(lat)), 0.01), dlat

@@ -21,6 +21,7 @@ from app.auth.forms import stripped
 from .categories import CATEGORIES, SPOTS
 from .models import MAX_DESCRIPTION
 from .schemas import SEVERITY_LABELS
+from .services import TEXT_LIMITS
 
 KIND_LABELS = {
     "gusp": _l("Un problème dans le quartier"),
@@ -36,7 +37,7 @@ class CaptureForm(FlaskForm):
                           choices=[SelectChoice(c.code, c.label) for c in CATEGORIES.values()])
     subcategory = HiddenField()
     title = StringField(_l("Titre de la proposition"), filters=[stripped],
-                        validators=[Optional(), Length(max=200)])
+                        validators=[Optional(), Length(max=TEXT_LIMITS["title"])])
     description = TextAreaField(
         _l("Description"), filters=[stripped],
         validators=[Optional(), Length(max=MAX_DESCRIPTION,
@@ -46,12 +47,13 @@ class CaptureForm(FlaskForm):
     place = SelectField(_l("Ou choisissez un lieu dans la liste"), choices=[],
                         validate_choice=False)
     residence = StringField(_l("Résidence"), filters=[stripped],
-                            validators=[Optional(), Length(max=120)])
+                            validators=[Optional(), Length(max=TEXT_LIMITS["residence"])])
     building = StringField(_l("Bâtiment"), filters=[stripped],
-                           validators=[Optional(), Length(max=60)])
+                           validators=[Optional(), Length(max=TEXT_LIMITS["building"])])
     entrance = StringField(_l("Entrée (cage)"), filters=[stripped],
-                           validators=[Optional(), Length(max=30)])
-    floor = StringField(_l("Étage"), filters=[stripped], validators=[Optional(), Length(max=30)])
+                           validators=[Optional(), Length(max=TEXT_LIMITS["entrance"])])
+    floor = StringField(_l("Étage"), filters=[stripped],
+                        validators=[Optional(), Length(max=TEXT_LIMITS["floor"])])
     spot = SelectField(_l("Endroit"), validate_choice=False,
                        choices=[SelectChoice("", _l("—"))] + [SelectChoice(k, v)
                                                               for k, v in SPOTS.items()])

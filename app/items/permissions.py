@@ -38,7 +38,3 @@ def can_enter_for_resident(user):
 
 def can_moderate_item(user, item=None):
     return _signed_in(user) and user.has_role(Role.MODERATOR, Role.ADMIN)
-
-
-def can_follow_item(user, item):
-    return item.is_public

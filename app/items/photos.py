@@ -79,6 +79,20 @@ def store(upload_dir, content):
     return name
 
 
+def attach_photo(item, safe, alt_text=""):
+    """Store a SafePhoto's files under random names and attach it to `item`; return it."""
+    from flask import current_app
+
+    from .models import Photo
+
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    photo = Photo(stored_name=store(upload_dir, safe.image),
+                  thumbnail_name=store(upload_dir, safe.thumbnail),
+                  width=safe.width, height=safe.height, alt_text=alt_text)
+    item.photos.append(photo)
+    return photo
+
+
 def discard(upload_dir, *names):
     for name in names:
         (Path(upload_dir) / name).unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -30,7 +30,7 @@ def visible_to(user):
         clauses.append(Item.author_id == user.id)
         if user.has_role(Role.AGENT) and user.organisation_id is not None:
             clauses.append(Item.organisation_id == user.organisation_id)
-    return or_(*clauses) if clauses else false()
+    return or_(*clauses)
 
 
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000,

@@ -19,7 +19,7 @@ from app.walks.services import attach_finding, finding_from_submission
 
 from . import photos as photo_files
 from .categories import CATEGORIES
-from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower, Photo
+from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower
 from .status import Status, Visibility, record
 
 TEXT_LIMITS = {"title": 200, "residence": 120, "building": 60, "entrance": 30, "floor": 30}
@@ -161,13 +161,8 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     db.session.add(item)
     if finding is not None:
         attach_finding(item, finding)
-    upload_dir = current_app.config["UPLOAD_DIR"]
     for photo in safe:
-        item.photos.append(Photo(
-            stored_name=photo_files.store(upload_dir, photo.image),
-            thumbnail_name=photo_files.store(upload_dir, photo.thumbnail),
-            width=photo.width, height=photo.height,
-        ))
+        photo_files.attach_photo(item, photo)
     db.session.flush()
     if item.author_email:  # the only copy of the tracking link the author can get back
         queue_email(item.author_email, "received", item,

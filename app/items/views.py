@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.services import user_for_token
+from app.auth.services import user_for_authorization
 from app.extensions import db, limiter
 from app.forms import show_refusal
 from app.limits import submission_limit
@@ -153,9 +153,7 @@ def _may_see_photo(photo):
     token = request.args.get("suivi")
     if token and services.item_for_tracking(token) is item:
         return True
-    header = request.headers.get("Authorization", "")
-    bearer = user_for_token(header[7:].strip()) if header.lower().startswith("bearer ") else None
-    viewer = bearer or _viewer()
+    viewer = user_for_authorization(request.headers.get("Authorization")) or _viewer()
     return is_staff(viewer) and can_view_item(viewer, item)
 
 

@@ -1,6 +1,7 @@
 """What waits for the conseil citoyen."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.items.models import Item, Photo
@@ -28,16 +29,17 @@ def pending_photos_of_decided_items():
         Photo.visibility == PENDING, Item.visibility != PENDING).order_by(Photo.id)).all()
 
 
-def open_flag_counts():
-    """{("item"|"comment", id): number of flags not yet reviewed}."""
-    rows = db.session.execute(select(Flag.target, func.count(Flag.id))
-                              .where(Flag.reviewed_at.is_(None)).group_by(Flag.target))
-    return {tuple_target(target): count for target, count in rows}
-
-
-def tuple_target(target):
-    kind, _sep, ident = target.partition(":")
-    return kind, int(ident)
+def flagged():
+    """[("item"|"comment", target, number of flags not yet reviewed)], in two queries."""
+    found = []
+    for kind, model, column in (("item", Item, Flag.item_id),
+                                ("comment", Comment, Flag.comment_id)):
+        query = (select(model, func.count(Flag.id)).join(Flag, column == model.id)
+                 .where(Flag.reviewed_at.is_(None)).group_by(model.id).order_by(model.id))
+        if model is Comment:  # the queue names the item a comment is about
+            query = query.options(joinedload(Comment.item))
+        found += [(kind, target, count) for target, count in db.session.execute(query)]
+    return found
 
 
 def decisions_about(item):

@@ -118,9 +118,10 @@ def revisions_of(target):
                               .order_by(TextRevision.id)).all()
 
 
-def original_text(target, field):
-    """What the author wrote, whatever moderators changed since."""
-    for revision in revisions_of(target):
+def original_text(target, field, revisions=None):
+    """What the author wrote, whatever moderators changed since; `revisions` are those of
+    `target` when the caller already loaded them (a page shows both)."""
+    for revision in revisions if revisions is not None else revisions_of(target):
         if revision.field == field:
             return revision.before
     return getattr(target, field)

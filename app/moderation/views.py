@@ -36,15 +36,10 @@ bp = Blueprint("moderation", __name__)
 @bp.route("/moderation")
 @requires(can_moderate_item)
 def queue():
-    flagged = []
-    for (kind, ident), count in queries.open_flag_counts().items():
-        target = db.session.get(Item if kind == "item" else Comment, ident)
-        if target is not None:
-            flagged.append((kind, target, count))
     return render_template(
         "moderation/queue.html", items=queries.pending_items(),
         comments=queries.pending_comments(), photos=queries.pending_photos_of_decided_items(),
-        flagged=flagged, categories=CATEGORIES)
+        flagged=queries.flagged(), categories=CATEGORIES)
 
 
 def _item_or_404(item_id):
@@ -64,12 +59,13 @@ def _review(item, status=200, **forms):
     forms.setdefault("merge", MergeForm(formdata=None, prefix="merge"))
     masks = {photo.id: _mask_form(photo) for photo in item.photos}
     masks.update(forms.pop("masks", {}))
+    revisions = services.revisions_of(item)
     return render_template(
         "moderation/review.html", item=item, forms=forms, masks=masks,
         category=CATEGORIES[item.category], statuses=STATUS_LABELS,
-        visibilities=VISIBILITY_LABELS, revisions=services.revisions_of(item),
-        original_description=services.original_text(item, "description"),
-        original_title=services.original_text(item, "title"),
+        visibilities=VISIBILITY_LABELS, revisions=revisions,
+        original_description=services.original_text(item, "description", revisions),
+        original_title=services.original_text(item, "title", revisions),
         decisions=queries.decisions_about(item)), status
 
 
@@ -107,11 +103,11 @@ def edit_item_text(item_id):
     item = _item_or_404(item_id)
     form = TextForm(prefix="text")
     if form.validate_on_submit():
+        fields = ("title", "description") if item.kind == "proposal" else ("description",)
         try:
-            for field in ("title", "description"):
-                if field == "description" or item.kind == "proposal":
-                    services.edit_text(current_user, item, field, getattr(form, field).data,
-                                       form.reason.data)
+            for field in fields:
+                services.edit_text(current_user, item, field, getattr(form, field).data,
+                                   form.reason.data)
         except InvalidItem as refused:
             db.session.rollback()
             show_refusal(form, refused)
@@ -173,12 +169,12 @@ def merge(item_id):
 
 
 def _comment_page(comment, status=200, decision=None, text=None):
+    revisions = services.revisions_of(comment)
     return render_template(
         "moderation/comment.html", comment=comment, visibilities=VISIBILITY_LABELS,
         decision=decision or DecisionForm(formdata=None, prefix="decision"),
         text=text or CommentTextForm(formdata=None, prefix="text", data={"body": comment.body}),
-        revisions=services.revisions_of(comment),
-        original=services.original_text(comment, "body")), status
+        revisions=revisions, original=services.original_text(comment, "body", revisions)), status
 
 
 @bp.route("/moderation/commentaires/<int:comment_id>")

@@ -6,17 +6,18 @@ from app.extensions import db
 
 from .models import Place
 
-# IDFM stop modes -> gazetteer kind
-STOP_MODES = {"RER", "Bus", "bus", "Tram", "Métro"}
-
 
 def save_places(points, source):
     """Insert or update places from dicts (name, kind, lon, lat, external_id); return them."""
+    points = list(points)
+    # One query for the places already known, not one per point of the file.
+    known = {place.external_id: place for place in db.session.scalars(
+        select(Place).where(Place.external_id.in_({p["external_id"] for p in points})))}
     saved = []
     for point in points:
-        place = db.session.scalar(select(Place).where(Place.external_id == point["external_id"]))
+        place = known.get(point["external_id"])
         if place is None:
-            place = Place(external_id=point["external_id"])
+            place = known[point["external_id"]] = Place(external_id=point["external_id"])
             db.session.add(place)
         place.name, place.kind = point["name"], point["kind"]
         place.lon, place.lat = point["lon"], point["lat"]

@@ -7,7 +7,6 @@ the rules that go with each move (reasons, dates, due dates, followers, disputes
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -15,7 +14,7 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
-from app.items.models import Item, ItemFollower, Photo
+from app.items.models import Item, ItemFollower
 from app.items.status import Status, TransitionRefused, transition
 from app.routing.services import set_due_dates
 
@@ -100,13 +99,8 @@ def resolve_item(actor, item, note, after_photo=None):
             safe = photo_files.make_safe(after_photo[1], after_photo[0])
         except photo_files.PhotoRefused as refused:
             raise MoveRefused(refused.message, "photo") from None
-        upload_dir = current_app.config["UPLOAD_DIR"]
-        item.photos.append(Photo(
-            stored_name=photo_files.store(upload_dir, safe.image),
-            thumbnail_name=photo_files.store(upload_dir, safe.thumbnail),
-            width=safe.width, height=safe.height,
-            alt_text=_("Photo après intervention, signalement %(ref)s", ref=item.reference),
-        ))
+        photo_files.attach_photo(item, safe, alt_text=_(
+            "Photo après intervention, signalement %(ref)s", ref=item.reference))
     return _move(item, Status.RESOLVED, actor, note)
 
 

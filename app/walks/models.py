@@ -164,6 +164,7 @@ class WalkFinding(db.Model):
     late: Mapped[bool] = mapped_column(default=False)  # sent after the walk closed
 
     item: Mapped[Item] = relationship(
+        lazy="selectin",  # a walk's findings are read with their items: no N+1
         backref=backref("walk_finding", uselist=False, cascade="all, delete-orphan",
                         lazy="selectin"))  # lists serialise many items: no N+1
     walk: Mapped[Walk] = relationship(back_populates="findings", lazy="joined")

@@ -23,8 +23,10 @@ def numbered_findings(walk, viewer):
 
     The same numbers label the findings on the map, in the list, the PDF and the CSV.
     """
+    # Loading the stops in one query first lets each finding's stop come from the session.
+    position = {stop.id: stop.position for stop in walk.stops}
     visible = [f for f in walk.findings if can_view_item(viewer, f.item)]
-    visible.sort(key=lambda f: (f.stop.position if f.stop else 10_000, f.item_id))
+    visible.sort(key=lambda f: (position.get(f.stop_id, 10_000), f.item_id))
     return list(enumerate(visible, start=1))
 
 

@@ -22,7 +22,7 @@ from app.geo.perimeter import Position, valid_lon_lat
 from app.geo.projection import degrees_around
 from app.geo.routes import metres_from_route, nearest_point, route_line_l93
 from app.items import photos as photo_files
-from app.items.models import Item, Photo
+from app.items.models import Item
 from app.items.status import CLOSED, TRANSITIONS, Status, record, transition
 from app.perimeters.queries import perimeter_index
 
@@ -178,6 +178,11 @@ def plan_walk(actor, data):
     return walk
 
 
+def stop_of(walk, stop_id):
+    """The walk's stop with this id, or None (a stop of another walk is not one of its)."""
+    return next((s for s in walk.stops if s.id == stop_id), None)
+
+
 def nearest_stop(walk, lon, lat):
     """(stop, metres) of the walk's stop nearest to (lon, lat), measured in Lambert-93."""
     index, metres = nearest_point([(s.lon, s.lat) for s in walk.stops], lon, lat)
@@ -201,7 +206,7 @@ def finding_from_submission(data, errors):
         errors["kind"] = _("Un constat de marche est de type « constat de marche ».")
     stop = None
     if data.get("stop") is not None:
-        stop = next((s for s in walk.stops if s.id == data["stop"]), None)
+        stop = stop_of(walk, data["stop"])
         if stop is None:
             errors["stop"] = _("Cet arrêt ne fait pas partie de la marche.")
     recommendation = (data.get("recommendation") or "").strip()
@@ -226,7 +231,7 @@ def update_finding(actor, finding, data):
     """Change a finding's stop, strong/weak point or préconisation (only the given keys)."""
     errors = {}
     if "stop" in data:
-        stop = next((s for s in finding.walk.stops if s.id == data["stop"]), None)
+        stop = stop_of(finding.walk, data["stop"])
         if stop is None:
             errors["stop"] = _("Cet arrêt ne fait pas partie de la marche.")
         else:
@@ -284,12 +289,7 @@ def _store_photo(item, upload):
         safe = photo_files.make_safe(content, filename)
     except photo_files.PhotoRefused as refused:
         raise InvalidWalk({"photo": refused.message}) from None
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    photo = Photo(stored_name=photo_files.store(upload_dir, safe.image),
-                  thumbnail_name=photo_files.store(upload_dir, safe.thumbnail),
-                  width=safe.width, height=safe.height)
-    item.photos.append(photo)
-    return photo
+    return photo_files.attach_photo(item, safe)
 
 
 def record_recheck(actor, walk, item, outcome, note="", upload=None):
@@ -302,12 +302,12 @@ def record_recheck(actor, walk, item, outcome, note="", upload=None):
     """
     if walk.status == WalkStatus.CANCELLED:
         raise DomainError(_("Cette marche a été annulée."))
-    if item.id not in {candidate.id for candidate, _m in recheck_candidates(walk)}:
-        existing_check = db.session.scalar(
-            select(Recheck).where(Recheck.walk_id == walk.id, Recheck.item_id == item.id))
-        if existing_check is None:
-            raise DomainError(_("Ce point n'est pas dans la liste de contre-visite de cette "
-                                "marche."), "item")
+    check = db.session.scalar(
+        select(Recheck).where(Recheck.walk_id == walk.id, Recheck.item_id == item.id))
+    # Once checked, an item may be checked again even if it has left the candidates.
+    if check is None and item.id not in {c.id for c, _m in recheck_candidates(walk)}:
+        raise DomainError(_("Ce point n'est pas dans la liste de contre-visite de cette "
+                            "marche."), "item")
     try:
         outcome = RecheckOutcome(outcome)
     except ValueError:
@@ -329,8 +329,6 @@ def record_recheck(actor, walk, item, outcome, note="", upload=None):
         transition(item, Status.REOPENED, actor, message)
     else:
         record(item, current, actor, message)
-    check = db.session.scalar(
-        select(Recheck).where(Recheck.walk_id == walk.id, Recheck.item_id == item.id))
     if check is None:
         check = Recheck(walk=walk, item=item)
         db.session.add(check)

@@ -196,7 +196,7 @@ def change_status(walk_id, to):
 
 
 def _stop_or_404(walk, stop_id):
-    stop = next((s for s in walk.stops if s.id == stop_id), None)
+    stop = services.stop_of(walk, stop_id)
     if stop is None:
         abort(404)
     return stop
@@ -351,23 +351,25 @@ def publish(walk_id):
     return redirect(url_for("walks.report", walk_id=walk.id))
 
 
+def _walk_file(walk_id, render, mimetype, disposition=None):
+    """A generated file of a walk the viewer may read; `disposition` takes {id}."""
+    walk = _readable_walk(walk_id)
+    headers = {"Content-Disposition": disposition.format(id=walk.id)} if disposition else None
+    return Response(render(walk, _viewer()), mimetype=mimetype, headers=headers)
+
+
 @bp.route("/marches/<int:walk_id>/compte-rendu.pdf")
 def report_pdf(walk_id):
-    walk = _readable_walk(walk_id)
-    return Response(reports.report_pdf(walk, _viewer()), mimetype="application/pdf",
-                    headers={"Content-Disposition":
-                             f'inline; filename="compte-rendu-marche-{walk.id}.pdf"'})
+    return _walk_file(walk_id, reports.report_pdf, "application/pdf",
+                      'inline; filename="compte-rendu-marche-{id}.pdf"')
 
 
 @bp.route("/marches/<int:walk_id>/constats.csv")
 def report_csv(walk_id):
-    walk = _readable_walk(walk_id)
-    return Response(reports.report_csv(walk, _viewer()), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="constats-marche-{walk.id}.csv"'})
+    return _walk_file(walk_id, reports.report_csv, "text/csv",
+                      'attachment; filename="constats-marche-{id}.csv"')
 
 
 @bp.route("/marches/<int:walk_id>/plan.svg")
 def map_svg(walk_id):
-    walk = _readable_walk(walk_id)
-    return Response(reports.map_svg(walk, _viewer()), mimetype="image/svg+xml")
+    return _walk_file(walk_id, reports.map_svg, "image/svg+xml")

@@ -1,10 +1,11 @@
 import geopandas
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.extensions import db
 from app.perimeters.models import Perimeter
+from app.places.models import Place
 from config import BASE_DIR
 
 
@@ -80,3 +81,12 @@ def test_geodata_load_names_the_problem_of_an_invalid_file(cli, tmp_path):
     result = cli.invoke(args=["geodata", "load", str(path)])
     assert result.exit_code != 0
     assert "broken.geojson" in result.output and "ne peut pas être lu" in result.output
+
+
+def test_geodata_load_again_updates_the_places_instead_of_adding_them(cli):
+    count = select(func.count(Place.id))
+    before = db.session.scalar(count)
+    result = cli.invoke(args=["geodata", "load"])
+    assert result.exit_code == 0, result.output
+    assert "places (public-transport stops)" in result.output
+    assert db.session.scalar(count) == before

@@ -2,6 +2,7 @@
 publicity of categories, through the services, the pages and the API."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from app.items.services import InvalidItem
 from app.moderation import services
 from app.moderation.models import Flag, ModerationEvent, TextRevision
 from app.moderation.services import AlreadyFlagged
+from app.proposals.models import Comment
 from tests.conftest import INSIDE, csrf_token, make_item, make_user, page_text
 
 
@@ -254,6 +256,20 @@ def test_anyone_flags_through_the_page_and_a_repeat_is_told(client):
     again = client.post(path, data=data)
     assert again.status_code == 422
     assert "Vous avez déjà signalé ce contenu" in page_text(again)
+
+
+def test_the_queue_lists_flagged_items_and_comments_with_their_counts(client, auth):
+    item = make_item(publish=True)
+    comment = Comment(item=item, body="Avis", visibility="public")
+    db.session.add(comment)
+    for target, count in ((item, 2), (comment, 1)):
+        for n in range(count):
+            services.flag_content(None, f"10.0.0.{n}", target, "insult")
+    db.session.commit()
+    auth.login("moderator")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page_text(client.get("/moderation"))).split())
+    assert f"n° {item.reference} — 2 alertes" in text
+    assert f"Commentaire sur n° {item.reference} — 1 alerte" in text
 
 
 def test_content_that_is_not_public_cannot_be_flagged(client):

@@ -5,7 +5,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.auth.services import find_organisation
 from app.errors import DomainError, NotAllowed
@@ -63,6 +63,28 @@ def test_the_proposal_form_creates_a_pending_proposal(client):
     assert (item.kind, item.category, item.visibility, item.proposal.theme) == (
         "proposal", "proposition", "pending", "cadre-de-vie")
     assert client.get(f"/propositions/{item.id}").status_code == 404  # not public yet
+
+
+def test_the_list_shows_themes_and_supports_in_queries_that_do_not_grow_with_it(client):
+    def list_page():
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            return page_text(client.get("/propositions")), len(statements)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    services.support_proposal(make_user("resident"), make_proposal())
+    db.session.commit()
+    text, with_one = list_page()
+    assert "Cadre de vie" in text and "1 soutien" in text
+    for _n in range(3):
+        make_proposal()
+    assert list_page()[1] == with_one
 
 
 def test_a_resident_supports_once_through_the_api(client, auth):

@@ -10,7 +10,7 @@ import math
 import pytest
 from pypdf import PdfReader
 from pyproj import Transformer
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.auth.models import Organisation
 from app.extensions import db
@@ -292,6 +292,11 @@ def test_recheck_outcomes_go_through_the_status_function(app):
     assert fresh.status == "new"  # no such move from "new": the history says it
     assert "Toujours là" in fresh.events[-1].note
     assert db.session.scalar(select(db.func.count(Recheck.id))) == 3
+    with app.test_request_context():  # verified, no longer a candidate: checked again
+        services.record_recheck(coordinator, walk, resolved, "resolved", "Toujours propre")
+    db.session.commit()
+    assert "Toujours propre" in resolved.events[-1].note
+    assert db.session.scalar(select(db.func.count(Recheck.id))) == 3
     far = make_item(where=offset(MONT_BLANC, 200, 90))
     with app.test_request_context(), pytest.raises(services.DomainError):
         services.record_recheck(coordinator, walk, far, "resolved")
@@ -397,6 +402,8 @@ def test_pdf_is_valid_and_contains_each_finding(client, auth):
     auth.login("coordinator", user=make_user("coordinator", email="pdf@x.org"))
     response = client.get(f"/marches/{walk.id}/compte-rendu.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        f'inline; filename="compte-rendu-marche-{walk.id}.pdf"')
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(page.extract_text() for page in reader.pages)
     for description in descriptions:
@@ -410,6 +417,8 @@ def test_csv_has_one_row_per_finding(client, auth):
     walk, descriptions = _walk_with_findings(client)
     auth.login("coordinator", user=make_user("coordinator", email="csv@x.org"))
     response = client.get(f"/marches/{walk.id}/constats.csv")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="constats-marche-{walk.id}.csv"')
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3
     assert sorted(r["description"] for r in rows) == sorted(descriptions)
@@ -581,3 +590,28 @@ def test_seed_demo_adds_one_published_night_walk_on_real_places(app):
     assert {stop.name for stop in walk.stops} <= place_names
     assert len(walk.findings) == 5 and all(f.item.is_public for f in walk.findings)
     assert all(stop.grid is not None for stop in walk.stops)
+
+
+def test_walk_page_reads_findings_in_queries_that_do_not_grow_with_them(client, auth):
+    def statements_for(path):
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    walk = make_walk()
+    auth.login("coordinator", user=make_user("coordinator", email="queries@x.org"))
+    for where in (MONT_BLANC, CENTRE_COMMERCIAL):
+        assert post_finding(client, walk, where).status_code == 201
+    with_two = statements_for(f"/marches/{walk.id}")
+    assert post_finding(client, walk, CENTRE_COMMERCIAL,
+                        description="Encore au même arrêt").status_code == 201
+    # A third finding (its item, its stop) costs no query: items and stops are read in bulk.
+    assert statements_for(f"/marches/{walk.id}") == with_two

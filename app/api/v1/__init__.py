@@ -4,10 +4,10 @@ It acts anonymously or through a bearer token, never through the session cookie 
 so a forged cross-site request carries no authority; it therefore needs no CSRF token.
 """
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
-from app.auth.services import user_for_token
+from app.auth.services import user_for_authorization
 from app.errors import error_response
 from app.extensions import csrf
 
@@ -22,12 +22,16 @@ def authenticate_bearer():
     header = request.headers.get("Authorization", "")
     if not header:
         return None
-    scheme, _sep, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user = user_for_authorization(header)
     if user is None:
         return error_response(401, _("Jeton d'accès invalide, révoqué ou mal formé."), "auth")
     g.api_user = user
     return None
+
+
+def invalid(errors):
+    """422 with every problem of the input, field by field."""
+    return jsonify({"errors": errors}), 422
 
 
 from . import items, me, perimeters, supports, transitions, walks  # noqa: E402,F401  (routes register on bp)

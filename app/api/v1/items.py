@@ -27,14 +27,10 @@ from app.moderation import services as moderation
 from app.permissions import open_to_anyone
 from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
-from . import bp
+from . import bp, invalid
 from .guards import api_requires
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
-
-
-def invalid(errors):
-    return jsonify({"errors": errors}), 422
 
 
 def _staff_caller():

@@ -15,7 +15,7 @@ from app.items.status import Status
 from app.triage import services
 from app.triage.permissions import can_act_on_item, can_handle_item, can_work_items
 
-from . import bp
+from . import bp, invalid
 from .guards import api_requires
 
 TEXT_FIELDS = ("note", "internal_note")
@@ -65,7 +65,7 @@ def transition_item(item_id):
         return error_response(404, _("Ce signalement n'existe pas."))
     args, errors = _read_move(request.get_json(silent=True))
     if errors:
-        return jsonify({"errors": errors}), 422
+        return invalid(errors)
     to = request.json["to"]
     if not can_act_on_item(g.api_user, item, to):
         return error_response(409, _("Votre rôle ne permet pas ce changement sur ce "

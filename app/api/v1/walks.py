@@ -11,7 +11,7 @@ from app.walks.models import Walk, WalkFinding
 from app.walks.permissions import can_edit_finding
 from app.walks.schemas import route_feature, walk_collection
 
-from . import bp
+from . import bp, invalid
 from .guards import api_requires
 
 
@@ -45,12 +45,12 @@ def update_finding(walk_id, item_id):
                                      "coordination, peut le modifier."), "auth")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return jsonify({"errors": {"_": _("Envoyez un objet JSON.")}}), 422
+        return invalid({"_": _("Envoyez un objet JSON.")})
     data = {k: body[k] for k in ("stop", "strong_point", "recommendation") if k in body}
     try:
         services.update_finding(g.api_user, finding, data)
     except services.InvalidWalk as refused:
         db.session.rollback()
-        return jsonify({"errors": refused.errors}), 422
+        return invalid(refused.errors)
     db.session.commit()
     return jsonify(walk_collection(finding.walk, g.api_user))
