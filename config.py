@@ -58,6 +58,12 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBMISSION_RATE_LIMIT = _env("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour")
 
+    # Open311 GeoReport v2: the one jurisdiction served, whom clients ask for a key, and
+    # how many requests each key may make (per key, never per address).
+    OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID", "noyer-dore.antony.fr")
+    OPEN311_CONTACT = _env("OPEN311_CONTACT", "Coordination GUSP du Noyer Doré, Ville d'Antony")
+    OPEN311_RATE_LIMIT = _env("OPEN311_RATE_LIMIT", "30 per minute;500 per hour")
+
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "arpenteur@localhost")

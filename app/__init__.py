@@ -61,7 +61,9 @@ def register_blueprints(app):
     from . import leaflet
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
+    from .api.open311.views import bp as open311_bp
     from .api.v1 import bp as api_v1_bp
+    from .apikeys.views import bp as apikeys_bp
     from .auth.views import bp as auth_bp
     from .items.views import bp as items_bp
     from .main.views import bp as main_bp
@@ -72,7 +74,8 @@ def register_blueprints(app):
     from .walks.views import bp as walks_bp
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
-                      moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp):
+                      moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
+                      open311_bp, apikeys_bp):
         app.register_blueprint(blueprint)
 
 
@@ -85,6 +88,7 @@ def register_errors_and_headers(app):
 
 
 def register_cli(app):
+    from .apikeys.cli import open311_cli
     from .auth.cli import users_cli
     from .demo.cli import seed_demo
     from .items.cli import retention_cli
@@ -96,6 +100,7 @@ def register_cli(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(retention_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(open311_cli)
 
 
 def register_template_helpers(app):
