@@ -61,6 +61,7 @@ def register_blueprints(app):
     from . import leaflet
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
+    from .api.ogc.views import bp as ogcapi_bp
     from .api.open311.views import bp as open311_bp
     from .api.v1 import bp as api_v1_bp
     from .apikeys.views import bp as apikeys_bp
@@ -75,7 +76,7 @@ def register_blueprints(app):
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
                       moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
-                      open311_bp, apikeys_bp):
+                      open311_bp, ogcapi_bp, apikeys_bp):
         app.register_blueprint(blueprint)
 
 

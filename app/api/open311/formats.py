@@ -47,7 +47,9 @@ def respond(fmt, root, payload, status=200):
 
 def errors(status, *descriptions):
     """GeoReport v2 errors: [{code, description}] in JSON, <errors><error> in XML, in the
-    format the path asked for (JSON when it named none)."""
+    format the path asked for (JSON when it named none). Input refused anywhere (422 in
+    the rest of Arpenteur) is a 400 here, as the specification says."""
     fmt = "xml" if request.path.endswith(".xml") else "json"
+    status = 400 if status == 422 else status
     return respond(fmt, "errors", [{"code": status, "description": description}
                                    for description in descriptions], status)

@@ -327,7 +327,7 @@ def request_updates(items, start, end):
         for rank, row in enumerate(view["properties"]["history"], start=1):
             at = parse_iso_datetime(row["at"])
             if start <= at <= end:
-                updates.append((at, {
+                updates.append(((at, item.id, rank), {
                     "update_id": f"{item.id}_{rank}",
                     "service_request_id": str(item.id),
                     "status": open311_status(row["status"]),
@@ -336,4 +336,4 @@ def request_updates(items, start, end):
                     "description": row["note"],
                     "media_url": None,
                 }))
-    return [update for _at, update in sorted(updates, key=lambda pair: pair[0])]
+    return [update for _order, update in sorted(updates, key=lambda pair: pair[0])]
