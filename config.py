@@ -63,6 +63,7 @@ class Config:
     OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID", "noyer-dore.antony.fr")
     OPEN311_CONTACT = _env("OPEN311_CONTACT", "Coordination GUSP du Noyer Doré, Ville d'Antony")
     OPEN311_RATE_LIMIT = _env("OPEN311_RATE_LIMIT", "30 per minute;500 per hour")
+    OPEN311_ENDPOINT_TYPE = "test"  # what discovery tells clients; "production" in production
 
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -92,6 +93,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEMO_DATA_ALLOWED = False
+    OPEN311_ENDPOINT_TYPE = "production"
 
     def __init__(self):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]

@@ -51,7 +51,7 @@ PAGES = {
                      "/tables-de-quartier"],
     "agent-hbh": ["/gestion/organisme"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
-              "/admin/publicite"],
+              "/admin/publicite", "/admin/cles-api"],
 }
 
 

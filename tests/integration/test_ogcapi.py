@@ -2,10 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import timedelta
 
 import pyogrio
@@ -14,9 +10,8 @@ import pytest
 from app.clock import utcnow
 from app.extensions import db
 from app.moderation import services as moderation
-from config import BASE_DIR
 from tests.conftest import INSIDE, NEAR, make_item
-from tests.integration.test_outbox import free_port
+from tests.live import flask_server
 from tests.workflow import coordinator
 
 BASE = "/ogcapi"
@@ -167,29 +162,11 @@ def test_an_unknown_collection_or_path_is_a_404_exception(client):
 def live_base(app, tmp_path):
     """A real server process on this test's database, for a client outside the process
     (GDAL holds the interpreter while it reads, so it cannot share one with the server)."""
-    port = free_port()
     env = {**os.environ, "ARPENTEUR_CONFIG": "development", "SECRET_KEY": "ogc-tests",
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "UPLOAD_DIR": app.config["UPLOAD_DIR"]}
-    log = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
-        env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(200):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError((tmp_path / "server.log").read_text())
+    with flask_server(env, tmp_path / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 def test_gdal_reads_the_public_map_page_by_page(live_base, tmp_path):

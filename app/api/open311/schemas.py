@@ -295,7 +295,8 @@ def service_requests(items):
     for item, view, place in _public_views(items):
         props = view["properties"]
         lon, lat = view["geometry"]["coordinates"]
-        notes = [row["note"] for row in props["history"] if row["note"]]
+        moves = props["history"]
+        notes = [row["note"] for row in moves if row["note"]]
         text = "\n\n".join(part for part in (props["title"], props["description"]) if part)
         answer.append({
             "service_request_id": str(item.id),
@@ -307,7 +308,7 @@ def service_requests(items):
             "agency_responsible": item.organisation.name if item.organisation else None,
             "service_notice": None,
             "requested_datetime": _paris(props["created_at"]),
-            "updated_datetime": _paris(props["history"][-1]["at"]),
+            "updated_datetime": _paris(moves[-1]["at"] if moves else props["created_at"]),
             "expected_datetime": paris_isoformat(item.expected_date),
             "address": place.name if place else None,
             "address_id": None,

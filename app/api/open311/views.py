@@ -96,7 +96,6 @@ def key_bucket():
 @bp.route(f"/discovery.{FORMAT}")
 def discovery(fmt):
     """Where this endpoint is, what it speaks, and whom to ask for a key."""
-    production = not current_app.config.get("TESTING") and not current_app.debug
     return respond(fmt, "discovery", {
         "changeset": CHANGESET,
         "contact": current_app.config["OPEN311_CONTACT"],
@@ -106,7 +105,7 @@ def discovery(fmt):
             "specification": SPECIFICATION,
             "url": url_for("open311.discovery", fmt="json", _external=True).rsplit("/", 1)[0],
             "changeset": CHANGESET,
-            "type": "production" if production else "test",
+            "type": current_app.config["OPEN311_ENDPOINT_TYPE"],
             "formats": ["application/json", "text/xml"],
         }],
     })
