@@ -199,3 +199,11 @@ def test_a_published_request_created_through_open311_is_then_readable(client):
     db.session.commit()
     (request,) = read(client.get(f"{BASE}/requests/{request_id}.json"), "json")
     assert request["description"] == "Lampadaire éteint"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_text_from_the_other_doors_comes_out_escaped_and_well_formed(client, fmt):
+    text = 'Tags <b>"énormes"</b> & </description><x>\x01 fin'
+    make_item(publish=True, description=text)
+    (request,) = requests(client, fmt)  # read() parses the XML: it must be well formed
+    assert request["description"] == (text if fmt == "json" else text.replace("\x01", ""))
