@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 import item_capture
+import open_data
 import queues
 from harness import (
     BARE_APP_SPEC,
@@ -80,6 +81,7 @@ def main():
                 report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
+                failed += open_data.report(app_url, print_table)  # on the queues' items
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

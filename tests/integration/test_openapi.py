@@ -83,7 +83,9 @@ def api_schema(app):
 def _runs():
     """Every operation anonymously; those of the JSON API also with a staff token (the
     other APIs ignore bearer tokens)."""
-    return [(path, method, as_staff) for path, method in sorted(described())
+    return [pytest.param(path, method, as_staff,
+                         id=f"{method.upper()} {path} {'staff' if as_staff else 'anonymous'}")
+            for path, method in sorted(described())
             for as_staff in (False, True) if not as_staff or path.startswith("/api/v1/")]
 
 
