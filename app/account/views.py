@@ -9,7 +9,7 @@ from flask_login import current_user, logout_user
 from app.auth import services as accounts
 from app.auth.models import ApiToken
 from app.auth.permissions import is_signed_in
-from app.auth.views import start_browser_session
+from app.auth.views import act_then_sign_in
 from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db, limiter
@@ -73,20 +73,12 @@ def change_password():
     """A new password ends every session and token of the account; this browser gets a
     fresh session."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
-        except DomainError as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            start_browser_session(user)
-            flash(_("Mot de passe changé. Vos autres sessions et vos jetons d'accès sont "
-                    "fermés."), "success")
-            return redirect(url_for("account.index"))
-    return _page(422, password_form=form)
+    done = form.validate_on_submit() and act_then_sign_in(
+        form, lambda: accounts.change_password(current_user._get_current_object(),
+                                               form.current_password.data,
+                                               form.new_password.data),
+        _("Mot de passe changé. Vos autres sessions et vos jetons d'accès sont fermés."))
+    return done or _page(422, password_form=form)
 
 
 @bp.route("/deconnexion-partout", methods=["POST"])

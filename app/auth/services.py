@@ -108,11 +108,13 @@ def set_new_password(user, password):
 
 
 def change_password(user, current_password, new_password):
-    """The person changes their own password; the current one proves it is them."""
+    """The person changes their own password; the current one proves it is them. Returns
+    the user, whose sessions and tokens have all ended."""
     if not user.check_password(current_password):
         raise DomainError(_("Ce n'est pas votre mot de passe actuel."), "current_password")
     set_new_password(user, new_password)
     db.session.flush()
+    return user
 
 
 def authenticate(email, password):

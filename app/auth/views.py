@@ -21,7 +21,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.errors import DomainError
 from app.extensions import db, limiter, login_manager
+from app.forms import show_refusal
 from app.limits import login_limit
 from app.permissions import open_to_anyone
 
@@ -68,6 +70,22 @@ def start_browser_session(user):
     session.permanent = True
     user.session_token = token
     login_user(user)
+
+
+def act_then_sign_in(form, act, message):
+    """Run `act()`, a service that returns the user to sign in (a confirmed sign-up, a new
+    password). A refusal goes on `form` and None is returned; otherwise commit, open a new
+    session on this browser, say `message` and answer with the way to the account."""
+    try:
+        user = act()
+    except DomainError as refused:
+        db.session.rollback()
+        show_refusal(form, refused)
+        return None
+    db.session.commit()
+    start_browser_session(user)
+    flash(message, "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

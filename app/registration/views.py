@@ -6,11 +6,11 @@ Both forms answer the same whatever the address; both are rate-limited per netwo
 
 import hashlib
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.services import normalise_email
-from app.auth.views import start_browser_session
+from app.auth.views import act_then_sign_in
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import show_refusal
@@ -76,18 +76,10 @@ def sent(what):
 def confirm(token):
     services.usable_link(token, "signup")  # expired or used: say so before asking anything
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            user = services.confirm_signup(token, form.password.data)
-        except DomainError as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            start_browser_session(user)
-            flash(_("Bienvenue ! Votre compte est créé et vous êtes connecté·e."), "success")
-            return redirect(url_for("account.index"))
-    return _form_page("registration/confirm.html", form)
+    done = form.validate_on_submit() and act_then_sign_in(
+        form, lambda: services.confirm_signup(token, form.password.data),
+        _("Bienvenue ! Votre compte est créé et vous êtes connecté·e."))
+    return done or _form_page("registration/confirm.html", form)
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -109,16 +101,8 @@ def forgot_password():
 def reset_password(token):
     services.usable_link(token, "reset")
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.password.data)
-        except DomainError as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            start_browser_session(user)
-            flash(_("Votre mot de passe est changé. Toutes vos autres sessions et vos jetons "
-                    "d'accès sont fermés."), "success")
-            return redirect(url_for("account.index"))
-    return _form_page("registration/reset.html", form)
+    done = form.validate_on_submit() and act_then_sign_in(
+        form, lambda: services.reset_password(token, form.password.data),
+        _("Votre mot de passe est changé. Toutes vos autres sessions et vos jetons d'accès "
+          "sont fermés."))
+    return done or _form_page("registration/reset.html", form)
