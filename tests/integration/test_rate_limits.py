@@ -133,13 +133,22 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_for(check, what, seconds=20):
+def wait_for(check, what, seconds=90):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.1)
     pytest.fail(f"{what} did not start in {seconds} s")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def answers(port, path="/healthz"):
@@ -176,8 +185,7 @@ def redis_url(tmp_path_factory):
         wait_for(pong, "redis-server")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture
@@ -198,8 +206,7 @@ def two_workers(app, redis_url, tmp_path):
         wait_for(lambda: answers(port), "gunicorn")
         yield port, log
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 def burst(port, client_address, count, threads=4):
