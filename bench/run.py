@@ -11,6 +11,7 @@ import tempfile
 import item_capture
 import open_data
 import queues
+import sign_in
 from harness import (
     BARE_APP_SPEC,
     LATENCY_COLUMNS,
@@ -82,6 +83,7 @@ def main():
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
                 failed += open_data.report(app_url, print_table)  # on the queues' items
+                failed += sign_in.report(app_url, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1
