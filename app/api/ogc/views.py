@@ -27,7 +27,7 @@ OPEN = ("", "..")
 class Refused(Exception):
     def __init__(self, status, description):
         super().__init__(description)
-        self.status = status
+        self.http_status = status
         self.description = description
 
 
@@ -46,7 +46,7 @@ def _answer_errors_the_ogc_way(state):
 
 @bp.errorhandler(Refused)
 def refused(exc):
-    return exception(exc.status, exc.description)
+    return exception(exc.http_status, exc.description)
 
 
 def _check_parameters(allowed):

@@ -36,13 +36,13 @@ class Refused(Exception):
 
     def __init__(self, status, *descriptions):
         super().__init__(*descriptions)
-        self.status = status
+        self.http_status = status
         self.descriptions = descriptions
 
 
 @bp.errorhandler(Refused)
 def refused(exc):
-    return errors(exc.status, *exc.descriptions)
+    return errors(exc.http_status, *exc.descriptions)
 
 
 @bp.record_once
