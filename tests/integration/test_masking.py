@@ -286,3 +286,14 @@ def test_the_original_is_served_to_moderators_only(client, auth):
         assert answer.status_code == 200
         assert answer.headers["Cache-Control"] == "private, no-store"
         assert answer.data == upload_path(client.application, photo.original_name).read_bytes()
+
+
+def test_the_cron_command_analyses_photos_awaiting_moderation_once(app):
+    waiting = make_item(photos=[("a.jpg", photograph())])
+    make_item(photos=[("b.jpg", striped_jpeg())], publish=True)  # public: not looked at
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["moderation", "detect"])
+    assert first.exit_code == 0 and first.output == "photos analysed 1, failed 0\n"
+    assert [r.kind for r in masking.regions_of(waiting.photos[0])] == ["face"]
+    again = runner.invoke(args=["moderation", "detect"])
+    assert again.output == "photos analysed 0, failed 0\n"
