@@ -4,6 +4,7 @@ French decimals and the comparison to the previous walk, and only published phot
 
 import datetime as dt
 import io
+import math
 import re
 
 from pypdf import PdfReader
@@ -12,6 +13,7 @@ from app.extensions import db
 from app.moderation import services as moderation
 from app.walks import services
 from app.walks.pdf import change, decimal
+from app.walks.reports import MARKER_GAP, free_spot, map_svg
 from tests.conftest import make_item, make_user
 from tests.images import jpeg
 from tests.integration.test_walks import BACONNETS_RER, MONT_BLANC, grid, make_walk
@@ -57,6 +59,28 @@ def test_french_decimals_and_signed_changes():
     assert decimal(1.4) == "1,4" and decimal(2) == "2,0"
     assert change(1.5, 1.0) == "+0,5" and change(1.0, 1.5) == "-0,5"
     assert change(1.0, 1.0) == "stable"
+
+
+def test_findings_at_a_stop_move_aside_so_its_letter_stays_visible():
+    stop = (100.0, 100.0)
+    placed = [stop]
+    for _finding in range(3):
+        spot = free_spot(stop, placed, 800, 600)
+        assert all(math.dist(spot, other) >= MARKER_GAP for other in placed)
+        placed.append(spot)
+    corner = free_spot((2.0, 2.0), [(2.0, 2.0)], 800, 600)
+    assert MARKER_GAP / 2 <= corner[0] <= 800 and MARKER_GAP / 2 <= corner[1] <= 600
+
+
+def test_the_plan_draws_stop_letters_and_finding_numbers(app):
+    walk = night_walk_with_history()
+    with app.test_request_context():
+        svg = map_svg(walk, make_user("coordinator", email="plan@x.org"))
+    letters = re.findall(r'font-size="18"[^>]*>([A-Z])</text>', svg)
+    numbers = re.findall(r'font-size="14"[^>]*>(\d+)</text>', svg)
+    assert letters == ["A", "B", "C"] and numbers == ["1", "2"]
+    assert svg.count('fill="#1b5e20"') == 1 and svg.count('fill="#b71c1c"') == 1  # ◇ and □
+    assert svg.count("<line ") == 2  # both findings were moved aside from their stop
 
 
 def test_the_night_grid_is_a_table_compared_with_the_previous_walk(client, auth):
