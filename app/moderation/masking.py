@@ -63,9 +63,10 @@ def _insert_once(values):
     """INSERT the detection row unless one exists (another analysis of the same photo won
     the race); True when this one was written."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(PhotoDetection).values(**values)
-                 .on_conflict_do_nothing(index_elements=["photo_id"]))
-    return db.session.execute(statement).rowcount == 1
+    table = PhotoDetection.__table__
+    statement = (dialect.insert(table).values(**values)
+                 .on_conflict_do_nothing(index_elements=["photo_id"]).returning(table.c.photo_id))
+    return db.session.execute(statement).first() is not None
 
 
 def analyse_photo(photo):
