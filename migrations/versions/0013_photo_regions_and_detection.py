@@ -2,14 +2,14 @@
 detector, or drawn by a moderator) and the detector's one pass over each photo
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0013'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
