@@ -5,7 +5,6 @@ works offline and embeds in the PDF (fpdf2 renders SVG). Sensitive findings are 
 their public position for anyone who is not staff.
 """
 
-import csv
 import io
 import string
 from pathlib import Path
@@ -135,14 +134,6 @@ def report_rows(walk, viewer):
 CSV_FIELDS = ("numero", "reference", "arret", "categorie", "description", "gravite",
               "danger_immediat", "point", "preconisation", "statut", "transmis_a", "en_retard",
               "longitude", "latitude", "url")
-
-
-def report_csv(walk, viewer):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(report_rows(walk, viewer))
-    return out.getvalue()
 
 
 # The PDF's standard fonts draw Latin-1 only (no font file to ship or install): French
