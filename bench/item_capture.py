@@ -72,6 +72,8 @@ def insert_items(env, count=BULK_ITEMS):
             "lat": rng.uniform(48.7345, 48.74), "position": "inside", "status": "new",
             "visibility": "public", "version": 1, "tracking_digest": secrets.token_hex(32),
         } for _ in range(count)]
+        for row in rows:  # ordinary categories: the public is shown the exact point
+            row["public_lon"], row["public_lat"] = row["lon"], row["lat"]
         db.session.execute(db.insert(Item), rows)
         db.session.commit()
 

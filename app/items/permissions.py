@@ -1,7 +1,8 @@
 """Questions about items, asked at the edge (views, API) before any service is called."""
 
 from app.auth.roles import Role
-from app.moderation.publicity import publicity_of
+
+from .public_view import publicity_of
 
 # Roles that see every item, whatever its visibility or organisation.
 OVERSEERS = (Role.MODERATOR, Role.COORDINATOR, Role.COMMITTEE, Role.ADMIN)
@@ -29,6 +30,13 @@ def can_view_item(user, item):
     if user.has_role(Role.AGENT) and item.organisation_id == user.organisation_id:
         return True
     return item.author_id == user.id
+
+
+def can_see_exact_location(user, item=None):
+    """Staff keep the exact point and every location detail of the items they see; everyone
+    else is shown the public view (the author also sees the exact one by the tracking
+    link)."""
+    return is_staff(user)
 
 
 def can_enter_for_resident(user):

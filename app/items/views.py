@@ -24,17 +24,19 @@ from app.forms import show_refusal
 from app.limits import submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
-from app.walks.privacy import public_point
 
 from . import queries, services
 from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
-from .permissions import can_enter_for_resident, can_view_item, is_staff
+from .permissions import can_enter_for_resident, can_see_exact_location, can_view_item, is_staff
+from .public_view import location_of
 from .schemas import SEVERITY_LABELS
 from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
+# Templates place an item through the one public-view function; the view says `exact`.
+bp.add_app_template_global(location_of)
 
 
 def _viewer():
@@ -101,7 +103,8 @@ def index():
     items = queries.items_in_bbox(_viewer(), None, **filters, limit=500)
     api_url = url_for("api_v1.list_items", **{k: v for k, v in filters.items() if v})
     return render_template("items/index.html", items=items, filters=filters, items_api_url=api_url,
-                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
+                           exact=can_see_exact_location(_viewer()))
 
 
 def _render_item(item, token=None):
@@ -110,8 +113,7 @@ def _render_item(item, token=None):
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
         staff=is_staff(_viewer()),
-        # Generalised categories are drawn at their grid cell for the public (issue 6).
-        point=(item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item),
+        location=location_of(item, exact=bool(token) or can_see_exact_location(_viewer(), item)),
     )
 
 

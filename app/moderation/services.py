@@ -1,10 +1,10 @@
 """The conseil citoyen's decisions: publish or hide, edit public text, mask photos, merge
-duplicates, take flags, set the publicity of categories. Every decision is logged."""
+duplicates, take flags. Every decision is logged."""
 
 import hashlib
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -17,7 +17,7 @@ from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
 
 from .masking import blur_regions, region_inside
-from .models import FLAG_REASONS, PUBLICITY, CategoryPublicity, Flag, ModerationEvent, TextRevision
+from .models import FLAG_REASONS, Flag, ModerationEvent, TextRevision
 
 FLAGS_TO_HIDE = 3
 EDITABLE = {"item": ("title", "description"), "comment": ("body",)}
@@ -231,14 +231,3 @@ def flag_content(user, address, target, reason, note=""):
         db.session.flush()
     return open_flags
 
-
-def set_publicity(actor, category, publicity):
-    """An administrator sets how public a category is."""
-    if publicity not in PUBLICITY:
-        raise InvalidItem({"publicity": _("Choisissez une publicité.")})
-    row = db.session.get(CategoryPublicity, category) or CategoryPublicity(category=category)
-    row.publicity, row.updated_by_id = publicity, actor.id
-    db.session.add(row)
-    db.session.flush()
-    g.pop("category_publicity", None)
-    return row

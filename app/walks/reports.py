@@ -18,13 +18,13 @@ from shapely.geometry import shape
 
 from app.geo.projection import project_points
 from app.items.categories import CATEGORIES
-from app.items.permissions import is_staff
+from app.items.permissions import can_see_exact_location, is_staff
+from app.items.public_view import location_of
 from app.items.schemas import SEVERITY_LABELS
 from app.items.status import STATUS_LABELS, Status
 from app.perimeters.queries import all_perimeters
 
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS
-from .privacy import public_point
 from .queries import grid_comparison, numbered_findings, rechecks_of
 
 MAP_WIDTH = 800
@@ -38,8 +38,9 @@ def stop_label(stop):
 
 
 def finding_point(finding, viewer):
-    item = finding.item
-    return (item.lon, item.lat) if is_staff(viewer) else public_point(item)
+    """Where `viewer` is shown the finding: its public view unless they keep the exact point."""
+    shown = location_of(finding.item, exact=can_see_exact_location(viewer, finding.item))
+    return shown.lon, shown.lat
 
 
 def routed_to(item):

@@ -10,7 +10,8 @@ from PIL import Image, ImageDraw, ImageStat
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.items.models import Item
+from app.items.models import CategoryPublicity, Item
+from app.items.public_view import set_category_publicity
 from app.items.services import InvalidItem
 from app.moderation import services
 from app.moderation.models import Flag, ModerationEvent, TextRevision
@@ -293,7 +294,7 @@ def test_tranquillite_is_generalised_on_a_50_m_grid_for_the_public_only(client, 
 
 def test_a_never_public_category_stays_in_staff_views(client, auth):
     admin = make_user("admin")
-    services.set_publicity(admin, "nuisibles", "staff")
+    set_category_publicity(admin, "nuisibles", "staff")
     db.session.commit()
     item = make_item(category="nuisibles", publish=True)
     assert client.get(f"/api/v1/items/{item.id}").status_code == 404
@@ -310,7 +311,6 @@ def test_an_administrator_edits_the_publicity_of_categories(client, auth):
     answer = client.post("/admin/publicite", data={
         "csrf_token": csrf_token(client, "/admin/publicite"), "tags": "generalised"})
     assert answer.status_code == 302
-    from app.moderation.models import CategoryPublicity
     assert db.session.get(CategoryPublicity, "tags").publicity == "generalised"
 
 
