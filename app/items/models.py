@@ -122,6 +122,12 @@ class Item(db.Model):
         return self.visibility == Visibility.PUBLIC
 
     @property
+    def email_given(self):
+        """Whether the person who filed it can be kept informed by e-mail (an address given
+        with it, or their account); staff learn this, never the address."""
+        return self.author_email is not None or self.author_id is not None
+
+    @property
     def is_disputed(self):
         """Sent back as "not ours" twice or more: the committee settles who acts."""
         return self.return_count >= 2

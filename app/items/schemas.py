@@ -7,7 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .categories import CATEGORIES
-from .permissions import can_see_exact_location, is_staff, sees_every_item
+from .permissions import (
+    can_read_internal_notes,
+    can_see_email_given,
+    can_see_exact_location,
+    is_staff,
+    visible_photos,
+)
 from .public_view import location_of, public_history, public_view
 from .status import STATUS_LABELS, Status
 
@@ -65,8 +71,7 @@ def _iso(moment):
 
 
 def photo_urls(item, viewer, tracking_token=None):
-    visible = [p for p in item.photos if p.visibility == "public" or tracking_token
-               or is_staff(viewer)]
+    visible = visible_photos(item, viewer, by_tracking_link=bool(tracking_token))
     extra = {"suivi": tracking_token} if tracking_token else {}
     return [
         {"id": photo.id, "url": url_for("items.photo", photo_id=photo.id, **extra),
@@ -78,12 +83,13 @@ def photo_urls(item, viewer, tracking_token=None):
 
 
 def history(item, viewer):
-    staff = is_staff(viewer)
+    """The public moves, with their internal notes for those who may read them."""
+    internal = can_read_internal_notes(viewer, item)
     rows = []
     for event, public in zip(item.events, public_history(item), strict=True):
         row = {**public, "label": str(STATUS_LABELS[Status(event.to_status)]),
                "at": _iso(event.created_at)}
-        if staff:
+        if internal:
             row["internal_note"] = event.internal_note
         rows.append(row)
     return rows
@@ -127,8 +133,8 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True):
                                 ("resolve_due", item.resolve_due),
                                 ("expected_date", item.expected_date))})
         props["disputed"] = item.is_disputed
-    if sees_every_item(viewer):
-        props["author_email"] = item.author_email
+    if can_see_email_given(viewer, item):
+        props["email_given"] = item.email_given
     return {"type": "Feature", "id": item.id,
             "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 

@@ -18,7 +18,7 @@ from shapely.geometry import shape
 
 from app.geo.projection import project_points
 from app.items.categories import CATEGORIES
-from app.items.permissions import can_see_exact_location, is_staff
+from app.items.permissions import can_see_exact_location, visible_photos
 from app.items.public_view import location_of
 from app.items.schemas import SEVERITY_LABELS
 from app.items.status import STATUS_LABELS, Status
@@ -226,9 +226,8 @@ def report_pdf(walk, viewer):
         line(" · ".join(details))
         if finding.recommendation:
             line(_("Préconisation : %(text)s", text=finding.recommendation))
-        for photo in finding.item.photos:
-            if photo.visibility == "public" or is_staff(viewer):
-                pdf.image(str(upload_dir / photo.thumbnail_name), w=40)
+        for photo in visible_photos(finding.item, viewer):
+            pdf.image(str(upload_dir / photo.thumbnail_name), w=40)
 
     comparison = grid_comparison(walk)
     if comparison:
