@@ -18,14 +18,23 @@ from app import create_app
 from app.extensions import db
 from app.geo.files import read_perimeters
 from app.geo.projection import metres_between
-from app.items.models import Item
+from app.items.models import CategoryPublicity, Item
 from app.items.public_view import set_category_publicity
 from app.moderation.services import moderate_item
 from app.perimeters.services import save_perimeters
 from app.places.models import Place
 from app.walks import services as walk_services
 from config import TestingConfig
-from tests.conftest import INSIDE, NEAR, PERIMETER_FILE, IsolatedClient, make_item, make_user
+from tests.conftest import (
+    INSIDE,
+    NEAR,
+    PERIMETER_FILE,
+    IsolatedClient,
+    csrf_token,
+    make_item,
+    make_user,
+    page_text,
+)
 from tests.integration.test_walks import (
     CENTRE_COMMERCIAL,
     MONT_BLANC,
@@ -327,3 +336,16 @@ def test_nearby_is_measured_to_the_shown_position(client):
     assert [f["properties"]["distance_m"] for f in found] == (
         [expected] if expected <= 50 else [])
     assert db.session.scalar(select(Item.public_generalised).where(Item.id == item.id))
+
+
+def test_an_unknown_publicity_is_refused_clearly_and_changes_nothing(client, auth):
+    item = make_item(category="tags", publish=True)
+    auth.login("admin")
+    answer = client.post("/admin/publicite", data={
+        "csrf_token": csrf_token(client, "/admin/publicite"), "proprete": "generalised",
+        "tags": "secret-defense"})
+    assert answer.status_code == 422
+    assert "Choisissez une publicité parmi celles proposées." in page_text(answer)
+    assert db.session.scalars(select(CategoryPublicity)).all() == []  # not even proprete
+    assert client.get(f"/api/v1/items/{item.id}").get_json()["properties"]["generalised"] is (
+        False)

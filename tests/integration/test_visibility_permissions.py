@@ -197,3 +197,21 @@ def test_no_page_or_answer_shows_what_the_role_may_not_see(app, client, role):
             assert EMAIL not in text, path
         if role not in ("author", "admin"):  # administrators manage accounts
             assert author.email not in text, path
+
+
+def test_what_may_not_be_seen_answers_exactly_like_what_does_not_exist(client):
+    """Probing ids tells nothing: a hidden photo, a hidden item and another organisation's
+    pending item answer the same 404 as ids that were never used."""
+    item_id, photo_id, author, _token = build_item("hidden")
+    sign_in(client, "agent-other", author)
+    client.get("/")  # the greeting after signing in is shown once
+    pairs = [(f"/photos/{photo_id}", "/photos/99999"),
+             (f"/photos/{photo_id}/vignette", "/photos/99999/vignette"),
+             (f"/signalements/{item_id}", "/signalements/99999"),
+             (f"/gestion/signalements/{item_id}", "/gestion/signalements/99999"),
+             (f"/api/v1/items/{item_id}", "/api/v1/items/99999")]
+    for refused, missing in pairs:
+        one, other = client.get(refused), client.get(missing)
+        assert one.status_code == other.status_code == 404, refused
+        # The same page, but for the address it was asked at (the language switch links it).
+        assert one.data.replace(refused.encode(), missing.encode()) == other.data, refused
