@@ -12,8 +12,6 @@ Revises: 0009
 Create Date: 2026-11-28 09:00:00
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -59,52 +57,33 @@ def prepare_existing_items(bind):
         bind.execute(PREPARE, rows)
 
 
-@contextmanager
-def sqlite_rebuilds_item():
-    """SQLite rebuilds `item` to change its columns (copy, drop, rename). With foreign keys
-    on, dropping the old table would delete every row that references it (history, photos,
-    findings: ON DELETE CASCADE), so they are off during the rebuild. The pragma only takes
-    effect outside a transaction."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
-
-
 def upgrade():
-    with sqlite_rebuilds_item():
-        with op.batch_alter_table('item', schema=None) as batch_op:
-            batch_op.add_column(sa.Column('public_lon', sa.Double(), nullable=True))
-            batch_op.add_column(sa.Column('public_lat', sa.Double(), nullable=True))
-            batch_op.add_column(sa.Column('public_generalised', sa.Boolean(), nullable=False,
-                                          server_default=sa.false()))
-            batch_op.add_column(sa.Column('sensitive', sa.Boolean(), nullable=False,
-                                          server_default=sa.false()))
-            batch_op.add_column(sa.Column('anchor_lon', sa.Double(), nullable=True))
-            batch_op.add_column(sa.Column('anchor_lat', sa.Double(), nullable=True))
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('public_lon', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('public_lat', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('public_generalised', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column('sensitive', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column('anchor_lon', sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column('anchor_lat', sa.Double(), nullable=True))
 
-        prepare_existing_items(op.get_bind())
+    prepare_existing_items(op.get_bind())
 
-        with op.batch_alter_table('item', schema=None) as batch_op:
-            batch_op.alter_column('public_lon', existing_type=sa.Double(), nullable=False)
-            batch_op.alter_column('public_lat', existing_type=sa.Double(), nullable=False)
-            batch_op.alter_column('public_generalised', existing_type=sa.Boolean(),
-                                  server_default=None)
-            batch_op.alter_column('sensitive', existing_type=sa.Boolean(), server_default=None)
-            batch_op.create_check_constraint(
-                op.f('ck_item_anchor_whole'), '(anchor_lon IS NULL) = (anchor_lat IS NULL)')
-            batch_op.create_index('ix_item_public_lon_lat', ['public_lon', 'public_lat'],
-                                  unique=False)
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.alter_column('public_lon', existing_type=sa.Double(), nullable=False)
+        batch_op.alter_column('public_lat', existing_type=sa.Double(), nullable=False)
+        batch_op.alter_column('public_generalised', existing_type=sa.Boolean(),
+                              server_default=None)
+        batch_op.alter_column('sensitive', existing_type=sa.Boolean(), server_default=None)
+        batch_op.create_check_constraint(
+            op.f('ck_item_anchor_whole'), '(anchor_lon IS NULL) = (anchor_lat IS NULL)')
+        batch_op.create_index('ix_item_public_lon_lat', ['public_lon', 'public_lat'],
+                              unique=False)
 
 
 def downgrade():
-    with sqlite_rebuilds_item(), op.batch_alter_table('item', schema=None) as batch_op:
+    with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.drop_index('ix_item_public_lon_lat')
         batch_op.drop_constraint(op.f('ck_item_anchor_whole'), type_='check')
         batch_op.drop_column('anchor_lat')
