@@ -121,7 +121,6 @@ def _prepare_category(category):
     for loaded in list(db.session.identity_map.values()):
         if isinstance(loaded, Item) and loaded.category == category:
             db.session.expire(loaded, list(PREPARED))
-    return len(changes)
 
 
 # --- reading ------------------------------------------------------------------------------

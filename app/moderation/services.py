@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
+from app.items.public_view import prepare_public_view
 from app.items.services import InvalidItem
 from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
@@ -54,6 +55,9 @@ def moderate_item(actor, item, action, reason=""):
     unmasked originals). Hiding requires a reason. Open flags are closed by the decision."""
     item.visibility = _decide(action, reason)
     if action == "publish":
+        # Prepared again as it goes public, so an item filed while an administrator was
+        # changing its category's publicity is never shown by the rule it was filed under.
+        prepare_public_view(item)
         for photo in item.photos:
             if photo.visibility == Visibility.PENDING:
                 _publish_photo(photo)

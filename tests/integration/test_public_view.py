@@ -350,3 +350,21 @@ def test_an_unknown_publicity_is_refused_clearly_and_changes_nothing(client, aut
     assert db.session.scalars(select(CategoryPublicity)).all() == []  # not even proprete
     assert client.get(f"/api/v1/items/{item.id}").get_json()["properties"]["generalised"] is (
         False)
+
+
+def test_an_item_filed_under_the_old_publicity_is_prepared_again_as_it_goes_public(client,
+                                                                                   auth):
+    """Filed while an administrator made its category generalised (the change committed
+    between the item's reading of the rule and its insert), it still goes public
+    generalised."""
+    item = make_item(category="tags", where=offset(INSIDE, 17, 33))
+    db.session.add(CategoryPublicity(category="tags", publicity="generalised"))
+    db.session.commit()
+    assert not item.public_generalised  # as the race left it
+    moderator = auth.token(user=make_user("moderator", email="race@x.org"))
+    published = client.post(f"/api/v1/items/{item.id}/moderation", json={"action": "publish"},
+                            headers=moderator)
+    assert published.status_code == 200
+    answer = client.get(f"/api/v1/items/{item.id}").get_json()
+    assert answer["properties"]["generalised"] is True
+    assert answer["geometry"]["coordinates"] != exact(item)
