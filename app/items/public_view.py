@@ -160,10 +160,6 @@ def public_history(item):
              "note": event.note} for event in item.events]
 
 
-def public_photos(item):
-    return [photo for photo in item.photos if photo.visibility == "public"]
-
-
 def public_view(item):
     """Everything the public may see of `item`, as plain values: no author, e-mail or
     tracking secret, no internal notes, due dates or moderation log; the location
