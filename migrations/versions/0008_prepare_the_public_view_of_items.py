@@ -8,7 +8,7 @@ Existing items are prepared by the rules in force at this revision: a category s
 at its stop when within 100 m, otherwise at the centre of its 50 m Lambert-93 grid cell.
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0013
 Create Date: 2026-11-28 09:00:00
 
 """
@@ -20,7 +20,7 @@ from app.geo.routes import generalised_point
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
