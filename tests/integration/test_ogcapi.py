@@ -188,3 +188,15 @@ def test_gdal_reads_the_public_map_page_by_page(live_base, tmp_path):
                                    bbox=(INSIDE[0] - 0.0001, INSIDE[1] - 0.0001,
                                          INSIDE[0] + 0.0001, INSIDE[1] + 0.0001))
     assert sorted(boxed["category"]) == ["proprete", "tags", "voirie"]
+
+
+def test_location_details_are_generalised_with_the_position(client):
+    plain = make_item(publish=True, residence="Résidence du Noyer", building="B", entrance="3")
+    sensitive = make_item(publish=True, category="tranquillite", residence="Résidence du Noyer",
+                          building="B", entrance="3", floor="RDC")
+    features = {f["id"]: f["properties"] for f in client.get(ITEMS).get_json()["features"]}
+    assert (features[plain.id]["building"], features[plain.id]["entrance"]) == ("B", "3")
+    generalised = features[sensitive.id]
+    assert generalised["residence"] == "Résidence du Noyer"
+    assert (generalised["building"], generalised["entrance"], generalised["floor"]) == (
+        None, None, None)

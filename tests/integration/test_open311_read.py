@@ -6,6 +6,7 @@ import pytest
 
 from app.clock import utcnow
 from app.extensions import db
+from app.items.public_view import set_category_publicity
 from app.items.status import transition
 from app.moderation import services as moderation
 from app.triage import services as triage
@@ -82,7 +83,7 @@ def test_no_pending_hidden_or_staff_only_item_is_ever_listed(client, fmt):
     hidden = make_item()
     moderation.moderate_item(coordinator(), hidden, "hide", "insulte")
     staff_only = make_item(publish=True, category="tags")
-    moderation.set_publicity(make_user("admin"), "tags", "staff")
+    set_category_publicity(make_user("admin"), "tags", "staff")
     db.session.commit()
     listed = requests(client, fmt)
     assert ids(listed) == [public.id]

@@ -1,20 +1,18 @@
-"""The public items the OGC API serves, with the public view of each."""
+"""The public items the OGC API serves: selected, counted and paged in SQL on the position
+the public is shown (prepared with each item by items/public_view)."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.geo.projection import degrees_around
 from app.items.models import Item
 from app.items.queries import in_bbox, visible_to
-from app.items.schemas import item_feature
-from app.walks.privacy import GENERALISATION_MAX_M
 
 
-def _public(start=None, end=None):
-    query = (select(Item).where(visible_to(None))
-             .options(selectinload(Item.place), selectinload(Item.walk_finding))
-             .order_by(Item.id))
+def _public(bbox=None, start=None, end=None):
+    query = select(Item).where(visible_to(None))
+    if bbox is not None:  # on the shown position: a small box never finds an exact point
+        query = query.where(in_bbox(bbox, exact=False))
     if start is not None:
         query = query.where(Item.created_at >= start)
     if end is not None:
@@ -22,28 +20,17 @@ def _public(start=None, end=None):
     return query
 
 
-def _shown_inside(view, bbox):
-    lon, lat = view["geometry"]["coordinates"]
-    return bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
+def public_page(bbox=None, start=None, end=None, offset=0, limit=100):
+    """(how many public items match, the page of them at `offset`, in id order)."""
+    query = _public(bbox, start, end)
+    matched = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = db.session.scalars(query.options(selectinload(Item.place)).order_by(Item.id)
+                              .offset(offset).limit(limit)).all()
+    return matched, page
 
 
-def public_features(bbox=None, start=None, end=None):
-    """The public view (a GeoJSON Feature) of every public item created in [start, end]
-    whose *shown* point lies in `bbox`, in id order. The box is searched with a margin
-    first: a generalised item may be shown inside it from just outside, and never the
-    other way round, so probing with small boxes reveals no exact point."""
-    query = _public(start, end)
-    if bbox is not None:
-        dlon, dlat = degrees_around(max(abs(bbox[1]), abs(bbox[3])), GENERALISATION_MAX_M)
-        query = query.where(in_bbox((bbox[0] - dlon, bbox[1] - dlat,
-                                     bbox[2] + dlon, bbox[3] + dlat)))
-    views = [item_feature(item, detail=False) for item in db.session.scalars(query)]
-    return [view for view in views if bbox is None or _shown_inside(view, bbox)]
-
-
-def public_feature(item_id):
-    item = db.session.scalar(_public().where(Item.id == item_id))
-    return item_feature(item, detail=False) if item is not None else None
+def public_item(item_id):
+    return db.session.scalar(_public().where(Item.id == item_id))
 
 
 def first_public_date():

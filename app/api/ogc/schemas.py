@@ -4,9 +4,11 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from shapely.geometry import shape
 
-from app.clock import paris_isoformat, parse_iso_datetime, utcnow
+from app.clock import paris_isoformat, utcnow
 from app.geo.projection import degrees_around
-from app.items.status import CLOSED, Status
+from app.items.categories import CATEGORIES
+from app.items.public_view import public_view
+from app.items.status import CLOSED, STATUS_LABELS, Status
 from app.perimeters.queries import all_perimeters
 
 COLLECTION = "public-items"
@@ -19,9 +21,11 @@ CONFORMANCE = [
 JSON = "application/json"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
-# What the public map tells about each item, in this order (a stable schema for GIS tools).
-PROPERTIES = ("reference", "kind", "category", "category_label", "subcategory", "title",
-              "description", "status", "status_label")
+# What the public map tells about each item, in this order (a stable schema for GIS tools):
+# fields of the item's public view, location details generalised with its position.
+PROPERTIES = ("reference", "kind", "category", "subcategory", "title", "description",
+              "status", "severity", "danger", "position", "place", "residence", "building",
+              "entrance", "floor", "spot")
 
 
 def link(href, rel, media_type, title=None):
@@ -82,19 +86,24 @@ def collection(first_date):
     }
 
 
-def feature(view):
-    """An OGC feature from an item's public view: the point the public is shown and the
-    public properties, with `created_at` in Paris time and the item's page as `url`."""
-    props = view["properties"]
-    properties = {name: props[name] for name in PROPERTIES}
-    properties["open"] = Status(props["status"]) not in CLOSED
-    properties["created_at"] = paris_isoformat(parse_iso_datetime(props["created_at"]))
-    properties["url"] = url_for("items.show", item_id=view["id"], _external=True)
-    return {"type": "Feature", "id": view["id"], "geometry": view["geometry"],
+def feature(item):
+    """An OGC feature from the item's public view: the point the public is shown and the
+    public fields, with labels, `created_at` in Paris time and the item's page as `url`."""
+    view = public_view(item)
+    properties = {name: view[name] for name in PROPERTIES}
+    properties.update({
+        "category_label": str(CATEGORIES[view["category"]].label),
+        "status_label": str(STATUS_LABELS[Status(view["status"])]),
+        "open": Status(view["status"]) not in CLOSED,
+        "created_at": paris_isoformat(view["created_at"]),
+        "url": url_for("items.show", item_id=view["id"], _external=True),
+    })
+    return {"type": "Feature", "id": view["id"],
+            "geometry": {"type": "Point", "coordinates": [view["lon"], view["lat"]]},
             "properties": properties}
 
 
-def feature_collection(views, matched, offset, limit, page_url):
+def feature_collection(items, matched, offset, limit, page_url):
     """One page of features, with the counts and the links to the pages around it."""
     links = [link(page_url(offset), "self", GEOJSON)]
     if offset + limit < matched:
@@ -106,7 +115,7 @@ def feature_collection(views, matched, offset, limit, page_url):
         "type": "FeatureCollection",
         "timeStamp": utcnow().isoformat(timespec="seconds") + "Z",
         "numberMatched": matched,
-        "numberReturned": len(views),
-        "features": [feature(view) for view in views],
+        "numberReturned": len(items),
+        "features": [feature(item) for item in items],
         "links": links,
     }

@@ -170,26 +170,26 @@ def features(collection_id):
     offset = _integer("offset", 0, 0)
     bbox = _bbox()
     start, end = _datetime()
-    views = queries.public_features(bbox, start, end)
+    matched, items = queries.public_page(bbox, start, end, offset, limit)
     args = {k: v for k, v in request.args.items() if k not in ("offset", "limit")}
 
     def page_url(page_offset):
         return url_for("ogcapi.features", collection_id=collection_id, _external=True,
                        **args, limit=limit, offset=page_offset)
 
-    return _json(schemas.feature_collection(views[offset:offset + limit], len(views),
-                                            offset, limit, page_url), schemas.GEOJSON)
+    return _json(schemas.feature_collection(items, matched, offset, limit, page_url),
+                 schemas.GEOJSON)
 
 
 @bp.route("/collections/<collection_id>/items/<feature_id>")
 def feature(collection_id, feature_id):
     _collection_or_404(collection_id)
     _check_parameters({"f"})
-    view = (queries.public_feature(int(feature_id))
+    item = (queries.public_item(int(feature_id))
             if feature_id.isdigit() and len(feature_id) <= 9 else None)
-    if view is None:
+    if item is None:
         raise Refused(404, _("Aucune contribution publique n° %(id)s.", id=feature_id[:20]))
-    document = schemas.feature(view)
+    document = schemas.feature(item)
     document["links"] = [
         schemas.link(url_for("ogcapi.feature", collection_id=collection_id,
                               feature_id=feature_id, _external=True), "self", schemas.GEOJSON),

@@ -15,8 +15,7 @@ CLOSED_VALUES = [status.value for status in CLOSED]
 def _public():
     return (select(Item).where(visible_to(None))
             .options(selectinload(Item.events), selectinload(Item.photos),
-                     selectinload(Item.place), selectinload(Item.organisation),
-                     selectinload(Item.followers))
+                     selectinload(Item.place), selectinload(Item.organisation))
             .order_by(Item.created_at.desc(), Item.id.desc()))
 
 

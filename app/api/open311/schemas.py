@@ -3,17 +3,18 @@ fields items take, and writing an item's public view as a service request."""
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask import request
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.clock import paris_isoformat, parse_iso_datetime
+from app.clock import paris_isoformat
 from app.items.categories import CATEGORIES, SPOTS
 from app.items.models import MAX_DESCRIPTION
-from app.items.schemas import item_feature
+from app.items.permissions import visible_photos
+from app.items.public_view import public_history, public_view
 from app.items.services import TEXT_LIMITS
 from app.items.status import CLOSED, Status
 from app.places.queries import all_places, nearest_places
@@ -273,49 +274,43 @@ def open311_status(status):
     return "closed" if Status(status) in CLOSED else "open"
 
 
-def _paris(stamp):
-    return paris_isoformat(parse_iso_datetime(stamp))
-
-
-def _absolute(url):
-    return urljoin(request.url_root, url)
-
-
 def _public_views(items):
-    """The public view of each item (position generalised, no personal data), with the
-    named place nearest to the point the public is shown."""
-    views = [item_feature(item) for item in items]
-    places = nearest_places([tuple(view["geometry"]["coordinates"]) for view in views])
-    return list(zip(items, views, places, strict=True))
+    """(item, its public view, its public moves, the named place nearest to the point the
+    public is shown) for each item: the view generalises what it must, and carries no
+    personal data."""
+    views = [public_view(item) for item in items]
+    places = nearest_places([(view["lon"], view["lat"]) for view in views])
+    return [(item, view, public_history(item), place)
+            for item, view, place in zip(items, views, places, strict=True)]
 
 
 def service_requests(items):
     """GeoReport v2 service requests for public `items`."""
     answer = []
-    for item, view, place in _public_views(items):
-        props = view["properties"]
-        lon, lat = view["geometry"]["coordinates"]
-        moves = props["history"]
-        notes = [row["note"] for row in moves if row["note"]]
-        text = "\n\n".join(part for part in (props["title"], props["description"]) if part)
+    for item, view, moves, place in _public_views(items):
+        notes = [move["note"] for move in moves if move["note"]]
+        photos = visible_photos(item, None)
         answer.append({
             "service_request_id": str(item.id),
-            "status": open311_status(props["status"]),
+            "status": open311_status(view["status"]),
             "status_notes": notes[-1] if notes else None,
-            "service_name": props["category_label"],
-            "service_code": props["category"],
-            "description": text,
+            "service_name": str(CATEGORIES[view["category"]].label),
+            "service_code": view["category"],
+            "description": "\n\n".join(part for part in (view["title"], view["description"])
+                                        if part),
             "agency_responsible": item.organisation.name if item.organisation else None,
             "service_notice": None,
-            "requested_datetime": _paris(props["created_at"]),
-            "updated_datetime": _paris(moves[-1]["at"] if moves else props["created_at"]),
+            "requested_datetime": paris_isoformat(view["created_at"]),
+            "updated_datetime": paris_isoformat(moves[-1]["at"] if moves
+                                                else view["created_at"]),
             "expected_datetime": paris_isoformat(item.expected_date),
             "address": place.name if place else None,
             "address_id": None,
             "zipcode": None,
-            "lat": lat,
-            "long": lon,
-            "media_url": _absolute(props["photos"][0]["url"]) if props["photos"] else None,
+            "lat": view["lat"],
+            "long": view["lon"],
+            "media_url": url_for("items.photo", photo_id=photos[0].id, _external=True)
+            if photos else None,
         })
     return answer
 
@@ -324,17 +319,16 @@ def request_updates(items, start, end):
     """Moves of the public history of `items` dated in [start, end], oldest first: the
     `servicerequestupdates` extension. `update_id` is the item and the move's rank."""
     updates = []
-    for item, view, _place in _public_views(items):
-        for rank, row in enumerate(view["properties"]["history"], start=1):
-            at = parse_iso_datetime(row["at"])
-            if start <= at <= end:
-                updates.append(((at, item.id, rank), {
+    for item, _view, moves, _place in _public_views(items):
+        for rank, move in enumerate(moves, start=1):
+            if start <= move["at"] <= end:
+                updates.append(((move["at"], item.id, rank), {
                     "update_id": f"{item.id}_{rank}",
                     "service_request_id": str(item.id),
-                    "status": open311_status(row["status"]),
-                    "external_status_code": row["status"],
-                    "updated_datetime": paris_isoformat(at),
-                    "description": row["note"],
+                    "status": open311_status(move["status"]),
+                    "external_status_code": move["status"],
+                    "updated_datetime": paris_isoformat(move["at"]),
+                    "description": move["note"],
                     "media_url": None,
                 }))
     return [update for _order, update in sorted(updates, key=lambda pair: pair[0])]
