@@ -10,10 +10,10 @@ def all_places():
     return db.session.scalars(select(Place).order_by(Place.name, Place.id)).all()
 
 
-def nearest_places(points):
-    """For each (lon, lat) of `points`, the nearest place of the gazetteer (None when it
-    is empty), measured in Lambert-93."""
-    places = all_places()
+def nearest_places(points, without_kinds=()):
+    """For each (lon, lat) of `points`, the nearest place of the gazetteer whose kind is
+    not in `without_kinds` (None when there is none), measured in Lambert-93."""
+    places = [place for place in all_places() if place.kind not in without_kinds]
     if not places or not points:
         return [None] * len(points)
     xs, ys = project_points([p.lon for p in places], [p.lat for p in places])

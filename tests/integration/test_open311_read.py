@@ -8,6 +8,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.items.public_view import set_category_publicity
 from app.items.status import transition
+from app.places.models import Place
 from app.moderation import services as moderation
 from app.triage import services as triage
 from tests import images
@@ -116,6 +117,24 @@ def test_a_generalised_item_shows_its_generalised_point_and_the_place_near_it(cl
     assert shown != exact
     public = client.get(f"/api/v1/items/{item.id}").get_json()["geometry"]["coordinates"]
     assert list(shown) == public  # the one public view, whatever the door
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_generalised_request_names_no_door_as_its_address(client, fmt):
+    db.session.add_all([
+        Place(name="Entrée 3, bâtiment B", kind="entrance", lon=INSIDE[0], lat=INSIDE[1],
+              source="test"),
+        Place(name="Mont Blanc (bus)", kind="stop", lon=2.2890, lat=48.7371, source="test")])
+    db.session.commit()
+    plain = make_item(publish=True, description="Sacs")
+    hidden_door = make_item(category="tranquillite", publish=True, description="Hall squatté",
+                            residence="Les Baconnets", building="B", entrance="3",
+                            floor="RDC")
+    by_id = {int(r["service_request_id"]): r for r in requests(client, fmt)}
+    assert by_id[plain.id]["address"] == "Entrée 3, bâtiment B"
+    assert by_id[hidden_door.id]["address"] == "Mont Blanc (bus)"
+    body = client.get(f"{BASE}/requests/{hidden_door.id}.{fmt}").get_data(as_text=True)
+    assert "Entrée 3" not in body and "RDC" not in body
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

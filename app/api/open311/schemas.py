@@ -14,7 +14,7 @@ from app.clock import paris_isoformat
 from app.items.categories import CATEGORIES, SPOTS
 from app.items.models import MAX_DESCRIPTION
 from app.items.permissions import visible_photos
-from app.items.public_view import public_history, public_view
+from app.items.public_view import PRECISE_PLACE_KINDS, public_history, public_view
 from app.items.services import TEXT_LIMITS
 from app.items.status import CLOSED, Status
 from app.places.queries import all_places, nearest_places
@@ -279,9 +279,21 @@ def _public_views(items):
     public is shown) for each item: the view generalises what it must, and carries no
     personal data."""
     views = [public_view(item) for item in items]
-    places = nearest_places([(view["lon"], view["lat"]) for view in views])
     return [(item, view, public_history(item), place)
-            for item, view, place in zip(items, views, places, strict=True)]
+            for item, view, place in zip(items, views, _addresses(views), strict=True)]
+
+
+def _addresses(views):
+    """The named place nearest to the point each view shows; for a generalised view, none
+    as precise as a door, as its public page names none."""
+    addresses = [None] * len(views)
+    for generalised, without_kinds in ((False, ()), (True, PRECISE_PLACE_KINDS)):
+        group = [i for i, view in enumerate(views) if view["generalised"] is generalised]
+        found = nearest_places([(views[i]["lon"], views[i]["lat"]) for i in group],
+                               without_kinds)
+        for i, place in zip(group, found, strict=True):
+            addresses[i] = place
+    return addresses
 
 
 def service_requests(items):
