@@ -60,6 +60,17 @@ def test_the_description_is_served_as_json(client):
     assert document["openapi"] == "3.1.0" and "/api/v1/items" in document["paths"]
 
 
+def test_every_property_staff_receive_of_an_item_is_described(client, auth):
+    item = make_item(publish=True, email="habitante@example.org", residence="Les Baconnets")
+    given = client.get(f"/api/v1/items/{item.id}", headers=auth.token("coordinator")).get_json()
+    item_schema = openapi_document()["components"]["schemas"]["Item"]["allOf"][1]
+    properties = item_schema["properties"]["properties"]["properties"]
+    assert sorted(set(given["properties"]) - set(properties)) == []
+    assert given["properties"]["email_given"] is True and "author_email" not in properties
+    history = properties["history"]["items"]["properties"]
+    assert set(given["properties"]["history"][0]) <= set(history)
+
+
 # Deterministic and bounded, for CI: the same cases every run, a few dozen per operation,
 # valid and invalid by the description, anonymously and with a staff bearer token.
 EXAMPLES = settings(max_examples=15, derandomize=True, database=None, deadline=None,
