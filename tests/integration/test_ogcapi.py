@@ -196,7 +196,9 @@ def test_location_details_are_generalised_with_the_position(client):
                           building="B", entrance="3", floor="RDC")
     features = {f["id"]: f["properties"] for f in client.get(ITEMS).get_json()["features"]}
     assert (features[plain.id]["building"], features[plain.id]["entrance"]) == ("B", "3")
+    assert features[plain.id]["generalised"] is False
     generalised = features[sensitive.id]
+    assert generalised["generalised"] is True  # GIS users know the point is approximate
     assert generalised["residence"] == "Résidence du Noyer"
     assert (generalised["building"], generalised["entrance"], generalised["floor"]) == (
         None, None, None)

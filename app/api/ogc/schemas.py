@@ -24,8 +24,8 @@ OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
 # What the public map tells about each item, in this order (a stable schema for GIS tools):
 # fields of the item's public view, location details generalised with its position.
 PROPERTIES = ("reference", "kind", "category", "subcategory", "title", "description",
-              "status", "severity", "danger", "position", "place", "residence", "building",
-              "entrance", "floor", "spot")
+              "status", "severity", "danger", "position", "generalised", "place",
+              "residence", "building", "entrance", "floor", "spot")
 
 
 def link(href, rel, media_type, title=None):
