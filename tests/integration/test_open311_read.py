@@ -8,8 +8,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.items.public_view import set_category_publicity
 from app.items.status import transition
-from app.places.models import Place
 from app.moderation import services as moderation
+from app.places.models import Place
 from app.triage import services as triage
 from tests import images
 from tests.conftest import INSIDE, make_item, make_user

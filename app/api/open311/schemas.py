@@ -218,10 +218,7 @@ def _description(values, errors):
     return description
 
 
-def _email(values, errors):
-    email = _text(values, "email", errors)
-    if not email:
-        return None
+def _email(email, errors):
     try:
         return validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
@@ -229,16 +226,20 @@ def _email(values, errors):
         return None
 
 
-def _media_url(values, errors):
-    url = _text(values, "media_url", errors)
-    if not url:
-        return None
+def _media_url(url, errors):
     parts = urlsplit(url)
     if len(url) > MAX_MEDIA_URL or parts.scheme not in ("http", "https") or not parts.netloc:
         errors.append(_("media_url doit être une adresse http(s) de %(n)d caractères au plus.",
                         n=MAX_MEDIA_URL))
         return None
     return url
+
+
+def _optional(values, name, errors, check):
+    """An optional text parameter through `check` (which adds its error and answers None
+    when the value is refused); None when absent."""
+    text = _text(values, name, errors)
+    return check(text, errors) if text else None
 
 
 def read_request(values):
@@ -258,7 +259,8 @@ def read_request(values):
     lon, lat, place = _location(values, attributes, errors)
     data = {
         "kind": kind_of(category), "category": category.code,
-        "description": _description(values, errors), "email": _email(values, errors),
+        "description": _description(values, errors),
+        "email": _optional(values, "email", errors, _email),
         "lon": lon, "lat": lat, "place": place,
         **{name: attributes.get(name) for name in
            ("title", "theme", "subcategory", "residence", "building", "entrance", "floor",
@@ -266,7 +268,7 @@ def read_request(values):
         "severity": int(attributes["severity"]) if "severity" in attributes else None,
         "danger": attributes.get("danger") == "true",
     }
-    return data, _media_url(values, errors), errors
+    return data, _optional(values, "media_url", errors, _media_url), errors
 
 
 def open311_status(status):
