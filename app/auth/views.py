@@ -11,11 +11,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from app.extensions import db, limiter, login_manager
 from app.limits import login_limit
+from app.navigation import landing_url
 from app.permissions import open_to_anyone
 
 from . import services
@@ -50,11 +52,14 @@ def login():
         except services.SignInRefused as refused:
             form.form_errors.append(refused.message)
             return render_template("auth/login.html", form=form), 401
+        services.remember_locale(user, str(get_locale()))
+        db.session.commit()
         session.clear()  # a new session on sign-in: no fixation
         session.permanent = True
         login_user(user)
         flash(_("Vous êtes connecté·e."), "success")
-        return redirect(safe_next(request.args.get("next")))
+        wanted = request.args.get("next")
+        return redirect(safe_next(wanted) if wanted else landing_url(user))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
