@@ -15,6 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +25,9 @@ from app.forms import show_refusal
 from app.limits import submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
+from app.places.wording import describe_point
 from app.walks.privacy import public_point
+from app.walks.queries import is_strong_point
 
 from . import queries, services
 from .categories import CATEGORIES
@@ -80,7 +83,8 @@ def capture():
     uploads = [(f.filename or "", f.read()) for f in form.photo.data or [] if f.filename]
     try:
         item, token, _created = services.submit_item(
-            _viewer(), form.item_data(), uploads, form.idempotency_key.data or None)
+            _viewer(), {**form.item_data(), "locale": str(get_locale())}, uploads,
+            form.idempotency_key.data or None)
         db.session.commit()
     except services.InvalidItem as refused:
         db.session.rollback()
@@ -105,13 +109,15 @@ def index():
 
 
 def _render_item(item, token=None):
+    # Generalised categories are drawn at their grid cell for the public (issue 6), and
+    # named after the place nearest to that cell, not to the exact point.
+    point = (item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item)
     return render_template(
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
-        staff=is_staff(_viewer()),
-        # Generalised categories are drawn at their grid cell for the public (issue 6).
-        point=(item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item),
+        staff=is_staff(_viewer()), point=point, near=describe_point(*point),
+        strong_point=is_strong_point(item),
     )
 
 
@@ -137,12 +143,13 @@ def track(token):
 @limiter.limit(submission_limit, exempt_when=_staff_session)
 def follow(item_id):
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public:
+    if item is None or not item.is_public or is_strong_point(item):
         abort(404)
-    services.follow_item(_viewer(), item)
+    services.follow_item(_viewer(), item, locale=str(get_locale()))
     db.session.commit()
-    flash(_("C'est noté : vous suivez ce signalement (%(n)d personnes concernées).",
-            n=len(item.followers)), "success")
+    flash(ngettext("C'est noté : vous suivez ce signalement (%(num)d personne concernée).",
+                   "C'est noté : vous suivez ce signalement (%(num)d personnes concernées).",
+                   len(item.followers)), "success")
     return redirect(url_for("items.show", item_id=item.id))
 
 

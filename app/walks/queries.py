@@ -7,11 +7,21 @@ from sqlalchemy import select
 from app.extensions import db
 from app.items.permissions import can_view_item
 
-from .models import RATINGS, Recheck, Walk
+from .models import RATINGS, Recheck, Walk, WalkStatus
+
+UPCOMING = (WalkStatus.PLANNED.value, WalkStatus.ONGOING.value)
 
 
-def all_walks():
-    return db.session.scalars(select(Walk).order_by(Walk.date.desc(), Walk.id.desc())).all()
+def upcoming_walks(limit=None):
+    """Planned and ongoing walks, the soonest first."""
+    return db.session.scalars(select(Walk).where(Walk.status.in_(UPCOMING))
+                              .order_by(Walk.date, Walk.start_time, Walk.id).limit(limit)).all()
+
+
+def past_walks():
+    """Closed and cancelled walks, the most recent first."""
+    return db.session.scalars(select(Walk).where(Walk.status.not_in(UPCOMING))
+                              .order_by(Walk.date.desc(), Walk.id.desc())).all()
 
 
 def walk_by_code(code):
@@ -28,6 +38,13 @@ def numbered_findings(walk, viewer):
     visible = [f for f in walk.findings if can_view_item(viewer, f.item)]
     visible.sort(key=lambda f: (position.get(f.stop_id, 10_000), f.item_id))
     return list(enumerate(visible, start=1))
+
+
+def is_strong_point(item):
+    """A walk finding recorded as a strong point: something to keep, not a problem, so
+    nobody is offered to say "moi aussi" about it."""
+    finding = item.walk_finding
+    return finding is not None and finding.strong_point
 
 
 def rechecks_of(walk, viewer):

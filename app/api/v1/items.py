@@ -5,6 +5,7 @@ import math
 import re
 
 from flask import g, jsonify, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, not_
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,7 @@ from app.limits import submission_limit
 from app.moderation import services as moderation
 from app.permissions import open_to_anyone
 from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
+from app.walks.queries import is_strong_point
 
 from . import bp, invalid
 from .guards import api_requires
@@ -106,6 +108,8 @@ def nearby():
     found = queries.nearby_items(g.api_user, lon, lat, request.args.get("category"))
     features = []
     for item, _distance in found:
+        if is_strong_point(item):  # a strong point is not a problem to say "moi aussi" to
+            continue
         feature = item_feature(item, g.api_user, detail=False)
         # measured to the point this caller is shown, so a generalised item stays generalised
         shown_lon, shown_lat = feature["geometry"]["coordinates"]
@@ -152,6 +156,7 @@ def create_item():
     data, errors = item_from_feature(feature)
     if errors:
         return invalid(errors)
+    data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
         item, token, created = services.submit_item(g.api_user, data, uploads, key)
         db.session.commit()
@@ -178,12 +183,12 @@ def create_item():
 def follow(item_id):
     """"Moi aussi": follow a public item instead of filing a duplicate."""
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public:
+    if item is None or not item.is_public or is_strong_point(item):
         return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
     email = (request.get_json(silent=True) or {}).get("email")
     if email is not None and (not isinstance(email, str) or "@" not in email):
         return invalid({"email": _("Cette adresse e-mail n'est pas valide.")})
-    follower = services.follow_item(g.api_user, item, email)
+    follower = services.follow_item(g.api_user, item, email, str(get_locale()))
     db.session.commit()
     return jsonify({"followers": len(item.followers)}), 201 if follower else 200
 
