@@ -80,6 +80,8 @@ class Item(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))  # staff entering for a resident
     author_email: Mapped[str | None] = mapped_column(String(254))
+    # The language the author reported in: the e-mails to author_email are written in it.
+    author_locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
     tracking_digest: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -164,6 +166,7 @@ class ItemFollower(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     email: Mapped[str | None] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="followers")
