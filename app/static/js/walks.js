@@ -6,7 +6,8 @@
 
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-  function baseMap(element) {
+  // The map with the perimeter dashed; `framePerimeter` fits the view to it (planning).
+  function baseMap(element, framePerimeter) {
     var map = L.map(element, { zoomControl: false, scrollWheelZoom: false });
     L.control.zoom({
       zoomInTitle: element.dataset.zoomIn,
@@ -19,10 +20,13 @@
       }).addTo(map);
     }
     fetchJSON(element.dataset.perimeter).then(function (collection) {
-      L.geoJSON(collection, {
+      var perimeter = L.geoJSON(collection, {
         style: { color: "#005a70", weight: 2, dashArray: "6 4", fillOpacity: 0.08 },
         interactive: false
       }).addTo(map);
+      if (framePerimeter && perimeter.getBounds().isValid()) {
+        map.fitBounds(perimeter.getBounds(), { padding: [16, 16] });
+      }
     }).catch(function () { /* the walk still draws without the perimeter */ });
     return map;
   }
@@ -52,7 +56,7 @@
     var route = form.querySelector("textarea[name=route]");
     var nameInput = form.querySelector("[data-stop-name]");
     var tools = form.querySelector("[data-plan-tools]");
-    var map = baseMap(element);
+    var map = baseMap(element, true);
     var layer = L.layerGroup().addTo(map);
     tools.hidden = false;
 
@@ -105,7 +109,7 @@
 
   // --- live walk ----------------------------------------------------------------------
   function live(element) {
-    var map = baseMap(element);
+    var map = baseMap(element, false);
     var layer = L.layerGroup().addTo(map);
     var list = document.querySelector(element.dataset.list);
     var fitted = false;
