@@ -2,9 +2,9 @@
 
 A feature that adds a page for a role adds one line to that role's list in MENUS; the
 header shows everyone's links, then the union of the lists of the person's roles (in the
-order of ROLE_ORDER, without repeats). Links are endpoint names, so this module imports no
-feature package; `when` is an optional permission question for links that need more than
-the role (an agent without an organisation has no queue).
+order of ROLE_ORDER, without repeats). Links are endpoint names; `when` is an optional
+permission question for links that need more than the role (an agent without an
+organisation has no queue).
 """
 
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
+from app.triage.permissions import can_work_organisation_queue
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,6 @@ class Link:
 
     def shown_to(self, user):
         return self.when is None or self.when(user)
-
-
-def _has_organisation(user):
-    return user.organisation_id is not None
 
 
 # Everyone, signed in or not: report, the map, walks (upcoming and past) and proposals.
@@ -47,7 +44,7 @@ MENUS = {
         Link("moderation.queue", _l("Modération")),
     ],
     Role.AGENT: [
-        Link("triage.organisation_queue", _l("À traiter"), when=_has_organisation),
+        Link("triage.organisation_queue", _l("À traiter"), when=can_work_organisation_queue),
     ],
     Role.COMMITTEE: [
         Link("triage.triage_queue", _l("Vue d'ensemble")),
