@@ -3,6 +3,7 @@ used: the item's author, a follower, an agent."""
 
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -19,6 +20,7 @@ from app.triage import services as triage
 from config import BASE_DIR
 from tests.conftest import csrf_token, make_item, make_user, page_text
 from tests.integration.test_proposals import make_proposal
+from tests.integration.test_registration import forgot, sign_up
 from tests.workflow import coordinator
 
 FRENCH = BASE_DIR / "app" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
@@ -95,7 +97,8 @@ def test_each_person_gets_e_mails_in_the_language_they_used(client):
                                                "coordinates": [2.288496, 48.737178]},
                "properties": {"kind": "gusp", "category": "tags", "email": "author@example.org",
                               "description": "Tag on the wall"}}
-    created = client.post("/api/v1/items", json=feature, headers={"Idempotency-Key": "en-key-1"})
+    created = client.post("/api/v1/items", json=feature,
+                          headers={"Idempotency-Key": str(uuid.uuid4())})
     assert created.status_code == 201
     (received,) = outbox("author@example.org")
     assert received.subject.startswith("Arpenteur: your report no.")
@@ -112,6 +115,15 @@ def test_each_person_gets_e_mails_in_the_language_they_used(client):
     assert outbox("agent@ville.example")[-1].subject.startswith("Arpenteur: report no.")
     assert outbox("author@example.org")[-1].subject.endswith("— Routed")
     assert "— Transmis" in outbox("voisine@example.org")[-1].subject
+
+
+def test_sign_up_and_reset_e_mails_follow_the_page_s_language(client):
+    client.set_cookie("lang", "en")
+    sign_up(client, "new-resident@example.org")
+    forgot(client, "nobody@example.org")
+    assert outbox("new-resident@example.org")[-1].subject == (
+        "Arpenteur: confirm your address to create your account")
+    assert outbox("nobody@example.org")[-1].subject == "Arpenteur: no account for this address"
 
 
 def test_an_account_s_language_is_the_one_it_signs_in_with_or_switches_to(client, auth):
