@@ -4,6 +4,7 @@ the seeded demo data."""
 
 import json
 import urllib.request
+import uuid
 
 import pytest
 
@@ -35,7 +36,7 @@ def _item_routed_to_hbh(live_server, live_env):
         "type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
         "properties": {"kind": "gusp", "category": "parties-communes", "on_behalf": True,
                        "description": "Porte du hall qui ne ferme plus, entrée 4"}},
-        headers={"Idempotency-Key": "visite-tour-routed"})
+        headers={"Idempotency-Key": str(uuid.uuid4())})
     _json(f"{live_server}/api/v1/items/{item['id']}/transitions", token, {
         "to": "routed", "organisation": "hbh", "note": "Parties communes du bailleur",
         "version": item["properties"]["version"]})
