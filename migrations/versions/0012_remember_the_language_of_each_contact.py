@@ -2,7 +2,7 @@
 contact address and a follower's, so that each e-mail is written in the language they used.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-01 07:30:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
