@@ -26,18 +26,29 @@ from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
 from app.places.wording import describe_point
-from app.walks.privacy import public_point
-from app.walks.queries import is_strong_point
 
 from . import queries, services
 from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
-from .permissions import can_enter_for_resident, can_view_item, is_staff
+from .permissions import (
+    can_enter_for_resident,
+    can_read_internal_notes,
+    can_see_exact_location,
+    can_see_photo,
+    can_view_item,
+    is_staff,
+    visible_photos,
+)
+from .public_view import PRECISE_PLACE_KINDS, location_of
 from .schemas import SEVERITY_LABELS
 from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
+# Templates place an item through the one public-view function (the view says `exact`),
+# and list photos through the one question of who may see each.
+bp.add_app_template_global(location_of)
+bp.add_app_template_global(visible_photos)
 
 
 def _viewer():
@@ -115,19 +126,28 @@ def index():
     items = queries.items_in_bbox(_viewer(), None, **filters, limit=500)
     api_url = url_for("api_v1.list_items", **{k: v for k, v in filters.items() if v})
     return render_template("items/index.html", items=items, filters=filters, items_api_url=api_url,
-                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
+                           exact=can_see_exact_location(_viewer()))
+
+
+def _near(location):
+    """The place nearest to the point shown, in words; a generalised location is never named
+    after a place as precise as a door."""
+    return describe_point(location.lon, location.lat,
+                          exclude_kinds=PRECISE_PLACE_KINDS if location.generalised else ())
 
 
 def _render_item(item, token=None):
-    # Generalised categories are drawn at their grid cell for the public (issue 6), and
-    # named after the place nearest to that cell, not to the exact point.
-    point = (item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item)
+    viewer = _viewer()
+    location = location_of(item, exact=bool(token) or can_see_exact_location(viewer, item))
     return render_template(
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
-        staff=is_staff(_viewer()), point=point, near=describe_point(*point),
-        strong_point=is_strong_point(item),
+        staff=is_staff(viewer), internal_notes=can_read_internal_notes(viewer, item),
+        photos=visible_photos(item, viewer, by_tracking_link=bool(token)), location=location,
+        # named after the place nearest to the point shown (a generalised one for the public)
+        near=_near(location),
     )
 
 
@@ -153,7 +173,7 @@ def track(token):
 @limiter.limit(submission_limit, exempt_when=_staff_session)
 def follow(item_id):
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public or is_strong_point(item):
+    if item is None or not item.is_public or item.strong_point:
         abort(404)
     services.follow_item(_viewer(), item, locale=str(get_locale()))
     db.session.commit()
@@ -164,14 +184,11 @@ def follow(item_id):
 
 
 def _may_see_photo(photo):
-    item = photo.item
-    if photo.visibility == "public" and can_view_item(None, item):
-        return True
+    """By the tracking link, a bearer token (the JSON API's clients) or the session."""
     token = request.args.get("suivi")
-    if token and services.item_for_tracking(token) is item:
-        return True
+    by_tracking_link = bool(token) and services.item_for_tracking(token) is photo.item
     viewer = user_for_authorization(request.headers.get("Authorization")) or _viewer()
-    return is_staff(viewer) and can_view_item(viewer, item)
+    return can_see_photo(viewer, photo, by_tracking_link)
 
 
 @bp.route("/photos/<int:photo_id>", defaults={"size": "grande"})

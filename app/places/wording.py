@@ -31,7 +31,8 @@ def place_phrase(place, metres):
     return str(at_a_distance) % {"name": place.name, "m": format_decimal(rounded)}
 
 
-def describe_point(lon, lat):
-    """The nearest place to (lon, lat) in words, or None when no place is near."""
-    found = nearest_place(lon, lat)
+def describe_point(lon, lat, exclude_kinds=()):
+    """The nearest place to (lon, lat) in words (leaving out places of `exclude_kinds`), or
+    None when no place is near."""
+    found = nearest_place(lon, lat, exclude_kinds=exclude_kinds)
     return place_phrase(*found) if found else None

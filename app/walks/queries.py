@@ -40,13 +40,6 @@ def numbered_findings(walk, viewer):
     return list(enumerate(visible, start=1))
 
 
-def is_strong_point(item):
-    """A walk finding recorded as a strong point: something to keep, not a problem, so
-    nobody is offered to say "moi aussi" about it."""
-    finding = item.walk_finding
-    return finding is not None and finding.strong_point
-
-
 def rechecks_of(walk, viewer):
     """The walk's re-checks of items the viewer may see."""
     checks = db.session.scalars(

@@ -6,10 +6,10 @@ import re
 from flask_babel import force_locale
 
 from app.extensions import db
+from app.items.public_view import location_of
 from app.places.models import Place
 from app.places.queries import nearest_place
 from app.places.wording import describe_point, place_phrase
-from app.walks.privacy import public_point
 from tests.conftest import make_item, page_text
 from tests.integration.test_walks import MONT_BLANC, offset
 
@@ -57,10 +57,10 @@ def test_the_map_frames_the_item_with_the_perimeter(client):
 def test_a_generalised_item_is_named_from_where_the_public_sees_it(client, auth):
     exact = offset(MONT_BLANC, 12, 200)
     item = make_item(where=exact, category="tranquillite", publish=True)
-    shown = public_point(item)
-    assert shown != exact
+    shown = location_of(item)
+    assert shown.generalised and (shown.lon, shown.lat) != exact
     with client.application.test_request_context():
-        public_name = describe_point(*shown)
+        public_name = describe_point(shown.lon, shown.lat)
         exact_name = describe_point(*exact)
     assert public_name != exact_name
     public = page_text(client.get(f"/signalements/{item.id}"))

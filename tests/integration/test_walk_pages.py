@@ -85,7 +85,8 @@ def test_a_strong_point_is_shown_as_such_and_never_offers_moi_aussi(client, auth
     for item_id in (strong, weak):
         moderate_item(moderator, db.session.get(Item, item_id), "publish")
     db.session.commit()
-    assert db.session.get(WalkFinding, strong).strong_point
+    assert db.session.get(WalkFinding, strong).strong_point and db.session.get(
+        Item, strong).strong_point  # what the item pages go by, set by the walk
     strong_page = page_text(client.get(f"/signalements/{strong}"))
     assert "Point fort, à préserver" in strong_page
     assert "Moi aussi" not in strong_page and "/moi-aussi" not in strong_page
@@ -97,6 +98,10 @@ def test_a_strong_point_is_shown_as_such_and_never_offers_moi_aussi(client, auth
     nearby = client.get(f"/api/v1/items/nearby?lon={MONT_BLANC[0]}&lat={MONT_BLANC[1]}"
                         "&category=eclairage").get_json()
     assert [f["properties"]["id"] for f in nearby["features"]] == [weak]
+    # recorded as a strong point by mistake: corrected, it is an ordinary finding again
+    services.update_finding(None, db.session.get(WalkFinding, strong), {"strong_point": False})
+    db.session.commit()
+    assert "Moi aussi, je suis concerné·e" in page_text(client.get(f"/signalements/{strong}"))
 
 
 def test_night_grid_averages_are_written_with_a_decimal_comma(client):
