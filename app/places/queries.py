@@ -1,25 +1,41 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.geo.projection import project_points
+from app.geo.projection import degrees_around
+from app.geo.routes import nearest_point
 
 from .models import Place
+
+# Further than this, a place no longer helps a person find the spot.
+NAMING_RADIUS_M = 300
 
 
 def all_places():
     return db.session.scalars(select(Place).order_by(Place.name, Place.id)).all()
 
 
-def nearest_places(points, without_kinds=()):
-    """For each (lon, lat) of `points`, the nearest place of the gazetteer whose kind is
-    not in `without_kinds` (None when there is none), measured in Lambert-93."""
-    places = [place for place in all_places() if place.kind not in without_kinds]
-    if not places or not points:
-        return [None] * len(points)
-    xs, ys = project_points([p.lon for p in places], [p.lat for p in places])
-    found = []
-    for x, y in zip(*project_points([lon for lon, _ in points], [lat for _, lat in points]),
-                    strict=True):
-        distances = [(px - x) ** 2 + (py - y) ** 2 for px, py in zip(xs, ys, strict=True)]
-        found.append(places[distances.index(min(distances))])
-    return found
+def _nearest_among(candidates, lon, lat, within_m):
+    index, metres = nearest_point([(p.lon, p.lat) for p in candidates], lon, lat)
+    if index is None or metres > within_m:
+        return None
+    return candidates[index], metres
+
+
+def nearest_place(lon, lat, within_m=NAMING_RADIUS_M, exclude_kinds=()):
+    """(place, metres) of the gazetteer place nearest to (lon, lat) within `within_m`
+    metres (measured in Lambert-93), leaving out places of `exclude_kinds`, or None when no
+    place is that close."""
+    dlon, dlat = degrees_around(lat, within_m)
+    candidates = db.session.scalars(select(Place).where(
+        Place.lon.between(lon - dlon, lon + dlon), Place.lat.between(lat - dlat, lat + dlat),
+        Place.kind.not_in(exclude_kinds),
+    ).order_by(Place.id)).all()
+    return _nearest_among(candidates, lon, lat, within_m)
+
+
+def nearest_places(points, exclude_kinds=()):
+    """nearest_place of each (lon, lat) of `points`, the gazetteer read once for them all
+    (a list of a thousand items)."""
+    candidates = db.session.scalars(
+        select(Place).where(Place.kind.not_in(exclude_kinds)).order_by(Place.id)).all()
+    return [_nearest_among(candidates, lon, lat, NAMING_RADIUS_M) for lon, lat in points]

@@ -2,7 +2,7 @@
 an Open311 request adds to the item it created (key, token, the client's media link).
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -286,15 +286,15 @@ def _public_views(items):
 
 
 def _addresses(views):
-    """The named place nearest to the point each view shows; for a generalised view, none
-    as precise as a door, as its public page names none."""
+    """The named place nearest to the point each view shows, as its public page names it:
+    within the naming radius, and for a generalised view none as precise as a door."""
     addresses = [None] * len(views)
-    for generalised, without_kinds in ((False, ()), (True, PRECISE_PLACE_KINDS)):
+    for generalised, exclude_kinds in ((False, ()), (True, PRECISE_PLACE_KINDS)):
         group = [i for i, view in enumerate(views) if view["generalised"] is generalised]
         found = nearest_places([(views[i]["lon"], views[i]["lat"]) for i in group],
-                               without_kinds)
-        for i, place in zip(group, found, strict=True):
-            addresses[i] = place
+                               exclude_kinds)
+        for i, near in zip(group, found, strict=True):
+            addresses[i] = near[0] if near else None
     return addresses
 
 
