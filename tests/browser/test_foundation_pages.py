@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from app.demo.services import demo_password
 from tests.browser.conftest import assert_accessible, menu, sign_in
@@ -66,4 +67,5 @@ def test_an_administrator_creates_an_account_on_a_phone(page):
     page.get_by_role("button", name="Enregistrer").click()
     assert "Compte nouvel.agent@vsgp.fr créé." in page.get_by_role("status").inner_text()
     menu(page).get_by_role("button", name="Se déconnecter").click()
-    assert menu(page).get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
+    expect(menu(page).get_by_role("link", name="Se connecter")).to_be_visible()
