@@ -8,3 +8,9 @@ def show_refusal(form, refused):
         target = getattr(form, field, None)
         (target.errors if target is not None and hasattr(target, "errors")
          else form.form_errors).append(message)
+
+
+def uploaded_files(field):
+    """[(filename, bytes)] of a file field's uploads, in the shape services take."""
+    return [(upload.filename or "", upload.read()) for upload in field.data or []
+            if upload.filename]

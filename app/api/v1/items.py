@@ -4,10 +4,9 @@ import json
 import math
 import re
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import and_, not_
-from sqlalchemy.exc import IntegrityError
 
 from app.errors import error_response
 from app.extensions import db, limiter
@@ -22,6 +21,7 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
+from app.items.submission import submission_response, submit_and_commit
 from app.limits import submission_limit
 from app.moderation import services as moderation
 from app.permissions import open_to_anyone
@@ -153,23 +153,10 @@ def create_item():
     if errors:
         return invalid(errors)
     try:
-        item, token, created = services.submit_item(g.api_user, data, uploads, key)
-        db.session.commit()
+        item, token, created = submit_and_commit(g.api_user, data, uploads, key)
     except services.InvalidItem as refused:
-        db.session.rollback()
         return invalid(refused.errors)
-    except IntegrityError:  # the same key committed by a concurrent request first
-        db.session.rollback()
-        item = services.find_by_idempotency_key(key)
-        if item is None:
-            raise
-        token, created = services.tracking_token_for(key), False
-    body = item_feature(item, g.api_user, token)
-    body["tracking_url"] = url_for("items.track", token=token, _external=True)
-    response = jsonify(body)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api_v1.get_item", item_id=item.id, _external=True)
-    return response
+    return submission_response(item, token, created, g.api_user)
 
 
 @bp.route("/items/<int:item_id>/followers", methods=["POST"])
