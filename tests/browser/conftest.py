@@ -188,7 +188,8 @@ def items_described(base, token, words):
 
 def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bus)")):
     """An ongoing day walk on real stops of the gazetteer, planned through the walk service
-    in the live server's database: {"id", "join" (its short link path), "stops": [(id, name)]}."""
+    in the live server's database: {"id", "join" (its short link path), "stops": [(id, name)]}.
+    It is dated before the demo walk, which stays the latest for the tour of every page."""
     from app import create_app
     from app.auth.services import find_user
     from app.demo.services import DEMO_DOMAIN
@@ -205,9 +206,9 @@ def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bu
     with app.app_context():
         places = {place.name: place for place in all_places()}
         coordinator = find_user(f"coordination@{DEMO_DOMAIN}")
-        now = datetime.datetime.now()
         walk = services.plan_walk(coordinator, {
-            "type": "jour", "title": title, "date": now.date(),
+            "type": "jour", "title": title,
+            "date": datetime.date.today() - datetime.timedelta(days=60),
             "start_time": datetime.time(0, 0), "meeting_point": stop_names[0],
             "sector": "Noyer Doré (tests)", "organisations": [],
             "stops": [{"name": name, "lon": places[name].lon, "lat": places[name].lat}

@@ -242,6 +242,26 @@ def test_a_signed_in_resident_offline_files_the_item_under_their_account(
     expect(page.get_by_role("link", name=re.compile("saisi connectée hors ligne"))).to_be_visible()
 
 
+def test_an_item_kept_for_an_account_waits_for_that_account_to_be_signed_in_again(
+        phone, live_server, staff_token):
+    page = phone()
+    sign_in(page, *RESIDENT)
+    open_capture(page)
+    write_offline(page, "Parties communes", "Porte du hall cassée, session expirée")
+    expect(waiting(page)).to_have_text("1 signalement en attente d'envoi")
+    page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
+    page.context.set_offline(False)
+    expect(page.locator("[data-outbox-reason]")).to_have_text(
+        "Saisi avec un compte : reconnectez-vous avec ce compte pour l'envoyer.", timeout=SENT)
+    assert items_described(live_server, staff_token, "session expirée") == []
+
+    sign_in(page, *RESIDENT)
+    page.goto("/signaler")
+    expect(tracking_links(page)).to_have_count(1, timeout=SENT)
+    page.goto("/mon-compte")
+    expect(page.get_by_role("link", name=re.compile("session expirée"))).to_be_visible()
+
+
 def test_a_walk_participant_logs_two_findings_offline_closes_the_tab_and_both_arrive_once(
         phone, live_server, live_env, staff_token, tmp_path):
     walk = plan_live_walk(live_env, "Marche hors connexion")

@@ -196,7 +196,7 @@
 
   function flushNow() {
     if (!flushing) {
-      flushing = Outbox.flush().then(after, function () { return render(); })
+      flushing = Outbox.flush().then(after, function () { return after(null); })
         .then(function () { flushing = null; });
     }
     return flushing;
