@@ -5,6 +5,7 @@ CSRF token, Idempotency-Key), never to the JSON API with the cookie."""
 import io
 import re
 import threading
+import uuid
 
 from sqlalchemy import func, select
 
@@ -113,19 +114,19 @@ def test_a_kept_item_of_a_signed_in_resident_is_theirs_and_made_once(client, aut
 
 def test_staff_entering_for_a_resident_offline_is_recorded_as_such(client, auth):
     staff = auth.login("coordinator")
-    answer = kept_form(client, "assisted-entry-0001", on_behalf="y")
+    answer = kept_form(client, str(uuid.uuid4()), on_behalf="y")
     item = db.session.get(Item, answer.get_json()["id"])
     assert item.author_id is None and item.entered_by_id == staff.id
 
 
 def test_a_kept_item_is_refused_field_by_field_in_json(client, auth):
     auth.login("resident")
-    answer = kept_form(client, "refused-key-0001", category="pas-une-categorie",
+    answer = kept_form(client, str(uuid.uuid4()), category="pas-une-categorie",
                        description="x" * 4001)
     assert answer.status_code == 422
     errors = answer.get_json()["errors"]
     assert errors["description"] == "La description dépasse 4000 caractères."
-    answer = kept_form(client, "refused-key-0002", lon="2.30", lat="48.74")
+    answer = kept_form(client, str(uuid.uuid4()), lon="2.30", lat="48.74")
     assert "hors du quartier" in answer.get_json()["errors"]["location"]
     assert db.session.scalar(select(func.count(Item.id))) == 0
 
@@ -144,10 +145,10 @@ def test_two_tabs_sending_the_same_kept_item_at_once_make_one_item(app):
     tabs = [app.test_client() for _ in range(4)]
     for tab in tabs:
         Auth(tab).login(user=user)
-    answers = []
+    answers, key = [], str(uuid.uuid4())
 
     def send(tab):
-        answers.append(kept_form(tab, "two-tabs-key-0001").status_code)
+        answers.append(kept_form(tab, key).status_code)
 
     threads = [threading.Thread(target=send, args=(tab,)) for tab in tabs]
     for thread in threads:
@@ -190,6 +191,7 @@ def test_the_json_api_still_takes_no_authority_from_the_session(client, auth):
     auth.login("resident")
     feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
                "properties": {"kind": "gusp", "category": "tags"}}
-    answer = client.post("/api/v1/items", json=feature, headers={"Idempotency-Key": "api-0001"})
+    answer = client.post("/api/v1/items", json=feature,
+                         headers={"Idempotency-Key": str(uuid.uuid4())})
     assert answer.status_code == 201
     assert db.session.get(Item, answer.get_json()["id"]).author_id is None

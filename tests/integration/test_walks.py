@@ -201,7 +201,8 @@ def test_join_page_refuses_a_cancelled_walk_and_warns_after_the_end(client):
 def quick_finding(client, walk, **fields):
     data = {"csrf_token": csrf_token(client, f"/m/{walk.join_code}"), "stop": walk.stops[1].id,
             "category": "tags", "description": "Tag sur l'abribus", "strong_point": "false",
-            "recommendation": "Nettoyer", "idempotency_key": "quick-finding-0001", **fields}
+            "recommendation": "Nettoyer",
+            "idempotency_key": "7c9e6679-7425-40de-944b-e07fc1f90ae7", **fields}
     return client.post(f"/marches/{walk.id}/constats", data=data,
                        content_type="multipart/form-data")
 
