@@ -68,11 +68,14 @@ def live_server(live_env):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(100):
+        # A generous deadline: the machine running the tests may be busy with others.
+        for _attempt in range(600):
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=1):
                     break
             except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(Path(log.name).read_text()) from None
                 time.sleep(0.1)
         else:
             raise RuntimeError(Path(log.name).read_text())
