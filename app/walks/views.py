@@ -196,9 +196,10 @@ def quick_finding(walk_id):
     form = QuickFindingForm()
     if not form.validate_on_submit():
         return _join_page(walk, form, 422)
-    stop = services.stop_of(walk, int(form.stop.data)) if form.stop.data.isdigit() else None
+    chosen = form.stop.data or ""
+    stop = services.stop_of(walk, int(chosen)) if chosen.isdigit() else None
     data = {"kind": "dem", "walk": walk.id, "category": form.category.data,
-            "description": form.description.data or "", "stop": stop.id if stop else None,
+            "description": form.description.data or "", "stop": stop.id if stop else chosen,
             "lon": stop.lon if stop else None, "lat": stop.lat if stop else None,
             "strong_point": form.strong_point.data == "true",
             "recommendation": form.recommendation.data or ""}

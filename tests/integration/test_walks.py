@@ -240,6 +240,17 @@ def test_a_refused_quick_finding_comes_back_with_everything_typed(client):
     assert db.session.scalar(select(func.count(Item.id))) == 0
 
 
+def test_a_quick_finding_at_another_walks_stop_or_none_is_refused_in_french(client):
+    walk, other = make_walk(), make_walk(title="Autre marche")
+    forged = quick_finding(client, walk, stop=other.stops[0].id)
+    assert forged.status_code == 422
+    assert "Cet arrêt ne fait pas partie de la marche." in page_text(forged)
+    data = {"csrf_token": csrf_token(client, f"/m/{walk.join_code}"), "category": "tags"}
+    missing = client.post(f"/marches/{walk.id}/constats", data=data)
+    assert missing.status_code == 422 and "Indiquez l'endroit" in page_text(missing)
+    assert db.session.scalar(select(func.count(Item.id))) == 0
+
+
 def test_the_join_page_names_only_a_finding_of_its_own_walk(client):
     walk, other = make_walk(), make_walk(title="Autre marche")
     elsewhere = post_finding(client, other, MONT_BLANC).get_json()
