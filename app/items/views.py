@@ -51,13 +51,14 @@ def _capture_page(form, status=200):
     places = all_places()
     form.set_places(places)
     walk = form.walk.data if (form.walk.data or "").isdigit() else None
-    page = url_for("items.capture", walk=walk, stop=form.stop.data or None) if walk else None
+    # During a walk: this very page and the walk's route are kept for offline use too.
+    kept = [url_for("items.capture", walk=walk, stop=form.stop.data or None),
+            url_for("api_v1.get_walk", walk_id=walk)] if walk else []
     return render_template(
         "items/capture.html", form=form, categories=CATEGORIES, kinds=KIND_LABELS,
         severities=SEVERITY_LABELS, staff=can_enter_for_resident(_viewer()),
         place_points={str(p.id): (p.lon, p.lat) for p in places},
-        walk_route=url_for("api_v1.get_walk", walk_id=walk) if walk else None,
-        offline_files=offline_files(page or url_for("items.capture")),
+        walk_route=kept[1] if kept else None, offline_files=offline_files(*kept),
     ), status
 
 

@@ -47,12 +47,15 @@ def test_the_page_registers_the_worker_with_the_outbox_code_it_shares(client):
 
 
 def test_every_file_the_phone_keeps_is_served(client):
-    page = page_text(client.get("/signaler?walk=12&stop=34"))
+    walk = make_walk()
+    stop = walk.stops[0]
+    page = page_text(client.get(f"/signaler?walk={walk.id}&stop={stop.id}"))
     kept = attribute(page, "data-precache").split()
-    assert kept[-1] == "/signaler?walk=12&stop=34"  # this very page, with its walk
+    # this very page with its walk, and the walk's route and stops
+    assert kept[-2:] == [f"/signaler?walk={walk.id}&stop={stop.id}", f"/api/v1/walks/{walk.id}"]
     assert {f"/static/{name}" for name in STATIC_FILES} <= set(kept)
     assert {"/api/v1/perimeters", "/signaler", "/vendor/leaflet/leaflet.js"} <= set(kept)
-    for url in kept[:-1]:
+    for url in kept:
         with client.get(url) as response:
             assert response.status_code == 200, url
 

@@ -91,14 +91,15 @@
   }
 
   // fetch with a deadline: a link that accepts the request and never answers counts as
-  // no network instead of leaving the person (or the queue) waiting for ever.
+  // no network instead of leaving the person (or the queue) waiting for ever. The deadline
+  // also covers reading the answer (aborting after that changes nothing).
   function fetchWithin(url, options, milliseconds) {
     var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, milliseconds);
+    setTimeout(function () { controller.abort(); }, milliseconds);
     var settings = {};
     Object.keys(options || {}).forEach(function (name) { settings[name] = options[name]; });
     settings.signal = controller.signal;
-    return fetch(url, settings).finally(function () { clearTimeout(timer); });
+    return fetch(url, settings);
   }
 
   // The photos, read now: a photo the phone can no longer read must be told apart from
