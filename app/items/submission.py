@@ -3,7 +3,6 @@ submit, commit, answer a replayed Idempotency-Key with the item it created, and 
 answers a phone reads when it sends an item it kept."""
 
 from flask import jsonify, url_for
-from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 
@@ -12,21 +11,16 @@ from .schemas import item_feature
 
 
 def submit_and_commit(actor, data, uploads=(), idempotency_key=None):
-    """services.submit_item, committed: (item, tracking token, created). When a concurrent
-    request with the same key committed first, its item is returned with created=False.
-    InvalidItem is raised after a rollback."""
+    """services.submit_with_replay, committed: (item, tracking token, created). Replaying
+    the same request under the caller's key, also one a concurrent request committed first,
+    answers with its item and created=False. InvalidItem (IdempotencyKeyReused among them)
+    is raised after a rollback."""
     try:
-        submitted = services.submit_item(actor, data, uploads, idempotency_key)
+        submitted = services.submit_with_replay(actor, data, uploads, idempotency_key)
         db.session.commit()
     except services.InvalidItem:
         db.session.rollback()
         raise
-    except IntegrityError:
-        db.session.rollback()
-        item = services.find_by_idempotency_key(idempotency_key)
-        if item is None:
-            raise
-        return item, services.tracking_token_for(idempotency_key), False
     return submitted
 
 

@@ -23,8 +23,8 @@ from flask_wtf.csrf import generate_csrf
 from app.auth.services import user_for_authorization
 from app.errors import wants_json_response
 from app.extensions import db, limiter
-from app.forms import show_refusal, uploaded_files
-from app.limits import submission_limit
+from app.forms import renew_idempotency_key, show_refusal, uploaded_files
+from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
 from app.walks.privacy import public_point
@@ -79,7 +79,7 @@ def _staff_session():
 
 @bp.route("/signaler", methods=["GET", "POST"])
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
-@limiter.limit(submission_limit, methods=["POST"], exempt_when=_staff_session)
+@capture_limit(methods=["POST"], exempt_when=_staff_session)
 def capture():
     """The capture page, and the form it posts. Without JavaScript the browser posts it and
     is sent to the tracking page. With JavaScript the item is kept on the phone and sent
@@ -90,8 +90,15 @@ def capture():
     as_json = request.method == "POST" and wants_json_response()
     if request.method == "GET":
         form.follow_walk(request.args)
-    if not form.idempotency_key.data:  # a double tap or a resent form creates one item
-        form.idempotency_key.data = uuid.uuid4().hex
+    # A double tap or a resent form creates one item; a key that is not one of ours (a
+    # browser never sends one) is simply replaced. A phone's is refused instead: replacing
+    # it at each attempt would make one item per attempt.
+    if not services.is_valid_idempotency_key(form.idempotency_key.data):
+        if as_json:
+            return refusal_response({"idempotency_key": _(
+                "Clé d'envoi (Idempotency-Key) invalide : 32 à 100 caractères, lettres, "
+                "chiffres, - _ . : (un UUID aléatoire convient).")})
+        form.idempotency_key.data = str(uuid.uuid4())
     if not form.validate_on_submit():
         if as_json:
             return refusal_response({name: messages[0] for name, messages in form.errors.items()})
@@ -99,6 +106,11 @@ def capture():
     try:
         item, token, created = submit_and_commit(
             _viewer(), form.item_data(), uploaded_files(form.photo), form.idempotency_key.data)
+    except services.IdempotencyKeyReused as reused:
+        if as_json:
+            return refusal_response(reused.errors)
+        renew_idempotency_key(form)
+        return _capture_page(form, 422)
     except services.InvalidItem as refused:
         if as_json:
             return refusal_response(refused.errors)

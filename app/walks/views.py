@@ -22,8 +22,8 @@ from flask_login import current_user
 
 from app.auth.models import Organisation
 from app.errors import DomainError
-from app.extensions import db, limiter
-from app.forms import show_refusal, uploaded_files
+from app.extensions import db
+from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
@@ -31,6 +31,7 @@ from app.items.offline import offline_files
 from app.items.permissions import is_staff
 from app.items.status import STATUS_LABELS, Status
 from app.items.submission import submit_and_commit
+from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
@@ -151,8 +152,8 @@ def _join_page(walk, form=None, status=200):
         notice = _("Cette marche est terminée. Un constat oublié peut encore être envoyé : il "
                    "sera rattaché à la marche et marqué « envoyé après la marche ».")
     form = form or QuickFindingForm()
-    if not form.idempotency_key.data:  # a double tap or a resent form creates one item
-        form.idempotency_key.data = uuid.uuid4().hex
+    if not items.is_valid_idempotency_key(form.idempotency_key.data):
+        form.idempotency_key.data = str(uuid.uuid4())  # a double tap makes one finding
     stops = [url_for("items.capture", walk=walk.id, stop=stop.id) for stop in walk.stops]
     return render_template(
         "walks/join.html", walk=walk, stop_label=reports.stop_label, notice=notice, form=form,
@@ -187,7 +188,7 @@ def format_walk_date(value):
 
 @bp.route("/marches/<int:walk_id>/constats", methods=["POST"])
 @open_to_anyone("walk participants log findings without an account, like any report")
-@limiter.limit("10 per minute;60 per hour", exempt_when=lambda: is_staff(_viewer()))
+@capture_limit(exempt_when=lambda: is_staff(_viewer()))
 def quick_finding(walk_id):
     """The join page's short form without JavaScript: the finding is placed at the chosen
     stop and goes through the capture service; the participant gets its tracking link on
@@ -206,6 +207,9 @@ def quick_finding(walk_id):
     try:
         _item, token, _created = submit_and_commit(
             _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data)
+    except items.IdempotencyKeyReused:
+        renew_idempotency_key(form)
+        return _join_page(walk, form, 422)
     except items.InvalidItem as refused:
         show_refusal(form, refused)
         return _join_page(walk, form, 422)

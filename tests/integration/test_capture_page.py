@@ -102,9 +102,9 @@ def kept_form(client, key, **fields):
 
 def test_a_kept_item_of_a_signed_in_resident_is_theirs_and_made_once(client, auth):
     user = auth.login("resident")
-    first = kept_form(client, "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
-                      photo=[(io.BytesIO(images.jpeg()), "rats.jpg")])
-    again = kept_form(client, "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d")
+    key, photo = str(uuid.uuid4()), images.jpeg()
+    first = kept_form(client, key, photo=[(io.BytesIO(photo), "rats.jpg")])
+    again = kept_form(client, key, photo=[(io.BytesIO(photo), "rats.jpg")])  # the answer was lost
     assert (first.status_code, again.status_code) == (201, 200)
     body = first.get_json()
     assert body["id"] == again.get_json()["id"]
@@ -113,6 +113,9 @@ def test_a_kept_item_of_a_signed_in_resident_is_theirs_and_made_once(client, aut
     assert first.headers["Location"].endswith(f"/api/v1/items/{body['id']}")
     item = db.session.get(Item, body["id"])
     assert item.author_id == user.id and len(item.photos) == 1
+    other = kept_form(client, key, description="Autre chose")  # the key with other content
+    assert other.status_code == 422 and "idempotency_key" in other.get_json()["errors"]
+    assert kept_form(client, "trop-courte").get_json()["errors"]["idempotency_key"]
 
 
 def test_staff_entering_for_a_resident_offline_is_recorded_as_such(client, auth):

@@ -210,8 +210,13 @@ def quick_finding(client, walk, **fields):
 def test_quick_finding_with_photos_gives_an_anonymous_participant_the_tracking_link(client):
     walk = make_walk()
     stop = walk.stops[1]
-    response = quick_finding(client, walk, strong_point="true", photo=[
-        (io.BytesIO(images.jpeg()), "abribus.jpg"), (io.BytesIO(images.png()), "plan.png")])
+    photos = [("abribus.jpg", images.jpeg()), ("plan.png", images.png())]
+
+    def send():
+        return quick_finding(client, walk, strong_point="true",
+                             photo=[(io.BytesIO(content), name) for name, content in photos])
+
+    response = send()
     assert response.status_code == 302
     finding = db.session.scalars(select(WalkFinding)).one()
     assert (finding.stop_id, finding.item.lon, finding.item.lat) == (stop.id, stop.lon, stop.lat)
@@ -222,8 +227,13 @@ def test_quick_finding_with_photos_gives_an_anonymous_participant_the_tracking_l
     tracking = re.search(r'<a href="(/suivi/[^"]+)">Suivre le signalement', page).group(1)
     assert client.get(tracking).status_code == 200
     # the same form sent twice (a double tap, a reload) is one finding
-    assert quick_finding(client, walk).status_code == 302
+    assert send().status_code == 302
     assert db.session.scalar(select(func.count(WalkFinding.item_id))) == 1
+    # sent again after a change (the back button): said so, with a new key for a new finding
+    changed = quick_finding(client, walk, description="Autre tag")
+    assert changed.status_code == 422
+    assert "déjà été envoyé avec un autre contenu" in page_text(changed)
+    assert "7c9e6679-7425-40de-944b-e07fc1f90ae7" not in page_text(changed)
 
 
 def test_a_refused_quick_finding_comes_back_with_everything_typed(client):

@@ -2,7 +2,6 @@
 
 import json
 import math
-import re
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
@@ -22,15 +21,13 @@ from app.items.permissions import (
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
 from app.items.submission import submission_response, submit_and_commit
-from app.limits import submission_limit
+from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.permissions import open_to_anyone
 from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
 from . import bp, invalid
 from .guards import api_requires
-
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
 def _staff_caller():
@@ -141,13 +138,16 @@ def _read_submission():
 
 @bp.route("/items", methods=["POST"])
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
-@limiter.limit(submission_limit, exempt_when=_staff_caller)
+@capture_limit(exempt_when=_staff_caller)
 def create_item():
-    """Create an item in one atomic request; the same Idempotency-Key creates it once."""
+    """Create an item in one atomic request. An Idempotency-Key is the caller's own (the
+    bearer's account, or anonymous callers'): the same request under the same key creates
+    one item, also from concurrent requests; the key with another request is a 422."""
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
-        return invalid({"idempotency_key": _("En-tête Idempotency-Key invalide (8 à 100 "
-                                             "caractères : lettres, chiffres, - _ . :).")})
+    if key is not None and not services.is_valid_idempotency_key(key):
+        return invalid({"idempotency_key": _("En-tête Idempotency-Key invalide (32 à 100 "
+                                             "caractères : lettres, chiffres, - _ . : ; un "
+                                             "UUID aléatoire convient).")})
     feature, uploads = _read_submission()
     data, errors = item_from_feature(feature)
     if errors:

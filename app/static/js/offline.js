@@ -19,6 +19,7 @@
   var LIVE_WAIT = 8000;  // after this, the form is released and the item sent behind
   var LOW_STORAGE = 30 * 1024 * 1024;  // three photos of 10 MB
   var SEND_STATES = { sent: true, refused: true };
+  var SENT_LINKS = "arpenteur-sent";
 
   var walk = panel.dataset.walk || "";
   var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
@@ -146,9 +147,26 @@
     node.hidden = !text;
   }
 
+  // "Mon compte" offers to attach to an account what this phone sent anonymously: it reads
+  // their tracking links from localStorage (account.js), where they are added once.
+  function rememberForAccount(entries) {
+    var fresh = entries.filter(function (entry) {
+      return entry.state === "sent" && !entry.account && !entry.remembered;
+    });
+    if (!fresh.length) { return; }
+    try {
+      var sent = JSON.parse(localStorage.getItem(SENT_LINKS) || "[]").concat(fresh.map(function (entry) {
+        return { url: entry.sent.tracking_url, reference: entry.sent.reference };
+      }));
+      localStorage.setItem(SENT_LINKS, JSON.stringify(sent.slice(-50)));
+    } catch (unavailable) { return; }  // the links stay listed here and were e-mailed if asked
+    fresh.forEach(function (entry) { entry.remembered = true; Outbox.put(entry); });
+  }
+
   // Draw the panel from IndexedDB; resolves with the number of entries waiting (all pages).
   function render() {
     return Outbox.all().then(function (entries) {
+      rememberForAccount(entries);
       var mine = entries.filter(ofThisPage);
       var waiting = mine.filter(function (entry) { return entry.state === "waiting"; });
       var refused = mine.filter(function (entry) { return entry.state === "refused"; });

@@ -183,7 +183,8 @@
   function sentRecord(entry, item) {
     var props = item.properties || {};
     return { key: entry.key, state: "sent", created: entry.created, attempts: 0,
-             walk: entry.walk || null, kind: (entry.feature.properties || {}).kind || "",
+             account: entry.account || null, walk: entry.walk || null,
+             kind: (entry.feature.properties || {}).kind || "",
              sent: { at: Date.now(), reference: props.reference, label: props.category_label || "",
                      tracking_url: item.tracking_url } };
   }
