@@ -159,6 +159,9 @@ def test_an_item_written_offline_is_kept_then_sent_exactly_once(phone, live_serv
     expect(tracking_links(page)).to_have_count(1)
     expect(waiting(page)).to_be_hidden()
     assert len(items_described(live_server, staff_token, "hors ligne")) == 1
+    # ... where "Mon compte" will offer to attach it to an account
+    link = tracking_links(page).get_attribute("href")
+    assert link in page.evaluate("localStorage.getItem('arpenteur-sent')")
 
 
 def test_a_send_cut_after_the_server_saved_it_is_retried_without_a_second_item(
