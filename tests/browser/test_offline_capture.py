@@ -7,7 +7,6 @@ generous deadline, for what a person or the database would see (the counter, the
 link, the item through the API). Offline is Playwright's `context.set_offline`; a hanging
 link is a real TCP proxy that accepts connections and never answers."""
 
-import json
 import re
 import socket
 import threading
@@ -25,6 +24,7 @@ from tests.browser.conftest import (
     plan_live_walk,
     sign_in,
 )
+from tests.conftest import OUTSIDE
 
 pytestmark = pytest.mark.browser
 
@@ -186,35 +186,37 @@ def test_a_send_cut_after_the_server_saved_it_is_retried_without_a_second_item(
 
 def test_a_refused_item_stays_on_the_phone_until_it_is_corrected(phone, live_server,
                                                                  staff_token, tmp_path):
-    page = phone()
+    page = phone(permissions=["geolocation"],
+                 geolocation={"longitude": OUTSIDE[0], "latitude": OUTSIDE[1], "accuracy": 30})
     open_capture(page)
-    write_offline(page, "Accessibilité", "Bordure trop haute, refusée plus tard",
-                  [photo_file(tmp_path, "bordure.jpg")])
+    page.context.set_offline(True)
+    page.get_by_label("Accessibilité", exact=True).check()
+    page.get_by_role("button", name="Utiliser ma position").click()  # outside the perimeter
+    expect(page.locator("[data-location-status]")).to_contain_text("environ 30 m")
+    page.get_by_label("Photos (trois au plus)").set_input_files(photo_file(tmp_path, "bordure.jpg"))
+    page.get_by_label("Description").fill("Bordure trop haute, refusée plus tard")
+    page.get_by_role("button", name=SUBMIT).click()
     expect(waiting(page)).to_have_text("1 signalement en attente d'envoi, dont 1 photo")
 
-    refusal = "Cet endroit est hors du quartier du Noyer Doré et de ses abords."
-    page.route("**/api/v1/items", lambda route: route.fulfill(
-        status=422, content_type="application/json",
-        body=json.dumps({"errors": {"location": refusal}})))
-    page.context.set_offline(False)
+    page.context.set_offline(False)  # the server refuses it: the point is too far away
     refused = page.locator("[data-outbox-refused]")
     expect(refused).to_contain_text("Un signalement gardé sur ce téléphone a été refusé",
                                     timeout=SENT)
-    expect(refused).to_contain_text(refusal)
+    expect(refused).to_contain_text("hors du quartier du Noyer Doré")
     expect(refused).to_contain_text("Bordure trop haute")
     expect(waiting(page)).to_be_hidden()
     page.reload()  # never dropped: still there for correction
-    expect(refused).to_contain_text(refusal)
+    expect(refused).to_contain_text("hors du quartier du Noyer Doré")
     assert_accessible(page)
 
     page.get_by_role("button", name="Le reprendre dans le formulaire").click()
-    expect(page.get_by_role("alert")).to_contain_text(refusal)
+    expect(page.get_by_role("alert")).to_contain_text("hors du quartier du Noyer Doré")
     assert page.get_by_label("Description").input_value() == "Bordure trop haute, refusée plus tard"
     assert page.get_by_label("Accessibilité", exact=True).is_checked()
     expect(page.get_by_role("img", name="Aperçu de la photo bordure.jpg")).to_be_visible()
     expect(refused).to_be_empty()
 
-    page.unroute("**/api/v1/items")
+    page.get_by_role("button", name="Placer le point au centre de la carte").click()
     page.get_by_label("Description").fill("Bordure trop haute, corrigée")
     page.get_by_role("button", name=SUBMIT).click()
     expect(page.locator("[data-result]")).to_contain_text("Merci ! Votre signalement n°")
@@ -223,6 +225,8 @@ def test_a_refused_item_stays_on_the_phone_until_it_is_corrected(phone, live_ser
     expect(tracking_links(page)).to_have_count(1)
     [item] = items_described(live_server, staff_token, "Bordure trop haute")
     assert item["properties"]["description"] == "Bordure trop haute, corrigée"
+    detail = api(live_server, f"/api/v1/items/{item['id']}", staff_token)
+    assert len(detail["properties"]["photos"]) == 1
 
 
 def test_a_signed_in_resident_offline_files_the_item_under_their_account(
