@@ -197,6 +197,7 @@ def test_a_refused_item_stays_on_the_phone_until_it_is_corrected(phone, live_ser
     page.get_by_label("Description").fill("Bordure trop haute, refusée plus tard")
     page.get_by_role("button", name=SUBMIT).click()
     expect(waiting(page)).to_have_text("1 signalement en attente d'envoi, dont 1 photo")
+    expect(page.locator("[data-result]")).to_contain_text("Pas de réseau")  # tried, kept
 
     page.context.set_offline(False)  # the server refuses it: the point is too far away
     refused = page.locator("[data-outbox-refused]")
@@ -256,6 +257,7 @@ def test_an_item_kept_for_an_account_waits_for_that_account_to_be_signed_in_agai
     open_capture(page)
     write_offline(page, "Parties communes", "Porte du hall cassée, session expirée")
     expect(waiting(page)).to_have_text("1 signalement en attente d'envoi")
+    expect(page.locator("[data-result]")).to_contain_text("Pas de réseau")
     page.context.clear_cookies()  # the session ends (expired, or signed out elsewhere)
     page.context.set_offline(False)
     expect(page.locator("[data-outbox-reason]")).to_have_text(
