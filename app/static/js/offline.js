@@ -36,6 +36,9 @@
   var flushing = null;
   var resumeHere = null;
   var editing = null;  // the key of a refused entry taken back into the form
+  var shownWaiting = {};  // keys shown as waiting by the last drawing of the panel
+  var toldByTheForm = {};  // keys whose outcome the form showed itself: no news of them
+  var drawings = 0;
 
   // A function reading the data-msg-* messages of `element`, with {name} placeholders.
   function messages(element) {
@@ -164,12 +167,23 @@
   }
 
   // Draw the panel from IndexedDB; resolves with the number of entries waiting (all pages).
+  // What this page showed as waiting and is now sent is news, whoever sent it (this page,
+  // another tab or the service worker); a drawing overtaken by a later one is dropped.
   function render() {
+    var drawing = ++drawings;
     return Outbox.all().then(function (entries) {
+      var count = entries.filter(function (entry) { return entry.state === "waiting"; }).length;
+      if (drawing !== drawings) { return count; }
       rememberForAccount(entries);
       var mine = entries.filter(ofThisPage);
       var waiting = mine.filter(function (entry) { return entry.state === "waiting"; });
       var refused = mine.filter(function (entry) { return entry.state === "refused"; });
+      var justSent = mine.filter(function (entry) {
+        return entry.state === "sent" && shownWaiting[entry.key] && !toldByTheForm[entry.key];
+      }).length;
+      if (justSent) { show(news, plural("JustSent", justSent)); }
+      shownWaiting = {};
+      waiting.forEach(function (entry) { shownWaiting[entry.key] = true; });
       show(counter, waiting.length ? waitingLine(waiting) : "");
       var why = waiting.length && waiting[0].reason;
       show(reason, why ? t({ signin: "WhySignin", limited: "WhyLimited", failed: "WhyServer" }[why] || "WhyOffline") : "");
@@ -178,8 +192,7 @@
       list.replaceChildren.apply(list, listed.map(listEntry));
       details.hidden = listed.length === 0;
       panel.hidden = !listed.length && storageNote.hidden && news.hidden;
-      document.documentElement.dataset.outboxWaiting = String(waiting.length);
-      return entries.filter(function (entry) { return entry.state === "waiting"; }).length;
+      return count;
     }).catch(function () { return 0; });
   }
 
@@ -195,10 +208,6 @@
   }
 
   function after(result) {
-    if (result && result.sent) {
-      show(news, plural("JustSent", result.sent));
-      panel.hidden = false;
-    }
     return render().then(function (waiting) {
       clearTimeout(timer);
       timer = null;
@@ -337,28 +346,32 @@
   }
 
   function live(entry) {
+    var released = false;  // the person was told it goes on behind: its sending is news
     var answered = new Promise(function (resolve) {
       Outbox.flush({ wait: true, onOutcome: function (sent, outcome) {
-        if (sent.key === entry.key) { resolve(outcome); }
+        if (sent.key !== entry.key) { return; }
+        if (!released && outcome.state === "sent") { toldByTheForm[entry.key] = true; }
+        resolve(outcome);
       } }).then(function (result) {
         return after(result).then(function () { return Outbox.get(entry.key); });
       }).then(function (stored) {  // sent by another tab or the worker in the meantime
         resolve(stored && stored.state === "sent" ? { state: "sent", sent: stored.sent } : { state: "kept" });
       }, function () { resolve({ state: "kept" }); });
     });
-    return Promise.race([answered, delay(LIVE_WAIT).then(function () { return { state: "slow" }; })])
-      .then(function (outcome) {
-        if (outcome.state === "sent") { return { state: "sent", sent: outcome.sent || sentOf(outcome.item) }; }
-        if (outcome.state === "refused" && outcome.problem !== "unreadable") {
-          return Outbox.remove(entry.key).then(function () {  // the form holds it again
-            Outbox.announce();
-            render();
-            return outcome;
-          });
-        }
-        if (!SEND_STATES[outcome.state]) { registerSync(); }
-        return outcome;
-      });
+    var slow = delay(LIVE_WAIT).then(function () { return { state: "slow" }; });
+    return Promise.race([answered, slow]).then(function (outcome) {
+      released = true;
+      if (outcome.state === "sent") { return { state: "sent", sent: outcome.sent || sentOf(outcome.item) }; }
+      if (outcome.state === "refused" && outcome.problem !== "unreadable") {
+        return Outbox.remove(entry.key).then(function () {  // the form holds it again
+          Outbox.announce();
+          render();
+          return outcome;
+        });
+      }
+      if (!SEND_STATES[outcome.state]) { registerSync(); }
+      return outcome;
+    });
   }
 
   /* What the person reads after sending ----------------------------------------------- */
