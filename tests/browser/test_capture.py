@@ -173,7 +173,7 @@ def test_during_a_walk_the_finding_carries_its_walk_stop_and_recommendation(
     page.wait_for_selector("[data-map][data-ready=true]")
     expect(page.get_by_role("group", name="Pendant la marche")).to_be_visible()
     assert page.get_by_label("Un constat pendant une marche").is_checked()
-    expect(page.locator(".marker-stop")).to_have_count(2)  # the walk's stops, under the pin
+    expect(page.locator(".marker-stop")).to_have_count(2, timeout=30_000)  # the walk's stops
     page.get_by_label("Éclairage").check()
     page.get_by_role("button", name="Placer le point au centre de la carte").click()
     page.get_by_label("Description").fill("Éclairage du passage, par le formulaire complet")
