@@ -1,5 +1,5 @@
 """The moderation record: every decision, every text edit (with the original), every flag,
-and the publicity of each category."""
+and the regions of photos to blur (suggested or drawn)."""
 
 from datetime import datetime
 
@@ -19,13 +19,6 @@ FLAG_REASONS = {
     "off-topic": _l("Hors sujet"),
     "other": _l("Autre raison"),
 }
-PUBLICITY = {
-    "public": _l("Public après modération"),
-    "generalised": _l("Public, position généralisée (carré de 50 m)"),
-    "staff": _l("Jamais public (équipes seulement)"),
-}
-# Categories absent from the table are public after moderation.
-DEFAULT_PUBLICITY = {"tranquillite": "generalised"}
 ONE_TARGET = "(item_id IS NULL) <> (comment_id IS NULL)"
 
 
@@ -92,13 +85,54 @@ class Flag(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CategoryPublicity(db.Model):
-    """How public the items of a category are; edited by administrators."""
+REGION_KINDS = {"face": _l("visage"), "plate": _l("plaque"), "manual": _l("zone ajoutée")}
+REGION_STATES = ("suggested", "masked", "dismissed")
+DETECTION_STATES = ("done", "failed")
 
-    __table_args__ = (CheckConstraint(_in("publicity", PUBLICITY), name="known_publicity"),)
 
-    category: Mapped[str] = mapped_column(String(32), primary_key=True)
-    publicity: Mapped[str] = mapped_column(String(12))
-    updated_by_id: Mapped[int | None] = mapped_column(
+class PhotoDetection(db.Model):
+    """The detector looked at a photo once: what came of it. The primary key makes the
+    analysis happen once, however many moderators and cron runs reach it together."""
+
+    __table_args__ = (CheckConstraint(_in("state", DETECTION_STATES), name="known_state"),)
+
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    error: Mapped[str] = mapped_column(Text, default="")  # the technical reason of a failure
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PhotoRegion(db.Model):
+    """A rectangle of a photo, in its pixels: suggested by the detector (a face, a plate) or
+    drawn by a moderator; blurred when `masked`. A suggestion neither masked nor dismissed
+    keeps the photo from being published."""
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", REGION_KINDS), name="known_kind"),
+        CheckConstraint(_in("state", REGION_STATES), name="known_state"),
+        CheckConstraint("x >= 0 AND y >= 0 AND width > 0 AND height > 0", name="positive_box"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    x: Mapped[int]
+    y: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def box(self):
+        return self.x, self.y, self.width, self.height
+
+    @property
+    def suggested_by_detector(self):
+        return self.kind != "manual"

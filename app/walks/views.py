@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Organisation
+from app.csv_writer import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import renew_idempotency_key, show_refusal, uploaded_files
@@ -35,7 +36,7 @@ from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
-from . import queries, reports, services
+from . import pdf, queries, reports, services
 from .forms import (
     NightGridForm,
     ParticipationForm,
@@ -396,14 +397,15 @@ def _walk_file(walk_id, render, mimetype, disposition=None):
 
 @bp.route("/marches/<int:walk_id>/compte-rendu.pdf")
 def report_pdf(walk_id):
-    return _walk_file(walk_id, reports.report_pdf, "application/pdf",
+    return _walk_file(walk_id, pdf.report_pdf, "application/pdf",
                       'inline; filename="compte-rendu-marche-{id}.pdf"')
 
 
 @bp.route("/marches/<int:walk_id>/constats.csv")
 def report_csv(walk_id):
-    return _walk_file(walk_id, reports.report_csv, "text/csv",
-                      'attachment; filename="constats-marche-{id}.csv"')
+    walk = _readable_walk(walk_id)
+    return csv_response(reports.report_rows(walk, _viewer()), reports.CSV_FIELDS,
+                        f"constats-marche-{walk.id}.csv")
 
 
 @bp.route("/marches/<int:walk_id>/plan.svg")
