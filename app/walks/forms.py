@@ -148,7 +148,7 @@ class StatusForm(FlaskForm):
 
 class QuickFindingForm(FlaskForm):
     """The join page's short form: a finding at a stop, with photos. Its field names are the
-    capture form's, so that a phone keeps and sends it like any capture (offline.js); the
+    capture form's, so that a phone keeps and sends it like any capture (sending.js); the
     stop and category are checked by the capture service."""
 
     stop = SelectField(_l("Arrêt"), choices=[], validate_choice=False)

@@ -1,6 +1,6 @@
-"""The capture page's server side: what capture.js, offline.js, outbox.js and the service
-worker rely on. A signed-in person's kept item is posted to the form as JSON (session,
-CSRF token, Idempotency-Key), never to the JSON API with the cookie."""
+"""The capture page's server side: what capture.js, offline.js, sending.js, outbox.js and the
+service worker rely on. A signed-in person's kept item is posted to the form as JSON
+(session, CSRF token, Idempotency-Key), never to the JSON API with the cookie."""
 
 import io
 import re
@@ -42,7 +42,7 @@ def test_the_page_registers_the_worker_with_the_outbox_code_it_shares(client):
     page = page_text(client.get("/signaler"))
     sw = attribute(page, "data-sw")
     assert sw == "/sw.js?outbox=/static/js/outbox.js"
-    for script in ("js/outbox.js", "js/offline.js", "js/capture.js"):
+    for script in ("js/outbox.js", "js/offline.js", "js/sending.js", "js/capture.js"):
         assert f'src="/static/{script}"' in page
 
 

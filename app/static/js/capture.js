@@ -1,6 +1,6 @@
 // The capture page (Signaler): kinds and categories, the point (map, position or list),
 // similar items nearby ("moi aussi"), photo previews, and the walk's route during a walk.
-// Sending goes through the phone's outbox (offline.js, outbox.js): the item is kept on the
+// Sending goes through the phone's outbox (sending.js, outbox.js): the item is kept on the
 // phone first, under its own Idempotency-Key, so no signal, a link that hangs or a closed
 // page never loses it and never creates it twice. User text only reaches the DOM through
 // textContent.
