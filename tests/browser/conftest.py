@@ -4,6 +4,7 @@ Chromium is Debian's (/usr/bin/chromium), driven by Playwright; pages are opened
 phone viewport. Every page is checked for script errors and axe-core violations.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -189,24 +190,34 @@ def items_described(base, token, words):
     return [f for f in features if words in (f["properties"]["description"] or "")]
 
 
-def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bus)")):
-    """An ongoing day walk on real stops of the gazetteer, planned through the walk service
-    in the live server's database: {"id", "join" (its short link path), "stops": [(id, name)]}.
-    It is dated before the demo walk, which stays the latest for the tour of every page."""
+@contextlib.contextmanager
+def live_database(live_env):
+    """An app context on the live server's database, for what no page or API answer shows."""
     from app import create_app
-    from app.auth.services import find_user
-    from app.demo.services import DEMO_DOMAIN
     from app.extensions import db
-    from app.places.queries import all_places
-    from app.walks import services
     from config import DevelopmentConfig
 
     class LiveConfig(DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = live_env["DATABASE_URL"]
         UPLOAD_DIR = live_env["UPLOAD_DIR"]
 
-    app = create_app(LiveConfig())
-    with app.app_context():
+    with create_app(LiveConfig()).app_context():
+        try:
+            yield db.session
+        finally:
+            db.engine.dispose()
+
+
+def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bus)")):
+    """An ongoing day walk on real stops of the gazetteer, planned through the walk service
+    in the live server's database: {"id", "join" (its short link path), "stops": [(id, name)]}.
+    It is dated before the demo walk, which stays the latest for the tour of every page."""
+    from app.auth.services import find_user
+    from app.demo.services import DEMO_DOMAIN
+    from app.places.queries import all_places
+    from app.walks import services
+
+    with live_database(live_env) as session:
         places = {place.name: place for place in all_places()}
         coordinator = find_user(f"coordination@{DEMO_DOMAIN}")
         walk = services.plan_walk(coordinator, {
@@ -217,8 +228,6 @@ def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bu
             "stops": [{"name": name, "lon": places[name].lon, "lat": places[name].lat}
                       for name in stop_names]})
         services.change_walk_status(coordinator, walk, "ongoing")
-        db.session.commit()
-        planned = {"id": walk.id, "join": f"/m/{walk.join_code}",
-                   "stops": [(stop.id, stop.name) for stop in walk.stops]}
-        db.engine.dispose()
-    return planned
+        session.commit()
+        return {"id": walk.id, "join": f"/m/{walk.join_code}",
+                "stops": [(stop.id, stop.name) for stop in walk.stops]}

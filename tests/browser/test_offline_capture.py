@@ -1,6 +1,7 @@
 """Capture with no signal, on a phone: what is written offline is kept, shown, and sent
-exactly once as soon as the server answers — by anonymous and signed-in residents and by
-walk participants — through a link that hangs, a refusal, two tabs and a full phone.
+exactly once as soon as the server answers — by anonymous and signed-in residents, staff
+entering an item for a resident, and walk participants — through a link that hangs, a
+refusal, two tabs and a full phone.
 
 No test here waits on the browser's `online` event or on a fixed delay: each waits, with a
 generous deadline, for what a person or the database would see (the counter, the tracking
@@ -16,11 +17,14 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from app.auth.services import find_user
 from app.demo.services import DEMO_DOMAIN, demo_password
+from app.items.models import Item
 from tests.browser.conftest import (
     api,
     assert_accessible,
     items_described,
+    live_database,
     plan_live_walk,
     sign_in,
 )
@@ -248,6 +252,25 @@ def test_a_signed_in_resident_offline_files_the_item_under_their_account(
     assert len(detail["properties"]["photos"]) == 1
     page.goto("/mon-compte")  # it is hers: listed among her contributions
     expect(page.get_by_role("link", name=re.compile("saisi connectée hors ligne"))).to_be_visible()
+
+
+def test_staff_entering_an_item_for_a_resident_offline_is_recorded_as_such(
+        phone, live_server, live_env, staff_token):
+    page = phone()
+    sign_in(page, f"coordination@{DEMO_DOMAIN}", demo_password("coordination"))
+    open_capture(page)
+    page.get_by_label("Saisie pour le compte d'un·e habitant·e").check()
+    write_offline(page, "Parties communes", "Ascenseur en panne, saisi pour une habitante")
+    expect(waiting(page)).to_have_text("1 signalement en attente d'envoi")
+    expect(page.locator("[data-result]")).to_contain_text("Pas de réseau")
+
+    page.context.set_offline(False)
+    expect(tracking_links(page)).to_have_count(1, timeout=SENT)
+    [item] = items_described(live_server, staff_token, "saisi pour une habitante")
+    with live_database(live_env) as session:
+        kept = session.get(Item, item["id"])
+        staff = find_user(f"coordination@{DEMO_DOMAIN}")
+        assert kept.author_id is None and kept.entered_by_id == staff.id
 
 
 def test_an_item_kept_for_an_account_waits_for_that_account_to_be_signed_in_again(
