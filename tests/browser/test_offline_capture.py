@@ -188,6 +188,29 @@ def test_a_send_cut_after_the_server_saved_it_is_retried_without_a_second_item(
     assert len(items_described(live_server, staff_token, "envoi coupé")) == 1
 
 
+def test_an_unavailable_server_gets_the_item_again_later_under_the_same_key(
+        phone, live_server, live_env, staff_token):
+    page = phone()
+    open_capture(page)
+    keys = []
+
+    def restarting(route):  # the reverse proxy answers for the app while it restarts
+        keys.append(route.request.headers["idempotency-key"])
+        route.fulfill(status=503, body="Service Unavailable")
+
+    page.route("**/api/v1/items", restarting, times=1)
+    fill_item(page, "Propreté", "Poubelle renversée, serveur indisponible")
+    page.get_by_role("button", name=SUBMIT).click()
+    expect(page.locator("[data-result]")).to_contain_text(
+        "Le serveur ne répond pas correctement : votre signalement est gardé sur ce téléphone")
+
+    # sent again by the page or the service worker, whichever the browser runs first
+    expect(tracking_links(page)).to_have_count(1, timeout=SENT)
+    [item] = items_described(live_server, staff_token, "serveur indisponible")
+    with live_database(live_env) as session:
+        assert session.get(Item, item["id"]).idempotency_key == keys[0]
+
+
 def test_a_refused_item_stays_on_the_phone_until_it_is_corrected(phone, live_server,
                                                                  staff_token, tmp_path):
     page = phone(permissions=["geolocation"],
