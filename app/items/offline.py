@@ -7,8 +7,8 @@ from flask import url_for
 
 from app.leaflet import leaflet_asset
 
-STATIC_FILES = ("css/app.css", "css/capture.css", "js/outbox.js", "js/offline.js",
-                "js/sending.js", "js/capture.js", "img/categories.svg", "img/favicon.svg")
+STATIC_FILES = ("css/app.css", "js/outbox.js", "js/offline.js", "js/sending.js", "js/capture.js",
+                "img/categories.svg", "img/favicon.svg")
 LEAFLET_FILES = ("leaflet.css", "leaflet.js")
 
 
