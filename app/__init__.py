@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import load_config
 
@@ -70,7 +71,17 @@ def register_extensions(app):
     login_manager.session_protection = "basic"
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number no id column can hold is simply not found (404), on
+    PostgreSQL as on SQLite, instead of reaching the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = DatabaseIntConverter
     from . import leaflet
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp

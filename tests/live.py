@@ -28,12 +28,15 @@ def flask_server(env, log_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(200):
+        # A generous deadline: the machine running the tests may be busy with others.
+        for _attempt in range(600):
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=1):
                     break
             except OSError:
-                time.sleep(0.05)
+                if server.poll() is not None:
+                    raise RuntimeError(log_path.read_text()) from None
+                time.sleep(0.1)
         else:
             raise RuntimeError(log_path.read_text())
         yield base

@@ -26,7 +26,7 @@ def list_walks():
 def get_walk(walk_id):
     """One walk: route, stops (with the night grid) and the findings the caller may see,
     as a FeatureCollection with `properties` and `links` (`pdf`, `csv`)."""
-    walk = db.session.get(Walk, walk_id) if walk_id < 2**31 else None  # no id that large
+    walk = db.session.get(Walk, walk_id)
     if walk is None:
         return error_response(404, _("Cette marche n'existe pas."))
     return jsonify(walk_collection(walk, g.api_user))
