@@ -70,6 +70,13 @@ class Config:
     # one else's. 0: the client's address is the connection's.
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
+    # Open311 GeoReport v2: the one jurisdiction served, whom clients ask for a key, and
+    # how many requests each key may make (per key, never per address).
+    OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID", "noyer-dore.antony.fr")
+    OPEN311_CONTACT = _env("OPEN311_CONTACT", "Coordination GUSP du Noyer Doré, Ville d'Antony")
+    OPEN311_RATE_LIMIT = _env("OPEN311_RATE_LIMIT", "30 per minute;500 per hour")
+    OPEN311_ENDPOINT_TYPE = "test"  # what discovery tells clients; "production" in production
+
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "arpenteur@localhost")
@@ -98,6 +105,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEMO_DATA_ALLOWED = False
+    OPEN311_ENDPOINT_TYPE = "production"
 
     def __init__(self):
         needed = ("SECRET_KEY", "DATABASE_URL", "RATELIMIT_STORAGE_URI")

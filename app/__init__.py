@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import load_config
 
@@ -70,11 +71,24 @@ def register_extensions(app):
     login_manager.session_protection = "basic"
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` in URLs: a number no id column can hold is simply not found (404), on
+    PostgreSQL as on SQLite, instead of reaching the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = DatabaseIntConverter
     from . import leaflet
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
+    from .api.ogc.views import bp as ogcapi_bp
+    from .api.open311.views import bp as open311_bp
     from .api.v1 import bp as api_v1_bp
+    from .apikeys.views import bp as apikeys_bp
     from .auth.views import bp as auth_bp
     from .items.views import bp as items_bp
     from .main.views import bp as main_bp
@@ -87,7 +101,7 @@ def register_blueprints(app):
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
                       moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
-                      registration_bp):
+                      registration_bp, open311_bp, ogcapi_bp, apikeys_bp):
         app.register_blueprint(blueprint)
 
 
@@ -100,6 +114,7 @@ def register_errors_and_headers(app):
 
 
 def register_cli(app):
+    from .apikeys.cli import open311_cli
     from .auth.cli import users_cli
     from .demo.cli import seed_demo
     from .items.cli import retention_cli
@@ -113,6 +128,7 @@ def register_cli(app):
     app.cli.add_command(retention_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(moderation_cli)
+    app.cli.add_command(open311_cli)
 
 
 def register_template_helpers(app):

@@ -1,6 +1,6 @@
 """Domain errors raised by services, and how each caller's language answers them."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -25,7 +25,7 @@ class NotAllowed(DomainError):
 
 def wants_json_response():
     """API paths and clients that prefer JSON get JSON errors; browsers get pages."""
-    if request.path.startswith(("/api/", "/healthz", "/open311/")):
+    if request.path.startswith(("/api/", "/healthz", "/open311/", "/ogcapi/")):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
@@ -33,7 +33,16 @@ def wants_json_response():
     ]
 
 
+def register_error_format(app, prefix, render):
+    """Clients of a standard served under `prefix` (Open311, OGC API) expect its own error
+    shape: `render(status, message)` answers every error there, routing errors included."""
+    app.extensions.setdefault("error_formats", {})[prefix] = render
+
+
 def error_response(status, message, field="_"):
+    for prefix, render in current_app.extensions.get("error_formats", {}).items():
+        if request.path.startswith(prefix):
+            return render(status, message)
     if wants_json_response():
         return jsonify({"errors": {field: message}}), status
     return render_template("errors/error.html", status=status, message=message), status

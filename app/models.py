@@ -1,5 +1,7 @@
 """Every model module, imported once so that the metadata (migrations, drift test) is whole."""
 
+from app.api.open311 import models as open311_models  # noqa: F401
+from app.apikeys import models as api_key_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401
 from app.items import models as item_models  # noqa: F401
 from app.moderation import models as moderation_models  # noqa: F401

@@ -56,6 +56,7 @@ MENUS = {
         Link("routing.rules", _l("Table de routage")),
         Link("routing.zones", _l("Zones foncières")),
         Link("moderation.publicity", _l("Publicité des catégories")),
+        Link("apikeys.keys", _l("Clés d'API")),
     ],
     Role.RESIDENT: [],
 }

@@ -11,6 +11,7 @@ import tempfile
 
 import detection
 import item_capture
+import open_data
 import queues
 import sign_in
 from harness import (
@@ -83,6 +84,7 @@ def main():
                 report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
+                failed += open_data.report(app_url, print_table)  # on the queues' items
                 failed += sign_in.report(app_url, print_table)
             failed += detection.report(print_table)
         except BenchError as error:

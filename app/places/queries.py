@@ -14,6 +14,13 @@ def all_places():
     return db.session.scalars(select(Place).order_by(Place.name, Place.id)).all()
 
 
+def _nearest_among(candidates, lon, lat, within_m):
+    index, metres = nearest_point([(p.lon, p.lat) for p in candidates], lon, lat)
+    if index is None or metres > within_m:
+        return None
+    return candidates[index], metres
+
+
 def nearest_place(lon, lat, within_m=NAMING_RADIUS_M, exclude_kinds=()):
     """(place, metres) of the gazetteer place nearest to (lon, lat) within `within_m`
     metres (measured in Lambert-93), leaving out places of `exclude_kinds`, or None when no
@@ -23,7 +30,12 @@ def nearest_place(lon, lat, within_m=NAMING_RADIUS_M, exclude_kinds=()):
         Place.lon.between(lon - dlon, lon + dlon), Place.lat.between(lat - dlat, lat + dlat),
         Place.kind.not_in(exclude_kinds),
     ).order_by(Place.id)).all()
-    index, metres = nearest_point([(p.lon, p.lat) for p in candidates], lon, lat)
-    if index is None or metres > within_m:
-        return None
-    return candidates[index], metres
+    return _nearest_among(candidates, lon, lat, within_m)
+
+
+def nearest_places(points, exclude_kinds=()):
+    """nearest_place of each (lon, lat) of `points`, the gazetteer read once for them all
+    (a list of a thousand items)."""
+    candidates = db.session.scalars(
+        select(Place).where(Place.kind.not_in(exclude_kinds)).order_by(Place.id)).all()
+    return [_nearest_among(candidates, lon, lat, NAMING_RADIUS_M) for lon, lat in points]

@@ -8,10 +8,8 @@ import contextlib
 import datetime
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from config import BASE_DIR
+from tests.live import flask_server
 
 STAFF = "coordination.capture@example.org"
 CHROMIUM = "/usr/bin/chromium"
@@ -29,12 +28,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
          "device_scale_factor": 2, "locale": "fr-FR"}
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def flask_command(env, *args):
@@ -61,30 +54,8 @@ def live_server(live_env):
     env, workdir = live_env, Path(live_env["UPLOAD_DIR"])
     for command in (["db", "upgrade"], ["geodata", "load"], ["seed-demo"]):
         flask_command(env, *command)
-    port = _free_port()
-    log = (workdir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
-        env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        # A generous deadline: the machine running the tests may be busy with others.
-        for _attempt in range(600):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError(Path(log.name).read_text()) from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(Path(log.name).read_text())
+    with flask_server(env, workdir / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,7 @@ PAGES = {
     "agent-hbh": ["/gestion/organisme", "/gestion/signalements/{routed}"],
     "comite": ["/gestion/triage", "/gestion/signalements/{pending}"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
-              "/admin/publicite"],
+              "/admin/publicite", "/admin/cles-api"],
 }
 
 

@@ -35,7 +35,7 @@ def sign_in(client, user, next_path=None):
     ("agent", "hbh", ["À traiter"]),
     ("committee", None, ["Vue d'ensemble"]),
     ("admin", None, ["Modération", "À trier", "Comptes", "Table de routage",
-                     "Zones foncières", "Publicité des catégories"]),
+                     "Zones foncières", "Publicité des catégories", "Clés d'API"]),
 ])
 def test_each_role_sees_the_links_of_its_work(client, auth, role, org, extra):
     auth.login(role, org)
