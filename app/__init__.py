@@ -18,6 +18,7 @@ def create_app(config=None):
     app.config.from_object(config if config is not None and not isinstance(config, str)
                            else load_config(config))
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_errors_and_headers(app)
     register_cli(app)
@@ -55,6 +56,15 @@ def register_extensions(app):
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+
+def register_input_guards(app):
+    """Before any route exists: ids in URLs are bounded, hostile input refused (app/inputs)."""
+    from .inputs import BoundedJSONProvider, DatabaseIntConverter, refuse_hostile_input
+
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.json = BoundedJSONProvider(app)
+    app.before_request(refuse_hostile_input)
 
 
 def register_blueprints(app):

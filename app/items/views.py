@@ -17,8 +17,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.services import user_for_authorization
+from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import show_refusal
 from app.limits import submission_limit
@@ -82,10 +84,10 @@ def capture():
         item, token, _created = services.submit_item(
             _viewer(), form.item_data(), uploads, form.idempotency_key.data or None)
         db.session.commit()
-    except services.InvalidItem as refused:
+    except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
         db.session.rollback()
         show_refusal(form, refused)
-        return _capture_page(form, 422)
+        return _capture_page(form, refused.status)
     flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
             "relecture par le conseil citoyen. Gardez ce lien pour le suivre.",
             ref=item.reference), "success")

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 from app.items.models import MAX_DESCRIPTION
 
 from .models import FLAG_REASONS
@@ -42,18 +43,18 @@ class TextForm(PrefixedForm):
 
 
 class MaskForm(PrefixedForm):
-    x = IntegerField(_l("Gauche (pixels depuis le bord gauche)"),
+    x = DatabaseIntegerField(_l("Gauche (pixels depuis le bord gauche)"),
                      validators=[InputRequired(PIXELS), NumberRange(min=0)])
-    y = IntegerField(_l("Haut (pixels depuis le bord haut)"),
+    y = DatabaseIntegerField(_l("Haut (pixels depuis le bord haut)"),
                      validators=[InputRequired(PIXELS), NumberRange(min=0)])
-    width = IntegerField(_l("Largeur (pixels)"), validators=[InputRequired(PIXELS),
+    width = DatabaseIntegerField(_l("Largeur (pixels)"), validators=[InputRequired(PIXELS),
                                                             NumberRange(min=1)])
-    height = IntegerField(_l("Hauteur (pixels)"), validators=[InputRequired(PIXELS),
+    height = DatabaseIntegerField(_l("Hauteur (pixels)"), validators=[InputRequired(PIXELS),
                                                              NumberRange(min=1)])
 
 
 class MergeForm(PrefixedForm):
-    original = IntegerField(_l("Numéro de l'original (identifiant)"),
+    original = DatabaseIntegerField(_l("Numéro de l'original (identifiant)"),
                             validators=[InputRequired(_l("Indiquez le numéro de l'original."))])
     note = StringField(_l("Note publique (facultative)"), filters=[stripped],
                        validators=[Optional(), Length(max=300)])

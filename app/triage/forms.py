@@ -7,6 +7,7 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 
 NOTE_MAX = 2000
 
@@ -35,15 +36,16 @@ NOTE_LABELS = {
 class MoveForm(FlaskForm):
     """One move on one item; rendered once per possible move, each with its own prefix."""
 
-    version = IntegerField(validators=[InputRequired()])
+    version = DatabaseIntegerField(validators=[InputRequired()])
     note = TextAreaField(_l("Message (public)"), filters=[stripped],
                          validators=[Optional(), Length(max=NOTE_MAX)])
     internal_note = TextAreaField(_l("Note interne (jamais publique)"), filters=[stripped],
                                   validators=[Optional(), Length(max=NOTE_MAX)])
     organisation = SelectField(_l("Organisme"), choices=[], validate_choice=False)
     expected_date = DateField(_l("Date d'intervention prévue"), validators=[Optional()])
-    duplicate_of = IntegerField(_l("Numéro du signalement d'origine (le nombre après le tiret)"),
-                                validators=[Optional()])
+    duplicate_of = DatabaseIntegerField(
+        _l("Numéro du signalement d'origine (le nombre après le tiret)"),
+        validators=[Optional()])
     photo = FileField(_l("Photo après intervention (facultative)"))
 
     def __init__(self, move, *args, **kwargs):

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.admin.forms import CheckboxesField
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS, RECHECK_LABELS, WALK_TYPE_LABELS
 
@@ -118,7 +118,7 @@ class ParticipationForm(FlaskForm):
 
 for _college, _clabel in COLLEGES.items():
     for _gender, _glabel in GENDERS.items():
-        setattr(ParticipationForm, f"{_college}_{_gender}", IntegerField(
+        setattr(ParticipationForm, f"{_college}_{_gender}", DatabaseIntegerField(
             _l("%(college)s — %(gender)s", college=_clabel, gender=_glabel), default=0,
             validators=[Optional(), NumberRange(0, 999, _l("Entre 0 et 999."))]))
 

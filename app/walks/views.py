@@ -23,6 +23,7 @@ from app.auth.models import Organisation
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import show_refusal
+from app.inputs import database_int
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
@@ -160,7 +161,7 @@ def quick_finding(walk_id):
     """The join page's short form, for phones without the full capture page: the finding
     is placed at the chosen stop and goes through the capture service."""
     walk = _walk_or_404(walk_id)
-    stop = db.session.get(WalkStop, request.form.get("stop", type=int) or 0)
+    stop = db.session.get(WalkStop, request.form.get("stop", type=database_int) or 0)
     data = {"kind": "dem", "walk": walk.id, "category": request.form.get("category"),
             "description": request.form.get("description", ""),
             "stop": stop.id if stop else None, "lon": stop.lon if stop else None,

@@ -1,6 +1,5 @@
 """Items through the JSON API: list, read, create (atomic, idempotent), follow, moderate."""
 
-import json
 import math
 import re
 
@@ -9,9 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, not_
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import error_response
+from app.errors import DomainError, error_response
 from app.extensions import db, limiter
 from app.geo.projection import degrees_around, metres_between
+from app.inputs import InvalidInput, json_object, load_json, normalise_email_address
 from app.items import queries, services
 from app.items.models import Item
 from app.items.permissions import (
@@ -130,9 +130,11 @@ def _read_submission():
         if part is None and "item" in request.files:
             part = request.files["item"].read().decode("utf-8", "replace")
         try:
-            feature = json.loads(part) if part else None
+            feature = load_json(part) if part else None
+        except InvalidInput:
+            raise  # hostile content, refused on its field like a JSON body
         except ValueError:
-            feature = None
+            feature = None  # not JSON: refused below as not a Feature
         uploads = [(f.filename or "", f.read()) for f in request.files.getlist("photo")
                    if f.filename or f.content_length]
         return feature, uploads
@@ -155,9 +157,9 @@ def create_item():
     try:
         item, token, created = services.submit_item(g.api_user, data, uploads, key)
         db.session.commit()
-    except services.InvalidItem as refused:
+    except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
         db.session.rollback()
-        return invalid(refused.errors)
+        return jsonify({"errors": refused.errors}), refused.status
     except IntegrityError:  # the same key committed by a concurrent request first
         db.session.rollback()
         item = services.find_by_idempotency_key(key)
@@ -195,7 +197,7 @@ def moderate(item_id):
     item = db.session.get(Item, item_id)
     if item is None:
         return error_response(404, _("Ce signalement n'existe pas."))
-    body = request.get_json(silent=True) or {}
+    body = json_object(request.get_json(silent=True), action=str, reason=str)
     try:
         moderation.moderate_item(g.api_user, item, body.get("action"), body.get("reason") or "")
     except services.InvalidItem as refused:
