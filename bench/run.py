@@ -1,4 +1,5 @@
-"""`make bench`: latency of the main read routes and compressed weight of the home page.
+"""`make bench`: latency of the main read routes, compressed weight of the home page, item
+capture, the working queues, and photo decoding under load with /healthz meanwhile.
 
 Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
 gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
@@ -9,6 +10,7 @@ import sys
 import tempfile
 
 import item_capture
+import photo_load
 import queues
 from harness import (
     BARE_APP_SPEC,
@@ -48,7 +50,7 @@ def report_latency(bare_url, app_url):
             failed.append((label, result.failures[0], len(result.failures)))
     print_table(
         f"Latency: {REQUESTS} requests after {WARMUP} warm-up, {CONCURRENCY} client threads, "
-        f"one connection per request, gunicorn -w {WORKERS} on 127.0.0.1",
+        f"one connection per request, gunicorn.conf.py with -w {WORKERS} on 127.0.0.1",
         LATENCY_COLUMNS, rows)
     return failed
 
@@ -80,6 +82,7 @@ def main():
                 report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
+            failed += photo_load.report(env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

@@ -1,11 +1,15 @@
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
 
+from . import photos
+from .queries import referenced_photo_files
 from .retention import erase_expired_contacts
 
 retention_cli = AppGroup("retention", help="Enforce the stated data retention periods.")
+photos_cli = AppGroup("photos", help="The photo files in UPLOAD_DIR.")
 
 
 @retention_cli.command("run")
@@ -14,3 +18,20 @@ def run():
     count = erase_expired_contacts()
     db.session.commit()
     click.echo(f"contact e-mails erased on {count} closed items")
+
+
+@photos_cli.command("sweep")
+@click.option("--older-than", default=60, show_default=True,
+              help="Minutes a file must have been there: a request may be writing newer ones.")
+@click.option("--dry-run", is_flag=True, help="List the files without removing them.")
+def sweep(older_than, dry_run):
+    """Remove the files of UPLOAD_DIR that no photo refers to (left by a crash, or by
+    files written before this version removed those of failed requests); list each."""
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    found = photos.sweep(upload_dir, referenced_photo_files(), older_than * 60,
+                         remove=not dry_run)
+    for name, size in found:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {name} ({size} bytes)")
+    total = sum(size for _name, size in found)
+    click.echo(f"{len(found)} file(s), {total} bytes {'to remove' if dry_run else 'removed'} "
+               f"from {upload_dir}")

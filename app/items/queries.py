@@ -11,7 +11,7 @@ from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 from app.moderation.publicity import staff_only_categories
 
-from .models import Item
+from .models import Item, Photo
 from .permissions import sees_every_item
 from .status import Visibility
 
@@ -67,3 +67,10 @@ def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAY
     found = [(item, metres_between(lon, lat, item.lon, item.lat))
              for item in candidates if item.created_at >= since]
     return sorted(((i, d) for i, d in found if d <= metres), key=lambda pair: pair[1])
+
+
+def referenced_photo_files():
+    """The names of every file a photo row points to (served, thumbnail, unmasked)."""
+    rows = db.session.execute(select(Photo.stored_name, Photo.thumbnail_name,
+                                     Photo.original_name))
+    return {name for row in rows for name in row if name}

@@ -170,13 +170,6 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     return item, token, True
 
 
-def forget_photo_files(item):
-    """Remove the files of an item whose transaction did not commit."""
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    for photo in item.photos:
-        photo_files.discard(upload_dir, photo.stored_name, photo.thumbnail_name)
-
-
 def item_for_tracking(token):
     if not token:
         return None

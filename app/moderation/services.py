@@ -156,8 +156,7 @@ def mask_photo(actor, photo, regions, reason=""):
         photo.original_name = None
     log_decision(actor, "mask", photo.item, reason, photo)
     db.session.flush()
-    # Files go only once the rows point elsewhere; a failed commit leaves stray files, never
-    # a row without its file.
+    # The replaced files go once the rows point elsewhere, that is when the change commits.
     photo_files.discard(upload_dir, *replaced)
     return photo
 
