@@ -141,8 +141,11 @@ def follow(item_id):
     item = db.session.get(Item, item_id)
     if item is None or not item.is_public:
         abort(404)
-    services.follow_item(_viewer(), item)
-    db.session.commit()
+    try:
+        services.follow_item(_viewer(), item)
+        db.session.commit()
+    except IntegrityError:  # the same person's other request committed first
+        db.session.rollback()
     flash(_("C'est noté : vous suivez ce signalement (%(n)d personnes concernées).",
             n=len(item.followers)), "success")
     return redirect(url_for("items.show", item_id=item.id))

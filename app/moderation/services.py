@@ -12,7 +12,7 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
-from app.items.services import InvalidItem
+from app.items.services import InvalidItem, move_followers
 from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
 
@@ -178,11 +178,7 @@ def merge_items(actor, duplicate, original, note=""):
         except TransitionRefused as refused:
             duplicate.duplicate_of = None
             raise InvalidItem({"original": refused.message}) from None
-    following = {(f.user_id, f.email) for f in original.followers}
-    for follower in list(duplicate.followers):
-        if (follower.user_id, follower.email) not in following:
-            duplicate.followers.remove(follower)
-            original.followers.append(follower)
+    move_followers(duplicate, original)
     log_decision(actor, "merge", duplicate, note)
     db.session.flush()
     return duplicate

@@ -14,7 +14,8 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
-from app.items.models import Item, ItemFollower
+from app.items.models import Item
+from app.items.services import move_followers
 from app.items.status import Status, TransitionRefused, transition
 from app.routing.services import set_due_dates
 
@@ -122,16 +123,7 @@ def mark_duplicate(actor, item, original, note=""):
     item.duplicate_of = original
     event = _move(item, Status.DUPLICATE, actor,
                   note or _("Doublon du signalement n° %(ref)s.", ref=original.reference))
-    known = {(f.user_id, f.email) for f in original.followers}
-    movers = [(f.user_id, f.email) for f in item.followers]
-    if item.author_id or item.author_email:
-        movers.append((item.author_id, item.author_email))
-    for user_id, email in movers:
-        if (user_id, email) not in known:
-            original.followers.append(ItemFollower(user_id=user_id, email=email))
-            known.add((user_id, email))
-    for follower in list(item.followers):
-        db.session.delete(follower)
+    move_followers(item, original)
     return event
 
 

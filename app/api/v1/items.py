@@ -182,11 +182,15 @@ def follow(item_id):
     item = db.session.get(Item, item_id)
     if item is None or not item.is_public:
         return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
-    email = (request.get_json(silent=True) or {}).get("email")
-    if email is not None and (not isinstance(email, str) or "@" not in email):
-        return invalid({"email": _("Cette adresse e-mail n'est pas valide.")})
-    follower = services.follow_item(g.api_user, item, email)
-    db.session.commit()
+    email = json_object(request.get_json(silent=True) or {}, email=str).get("email")
+    if email is not None:
+        email = normalise_email_address(email)
+    try:
+        follower = services.follow_item(g.api_user, item, email)
+        db.session.commit()
+    except IntegrityError:  # the same person's other request committed first
+        db.session.rollback()
+        follower = None
     return jsonify({"followers": len(item.followers)}), 201 if follower else 200
 
 
