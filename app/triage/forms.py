@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import stripped
@@ -25,7 +25,6 @@ MOVE_LABELS = {
     "new": _l("Remettre à trier"),
 }
 NOTE_LABELS = {
-    "routed": _l("Raison (obligatoire si vous changez l'organisme proposé)"),
     "resolved": _l("Ce qui a été fait (public)"),
     "returned": _l("Pourquoi ce n'est pas pour votre organisme (public)"),
     "rejected": _l("Raison du rejet (publique)"),
