@@ -3,6 +3,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.notifications.sender import erase_delivered
 
 from . import photos
 from .queries import referenced_photo_files
@@ -14,10 +15,13 @@ photos_cli = AppGroup("photos", help="The photo files in UPLOAD_DIR.")
 
 @retention_cli.command("run")
 def run():
-    """Erase contact e-mails kept past their period (run it daily, e.g. from cron)."""
+    """Erase contact e-mails kept past their period, and the address and body of e-mails
+    sent or failed more than 30 days ago (run it daily, e.g. from cron)."""
     count = erase_expired_contacts()
+    messages = erase_delivered()
     db.session.commit()
     click.echo(f"contact e-mails erased on {count} closed items")
+    click.echo(f"address and body erased from {messages} sent or failed e-mails")
 
 
 @photos_cli.command("sweep")
