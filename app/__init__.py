@@ -97,6 +97,7 @@ def register_errors_and_headers(app):
 
 def register_cli(app):
     from .auth.cli import users_cli
+    from .backup.cli import backup_cli
     from .demo.cli import seed_demo
     from .items.cli import photos_cli, retention_cli
     from .notifications.cli import outbox_cli
@@ -107,6 +108,7 @@ def register_cli(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(retention_cli)
     app.cli.add_command(photos_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(outbox_cli)
 
 
