@@ -64,18 +64,19 @@ def _resident_bytes(pids):
 
 
 class Sampler(threading.Thread):
-    """Polls /healthz and samples the workers' memory until stopped."""
+    """Polls /healthz and samples the memory of the master's workers (those it starts
+    again after a timeout included) until stopped."""
 
-    def __init__(self, base_url, workers):
+    def __init__(self, base_url, master_pid):
         super().__init__(daemon=True)
-        self.base_url, self.workers = base_url, workers
+        self.base_url, self.master_pid = base_url, master_pid
         self.health_ms, self.health_failures, self.peak = [], [], 0
         self.stopped = threading.Event()
 
     def run(self):
         next_health = 0
         while not self.stopped.is_set():
-            self.peak = max(self.peak, _resident_bytes(self.workers))
+            self.peak = max(self.peak, _resident_bytes(_children(self.master_pid)))
             if time.monotonic() >= next_health:
                 next_health = time.monotonic() + HEALTH_EVERY_S
                 threading.Thread(target=self._health, daemon=True).start()
@@ -93,10 +94,10 @@ class Sampler(threading.Thread):
         self.health_ms.append((time.perf_counter() - started) * 1000)
 
 
-def _load(base_url, workers, body, headers):
+def _load(base_url, master_pid, body, headers):
     """Send the CLIENTS requests at once; return (seconds, statuses, sampler)."""
     statuses = []
-    sampler = Sampler(base_url, workers)
+    sampler = Sampler(base_url, master_pid)
 
     def client():
         try:
@@ -130,14 +131,13 @@ def report(env, print_table):
              ("JPEG 4000x3000", "JPEG", 4000, 3000)]
     rows, failed = [], []
     with serve_process(env) as (base_url, server):
-        workers = _children(server.pid)
-        if not workers:
+        if not _children(server.pid):
             raise BenchError("no gunicorn worker found to measure")
         for label, fmt, width, height in kinds:
             photo = _image(fmt, width, height)
             body, content_type = multipart(feature, [photo] * PHOTOS_PER_REQUEST)
-            idle = _resident_bytes(workers)
-            elapsed, statuses, sampler = _load(base_url, workers, body,
+            idle = _resident_bytes(_children(server.pid))
+            elapsed, statuses, sampler = _load(base_url, server.pid, body,
                                                {**headers_auth, "Content-Type": content_type})
             statuses = [str(status) for status in statuses]
             answers = ", ".join(f"{statuses.count(s)}x{s}" for s in sorted(set(statuses)))
