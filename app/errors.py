@@ -8,6 +8,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from .database import cannot_write, is_busy
+from .extensions import db
+
 
 class DomainError(Exception):
     """A rule of Arpenteur said no. `message` is already translated for the person."""
@@ -85,9 +88,6 @@ def register_errors(app):
     @app.errorhandler(InternalError)
     def database_cannot_serve(exc):
         """A database that cannot write, is busy or does not answer: 503, nothing saved."""
-        from .database import cannot_write, is_busy
-        from .extensions import db
-
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()  # the page may need the database (the signed-in user)
         if cannot_write(exc):

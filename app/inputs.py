@@ -7,6 +7,7 @@ French message naming the field, instead of surfacing as a database error:
 - JSON nested deeper than MAX_JSON_DEPTH (the parser would exhaust the stack) and
   integers beyond the database's integer column (each endpoint judges other numbers);
 - integers from paths, query strings and forms beyond that range;
+- JSON fields of the wrong type (json_object, for every JSON endpoint);
 - e-mail addresses that are not addresses (one validator for forms and the API);
 - and, when rows are flushed, text longer than its column or with a NUL byte, integers
   beyond their column type: the same answer on SQLite, which would store them, and on
@@ -30,7 +31,7 @@ from .errors import DomainError
 
 MAX_JSON_DEPTH = 32
 # PostgreSQL's `integer`, the type of every id and count column.
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+INT_MAX = 2**31 - 1
 INTEGER_RANGES = {SmallInteger: 2**15, BigInteger: 2**63, Integer: 2**31}
 
 NUL = _l("Le texte envoyé contient un caractère non autorisé (caractère nul) : retirez-le "
@@ -135,9 +136,9 @@ def json_object(body, **types):
         raise InvalidInput({"_": NOT_AN_OBJECT})
     values, errors = {}, {}
     for name, kind in types.items():
-        value = body.get(name)
         if name not in body:
             continue
+        value = body[name]
         if value is None or (isinstance(value, kind) and not (
                 kind is int and isinstance(value, bool))):
             values[name] = value
@@ -210,10 +211,10 @@ def _request_problems():
         sources.append(request.form.items(multi=True))
     for pairs in sources:
         for key, value in pairs:
-            if _text_problem(key):
-                problems["_"] = _text_problem(key)
-            elif isinstance(value, str) and _text_problem(value):
-                problems[key] = _text_problem(value)
+            if problem := _text_problem(key):
+                problems["_"] = problem
+            elif isinstance(value, str) and (problem := _text_problem(value)):
+                problems[key] = problem
     if request.is_json and request.content_length != 0:
         try:
             load_json(request.get_data(cache=True))

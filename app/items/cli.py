@@ -29,8 +29,8 @@ def run():
               help="Minutes a file must have been there: a request may be writing newer ones.")
 @click.option("--dry-run", is_flag=True, help="List the files without removing them.")
 def sweep(older_than, dry_run):
-    """Remove the files of UPLOAD_DIR that no photo refers to (left by a crash, or by
-    files written before this version removed those of failed requests); list each."""
+    """Remove the files of UPLOAD_DIR that no photo refers to (left by a crash or an
+    interrupted write), listing each; run it weekly, or after a crash."""
     upload_dir = current_app.config["UPLOAD_DIR"]
     found = photos.sweep(upload_dir, referenced_photo_files(), older_than * 60,
                          remove=not dry_run)
