@@ -115,6 +115,7 @@ def register_cli(app):
     from .backup.cli import backup_cli
     from .demo.cli import seed_demo
     from .items.cli import photos_cli, retention_cli
+    from .moderation.cli import moderation_cli
     from .notifications.cli import outbox_cli
     from .perimeters.cli import geodata_cli
 
@@ -125,6 +126,7 @@ def register_cli(app):
     app.cli.add_command(photos_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(moderation_cli)
 
 
 def register_template_helpers(app):

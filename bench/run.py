@@ -1,5 +1,6 @@
 """`make bench`: latency of the main read routes, compressed weight of the home page, item
-capture, the working queues, and photo decoding under load with /healthz meanwhile.
+capture, the working queues, the photo detector's findings and time on real photographs,
+and photo decoding under load with /healthz meanwhile.
 
 Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
 gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
@@ -9,6 +10,7 @@ request fails, since the figures would then mislead.
 import sys
 import tempfile
 
+import detection
 import item_capture
 import photo_load
 import queues
@@ -84,6 +86,7 @@ def main():
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
                 failed += sign_in.report(app_url, print_table)
+            failed += detection.report(print_table)
             failed += photo_load.report(env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)

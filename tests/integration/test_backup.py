@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select
 
+from app.backup.services import code_revision
 from app.extensions import db
 from app.items.models import Item, ItemEvent, Photo
 from app.triage import services as triage
@@ -74,7 +75,7 @@ def test_a_backup_restores_every_item_event_photo_and_walk(app, cli, data, tmp_p
     made = cli("backup", "create", str(folder))
     assert made.exit_code == 0, made.output
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["revision"] == "0010" and manifest["counts"]["item"] == 2
+    assert manifest["revision"] == code_revision() and manifest["counts"]["item"] == 2
     assert manifest["engine"] == db.engine.dialect.name
     assert len([name for name in manifest["files"] if name.startswith("photos/")]) == 4
     wipe(app)
@@ -122,7 +123,7 @@ def edit_manifest(**changes):
     (lambda folder: (folder / "manifest.json").write_text("{"), "manifest.json is damaged"),
     (lambda folder: shutil.rmtree(folder / "photos"), "is missing from the backup"),
     (edit_manifest(revision="0007"), "has schema revision 0007, this version of Arpenteur "
-                                     "expects 0010"),
+                                     "expects"),
     (edit_manifest(engine="oracle"), "this backup is of a oracle database"),
     (edit_manifest(format="autre"), "is not an Arpenteur backup manifest"),
 ])

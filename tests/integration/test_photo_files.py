@@ -93,7 +93,8 @@ def test_masking_rolled_back_keeps_the_files_the_rows_still_name(app):
     photo = item.photos[0]
     served, thumbnail = photo.stored_name, photo.thumbnail_name
     before = files(app)
-    moderation.mask_photo(make_user("moderator"), photo, [(0, 0, 50, 50)])
+    moderation.mask_photo(make_user("moderator"), photo,
+                          [{"region": None, "box": (0, 0, 50, 50), "decision": "mask"}])
     db.session.rollback()
     assert files(app) == before  # the masked files went, the served ones stayed
     photo = db.session.get(type(photo), photo.id)
