@@ -3,7 +3,7 @@ e-mail made two followers (and two e-mails per move); unique constraints now dec
 Followers already doubled are merged first, keeping the earliest.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 09:12:41.208317
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

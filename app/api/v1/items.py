@@ -2,7 +2,8 @@
 
 import math
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +19,7 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
+from app.items.submission import refusal_response, submission_response, submit_and_commit
 from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
@@ -87,6 +89,8 @@ def nearby():
     found = queries.nearby_items(g.api_user, lon, lat, request.args.get("category"))
     features = []
     for item, distance in found:  # measured to the position this caller is shown
+        if item.strong_point:  # not a problem to say "moi aussi" to
+            continue
         feature = item_feature(item, g.api_user, detail=False)
         feature["properties"]["distance_m"] = round(distance)
         features.append(feature)
@@ -135,18 +139,12 @@ def create_item():
     data, errors = item_from_feature(feature)
     if errors:
         return invalid(errors)
+    data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
-        item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
-        db.session.commit()
+        item, token, created = submit_and_commit(g.api_user, data, uploads, key)
     except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
-        db.session.rollback()
-        return jsonify({"errors": refused.errors}), refused.status
-    body = item_feature(item, g.api_user, token)
-    body["tracking_url"] = url_for("items.track", token=token, _external=True)
-    response = jsonify(body)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api_v1.get_item", item_id=item.id, _external=True)
-    return response
+        return refusal_response(refused.errors, refused.status)
+    return submission_response(item, token, created, g.api_user)
 
 
 @bp.route("/items/<int:item_id>/followers", methods=["POST"])
@@ -155,13 +153,13 @@ def create_item():
 def follow(item_id):
     """"Moi aussi": follow a public item instead of filing a duplicate."""
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public:
+    if item is None or not item.is_public or item.strong_point:
         return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
     email = json_object(request.get_json(silent=True) or {}, email=str).get("email")
     if email is not None:
         email = normalise_email_address(email)
     try:
-        follower = services.follow_item(g.api_user, item, email)
+        follower = services.follow_item(g.api_user, item, email, str(get_locale()))
         db.session.commit()
     except IntegrityError:  # the same person's other request committed first
         db.session.rollback()
