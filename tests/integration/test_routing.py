@@ -178,7 +178,7 @@ def test_an_imported_file_with_a_very_long_name_is_read_under_a_shorter_one(clie
             "csrf_token": csrf_token(client, "/admin/zones"), "owner": "hbh",
             "file": (upload, "z" * 300 + ".geojson")}, follow_redirects=True)
     assert response.status_code == 200
-    assert f"1 zone(s) importée(s) depuis {'z' * 80}.geojson" in page_text(response)
+    assert f"1 zone importée depuis {'z' * 80}.geojson" in page_text(response)
 
 
 @pytest.mark.parametrize("role", ["resident", "moderator", "coordinator", "agent"])
