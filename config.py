@@ -24,6 +24,11 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'arpenteur.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds. PostgreSQL cancels a statement running longer, and a wait for a lock
+    # longer, so a locked table answers 503 quickly instead of stalling every worker;
+    # on SQLite the lock timeout is how long a writer waits for another (app/database.py).
+    DATABASE_STATEMENT_TIMEOUT = float(_env("DATABASE_STATEMENT_TIMEOUT", "20"))
+    DATABASE_LOCK_TIMEOUT = float(_env("DATABASE_LOCK_TIMEOUT", "5"))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Three photos of 10 MB at most, plus the form itself.
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
 
 from config import load_config
 
@@ -21,6 +20,7 @@ def create_app(config=None):
                            else load_config(config))
     trust_proxies(app)
     register_extensions(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_errors_and_headers(app)
     register_cli(app)
@@ -35,7 +35,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
 
@@ -57,7 +56,9 @@ def register_extensions(app):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True)
     from . import models  # noqa: F401  (the whole metadata, before migrations look at it)
+    from .database import engine_options
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -71,17 +72,16 @@ def register_extensions(app):
     login_manager.session_protection = "basic"
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """`<int:...>` in URLs: a number no id column can hold is simply not found (404), on
-    PostgreSQL as on SQLite, instead of reaching the database."""
+def register_input_guards(app):
+    """Before any route exists: ids in URLs are bounded, hostile input refused (app/inputs)."""
+    from .inputs import BoundedJSONProvider, DatabaseIntConverter, refuse_hostile_input
 
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.json = BoundedJSONProvider(app)
+    app.before_request(refuse_hostile_input)
 
 
 def register_blueprints(app):
-    app.url_map.converters["int"] = DatabaseIntConverter
     from . import leaflet
     from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
@@ -116,8 +116,9 @@ def register_errors_and_headers(app):
 def register_cli(app):
     from .apikeys.cli import open311_cli
     from .auth.cli import users_cli
+    from .backup.cli import backup_cli
     from .demo.cli import seed_demo
-    from .items.cli import retention_cli
+    from .items.cli import photos_cli, retention_cli
     from .moderation.cli import moderation_cli
     from .notifications.cli import outbox_cli
     from .perimeters.cli import geodata_cli
@@ -126,6 +127,8 @@ def register_cli(app):
     app.cli.add_command(geodata_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(photos_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(moderation_cli)
     app.cli.add_command(open311_cli)

@@ -1,10 +1,15 @@
 """Domain errors raised by services, and how each caller's language answers them."""
 
+import contextlib
+
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+
+from .database import cannot_write, is_busy
+from .extensions import db
 
 
 class DomainError(Exception):
@@ -63,6 +68,17 @@ def _messages():
     }
 
 
+def _read_only_message():
+    return _("Arpenteur est en lecture seule pour le moment (maintenance) : rien n'a été "
+             "enregistré. Vous pouvez consulter le site ; réessayez d'envoyer dans quelques "
+             "minutes.")
+
+
+def _busy_message():
+    return _("La base de données est occupée : rien n'a été enregistré. Réessayez dans un "
+             "instant.")
+
+
 def register_errors(app):
     @app.errorhandler(HTTPException)
     def http_error(exc):
@@ -78,10 +94,25 @@ def register_errors(app):
         )
 
     @app.errorhandler(OperationalError)
-    def database_down(exc):
+    @app.errorhandler(InternalError)
+    def database_cannot_serve(exc):
+        """A database that cannot write, is busy or does not answer: 503, nothing saved."""
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()  # the page may need the database (the signed-in user)
+        if cannot_write(exc):
+            app.logger.warning("database read-only: %s", exc)
+            return error_response(503, _read_only_message())
+        if is_busy(exc):
+            app.logger.warning("database busy: %s", exc)
+            response, status = error_response(503, _busy_message())
+            return response, status, {"Retry-After": "5"}
+        if isinstance(exc, InternalError):
+            raise exc
         app.logger.error("database unavailable: %s", exc)
         return error_response(503, _messages()[503])
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
+        if wants_json_response():
+            return jsonify({"errors": exc.errors}), exc.status
         return error_response(exc.status, exc.message, exc.field)

@@ -5,7 +5,6 @@ Counters live in RATELIMIT_STORAGE_URI (Redis in production, shared by every wor
 client's address is the connection's, or the one the TRUSTED_PROXIES forwarded.
 """
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
+from app.inputs import load_json
 from app.walks.queries import walk_under_way
 
 
@@ -59,7 +59,7 @@ def _walk_named():
         feature = request.get_json(silent=True)
     else:
         try:
-            feature = json.loads(request.form.get("item") or "null")
+            feature = load_json(request.form.get("item") or "null")
         except ValueError:
             feature = None
     if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"
 LOOPBACK = "127.0.0.1"
 APP_SPEC = "app:create_app()"
 BARE_APP_SPEC = "bench.bare_app:create_app()"
@@ -72,23 +73,32 @@ def free_port():
 
 
 @contextmanager
-def serve_app(env, app_spec=APP_SPEC, ready_path="/healthz"):
-    """Run `app_spec` under gunicorn (WORKERS sync workers) on a free loopback port.
+def serve_process(env, app_spec=APP_SPEC, ready_path="/healthz"):
+    """Run `app_spec` under gunicorn with the production settings (gunicorn.conf.py) but
+    WORKERS workers, on a free loopback port.
 
-    Yields the base URL once `ready_path` answers 200, and stops the server however the
-    block ends. Raises BenchError, with the server's log, if it is not ready in time.
+    Yields (base URL, the gunicorn master process) once `ready_path` answers 200, and
+    stops the server however the block ends. Raises BenchError, with the server's log,
+    if it is not ready in time.
     """
     base_url = f"http://{LOOPBACK}:{free_port()}"
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(WORKERS),
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "-w", str(WORKERS),
              "-b", base_url.removeprefix("http://"), app_spec],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_ready(server, base_url + ready_path, log)
-            yield base_url
+            yield base_url, server
         finally:
             _stop(server)
+
+
+@contextmanager
+def serve_app(env, app_spec=APP_SPEC, ready_path="/healthz"):
+    """serve_process, yielding the base URL only."""
+    with serve_process(env, app_spec, ready_path) as (base_url, _server):
+        yield base_url
 
 
 def _wait_until_ready(server, url, log):

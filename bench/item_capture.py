@@ -45,13 +45,15 @@ def three_megabyte_photo():
     return out.getvalue()
 
 
-def multipart(feature, photo):
+def multipart(feature, photos):
+    """A multipart body with the `item` part and each of `photos`; (body, content type)."""
     boundary = secrets.token_hex(12)
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="item"\r\n\r\n'.encode()
         + json.dumps(feature).encode() + b"\r\n",
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n".encode() + photo + b"\r\n",
+        *(f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; '
+          f'filename="p{n}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+          + photo + b"\r\n" for n, photo in enumerate(photos)),
         f"--{boundary}--\r\n".encode(),
     ]
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -94,7 +96,7 @@ def report(app_url, env, print_table, requests=100):
                               "description": "Saisie assistée du banc d'essai"}}
     auth = {"Authorization": f"Bearer {token}"}
     photo = three_megabyte_photo()
-    body, content_type = multipart(feature, photo)
+    body, content_type = multipart(feature, [photo])
     runs = [
         ("POST /api/v1/items (JSON)", "POST", json.dumps(feature).encode(),
          {**auth, "Content-Type": "application/json"}, requests),

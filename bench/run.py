@@ -1,5 +1,6 @@
-"""`make bench`: latency of the main read routes, compressed weight of the home page, and
-the photo detector's findings and time on real photographs.
+"""`make bench`: latency of the main read routes, compressed weight of the home page, item
+capture, the working queues, the photo detector's findings and time on real photographs,
+and photo decoding under load with /healthz meanwhile.
 
 Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
 gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
@@ -12,6 +13,7 @@ import tempfile
 import detection
 import item_capture
 import open_data
+import photo_load
 import queues
 import sign_in
 from harness import (
@@ -52,7 +54,7 @@ def report_latency(bare_url, app_url):
             failed.append((label, result.failures[0], len(result.failures)))
     print_table(
         f"Latency: {REQUESTS} requests after {WARMUP} warm-up, {CONCURRENCY} client threads, "
-        f"one connection per request, gunicorn -w {WORKERS} on 127.0.0.1",
+        f"one connection per request, gunicorn.conf.py with -w {WORKERS} on 127.0.0.1",
         LATENCY_COLUMNS, rows)
     return failed
 
@@ -87,6 +89,7 @@ def main():
                 failed += open_data.report(app_url, print_table)  # on the queues' items
                 failed += sign_in.report(app_url, print_table)
             failed += detection.report(print_table)
+            failed += photo_load.report(env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

@@ -14,6 +14,7 @@ import re
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import Phase, settings
 from sqlalchemy import text
 
 from app import create_app
@@ -35,6 +36,14 @@ INSIDE = (2.288496, 48.737178)
 NEAR = (2.287667495463073, 48.73968104253053)
 OUTSIDE = (2.30, 48.74)
 PASSWORD = "correct-horse-battery"
+
+# Property-based tests draw the same examples on every run (CI is deterministic) and few of
+# them (the suite stays fast); HYPOTHESIS_PROFILE=thorough explores far more, at random.
+settings.register_profile("ci", max_examples=4, derandomize=True, deadline=None,
+                          database=None)
+settings.register_profile("thorough", max_examples=100, deadline=None, database=None,
+                          phases=[Phase.explicit, Phase.generate])  # no slow shrinking
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def database_url(tmp_path_factory):

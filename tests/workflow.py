@@ -1,9 +1,13 @@
-"""Helpers for routing and workflow tests: a landlord zone, items moved through services."""
+"""Helpers for routing and workflow tests: a landlord zone, items moved through services,
+a planned walk."""
+
+from datetime import date, time
 
 from app.auth.services import find_organisation, find_user
 from app.extensions import db
 from app.routing.models import TenureZone
 from app.triage import services
+from app.walks.services import plan_walk
 from tests.conftest import INSIDE, make_item, make_user
 
 
@@ -35,3 +39,14 @@ def routed_item(org="ville-antony", **fields):
                         "" if organisation == item.suggested_organisation else "test")
     db.session.commit()
     return item
+
+
+def planned_walk(organiser=None):
+    """A committed night walk with one stop at the perimeter's centre."""
+    walk = plan_walk(organiser or coordinator(), {
+        "type": "nuit", "title": "Marche de nuit", "date": date(2026, 12, 10),
+        "start_time": time(20), "meeting_point": "Mont Blanc", "sector": "Mont Blanc",
+        "organisations": ["hbh"], "stops": [{"name": "Centre", "lon": INSIDE[0],
+                                             "lat": INSIDE[1]}]})
+    db.session.commit()
+    return walk

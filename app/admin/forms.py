@@ -9,11 +9,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.forms import stripped
 from app.auth.roles import ROLE_LABELS
+from app.inputs import EmailAddress
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,7 +45,7 @@ class NewUserForm(UserForm):
         _l("Adresse e-mail"),
         filters=[stripped],
         validators=[DataRequired(_l("Indiquez l'adresse e-mail.")),
-                    Email(_l("Cette adresse e-mail n'est pas valide.")), Length(max=254)],
+                    EmailAddress()],
     )
 
 

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from app.inputs import EmailAddress
 
 
 def stripped(value):
@@ -14,7 +16,7 @@ class LoginForm(FlaskForm):
         _l("Adresse e-mail"),
         filters=[stripped],
         validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
-                    Email(_l("Cette adresse e-mail n'est pas valide.")), Length(max=254)],
+                    EmailAddress()],
     )
     password = PasswordField(
         _l("Mot de passe"),

@@ -14,9 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Length, Optional
 
 from app.auth.forms import stripped
+from app.inputs import EmailAddress, parse_id
 
 from .categories import CATEGORIES, SPOTS
 from .models import MAX_DESCRIPTION
@@ -63,8 +64,7 @@ class CaptureForm(FlaskForm):
     photo = MultipleFileField(_l("Photos (trois au plus)"))
     email = EmailField(
         _l("Votre e-mail (facultatif) pour être tenu·e informé·e"), filters=[stripped],
-        validators=[Optional(), Email(_l("Cette adresse e-mail n'est pas valide.")),
-                    Length(max=254)])
+        validators=[Optional(), EmailAddress()])
     idempotency_key = HiddenField()
     on_behalf = BooleanField(_l("Saisie pour le compte d'un·e habitant·e"))
     # A walk finding (/signaler?walk=...): checked by app/walks/services.py.
@@ -91,14 +91,15 @@ class CaptureForm(FlaskForm):
             "kind", "category", "subcategory", "title", "description", "residence",
             "building", "entrance", "floor", "spot", "email")}
         data["lon"], data["lat"] = self.lon.data, self.lat.data
-        data["place"] = int(self.place.data) if (self.place.data or "").isdigit() else None
+        data["place"] = parse_id(self.place.data)
         data["severity"] = int(self.severity.data) if self.severity.data in ("1", "2", "3") \
             else None
         data["danger"] = bool(self.danger.data)
         data["on_behalf"] = bool(self.on_behalf.data)
         for name in ("walk", "stop"):
-            value = getattr(self, name).data or ""
-            data[name] = int(value) if value.isdigit() else (value or None)
+            value = getattr(self, name).data or None
+            number = parse_id(value)
+            data[name] = value if number is None else number
         data["strong_point"] = self.strong_point.data == "true"
         data["recommendation"] = self.recommendation.data or None
         return data

@@ -187,7 +187,13 @@ class Photo(db.Model):
 
 
 class ItemFollower(db.Model):
-    """Someone who follows an item ("moi aussi"): an account, an e-mail, or neither."""
+    """Someone who follows an item ("moi aussi"): an account, an e-mail, or neither. An
+    account or an e-mail follows an item once: the constraints settle two requests at once."""
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "user_id", name="uq_item_follower_item_id_user_id"),
+        UniqueConstraint("item_id", "email", name="uq_item_follower_item_id_email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)

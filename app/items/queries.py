@@ -10,7 +10,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 
-from .models import Item
+from .models import Item, Photo
 from .permissions import can_see_exact_location, sees_every_item
 from .public_view import location_of, staff_only_categories
 from .status import Visibility
@@ -69,3 +69,10 @@ def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAY
     shown = [(item, location_of(item, exact)) for item in candidates if item.created_at >= since]
     found = [(item, metres_between(lon, lat, where.lon, where.lat)) for item, where in shown]
     return sorted(((i, d) for i, d in found if d <= metres), key=lambda pair: pair[1])
+
+
+def referenced_photo_files():
+    """The names of every file a photo row points to (served, thumbnail, unmasked)."""
+    rows = db.session.execute(select(Photo.stored_name, Photo.thumbnail_name,
+                                     Photo.original_name))
+    return {name for row in rows for name in row if name}

@@ -6,6 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.inputs import InvalidInput, normalise_email_address
+
 from .categories import CATEGORIES
 from .permissions import (
     can_read_internal_notes,
@@ -42,6 +44,11 @@ def item_from_feature(feature):
             errors[name] = _("Ce champ doit être du texte.")
         elif value is not None:
             data[name] = value.strip() or None
+    if data.get("email"):
+        try:
+            data["email"] = normalise_email_address(data["email"])
+        except InvalidInput as refused:
+            errors.update(refused.errors)
     for name in BOOLEAN_PROPERTIES:
         value = props.get(name, False)
         if not isinstance(value, bool):

@@ -246,13 +246,6 @@ def submit_with_replay(actor, data, uploads, idempotency_key):
         return (*replay, False)
 
 
-def forget_photo_files(item):
-    """Remove the files of an item whose transaction did not commit."""
-    upload_dir = current_app.config["UPLOAD_DIR"]
-    for photo in item.photos:
-        photo_files.discard(upload_dir, photo.stored_name, photo.thumbnail_name)
-
-
 def item_for_tracking(token):
     if not token:
         return None
@@ -260,8 +253,11 @@ def item_for_tracking(token):
 
 
 def follow_item(actor, item, email=None, locale="fr"):
-    """"Moi aussi": follow an item instead of filing a duplicate. Idempotent per person.
-    `locale` is the language the person uses: their e-mails are written in it."""
+    """"Moi aussi": follow an item instead of filing a duplicate; return the new follower,
+    or None for a person already following (an account, or an e-mail, follows once). Two
+    requests at once meet the unique constraints: the caller answers the IntegrityError
+    as "already following". `locale` is the language the person uses: their e-mails are
+    written in it."""
     if actor is not None:
         if any(f.user_id == actor.id for f in item.followers):
             return None
@@ -273,3 +269,27 @@ def follow_item(actor, item, email=None, locale="fr"):
     item.followers.append(follower)
     db.session.flush()
     return follower
+
+
+def move_followers(duplicate, original):
+    """The people following `duplicate`, and its author, now follow `original`; a person
+    (an account or an e-mail) already following it is not added twice."""
+    following = {("user", f.user_id) for f in original.followers} | {
+        ("email", f.email) for f in original.followers}
+    following -= {("user", None), ("email", None)}
+
+    def newcomer(user_id, email):
+        person = {("user", user_id), ("email", email)} - {("user", None), ("email", None)}
+        if following & person:
+            return False
+        following.update(person)
+        return True
+
+    for follower in list(duplicate.followers):
+        duplicate.followers.remove(follower)  # an orphan is deleted, a moved one updated
+        if newcomer(follower.user_id, follower.email):
+            original.followers.append(follower)
+    if (duplicate.author_id or duplicate.author_email) and newcomer(
+            duplicate.author_id, duplicate.author_email):
+        original.followers.append(ItemFollower(user_id=duplicate.author_id,
+                                               email=duplicate.author_email))

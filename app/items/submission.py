@@ -4,6 +4,7 @@ answers a phone reads when it sends an item it kept."""
 
 from flask import jsonify, url_for
 
+from app.errors import DomainError
 from app.extensions import db
 
 from . import services
@@ -13,12 +14,13 @@ from .schemas import item_feature
 def submit_and_commit(actor, data, uploads=(), idempotency_key=None):
     """services.submit_with_replay, committed: (item, tracking token, created). Replaying
     the same request under the caller's key, also one a concurrent request committed first,
-    answers with its item and created=False. InvalidItem (IdempotencyKeyReused among them)
-    is raised after a rollback."""
+    answers with its item and created=False. A DomainError (InvalidItem and
+    IdempotencyKeyReused, a full disk's 507, photos too busy's 503) is raised after a
+    rollback, which also removes the photo files this attempt wrote."""
     try:
         submitted = services.submit_with_replay(actor, data, uploads, idempotency_key)
         db.session.commit()
-    except services.InvalidItem:
+    except DomainError:
         db.session.rollback()
         raise
     return submitted
@@ -35,6 +37,7 @@ def submission_response(item, token, created, viewer):
     return response
 
 
-def refusal_response(errors):
-    """422 {"errors": {field: message}}, as the JSON API refuses input."""
-    return jsonify({"errors": errors}), 422
+def refusal_response(errors, status=422):
+    """`status` {"errors": {field: message}}, as the JSON API refuses input (422) or a
+    fault it answers (507 a full disk, 503 photos too busy)."""
+    return jsonify({"errors": errors}), status

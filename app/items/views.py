@@ -20,9 +20,10 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.services import user_for_authorization
-from app.errors import wants_json_response
+from app.errors import DomainError, wants_json_response
 from app.extensions import db, limiter
 from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.limits import capture_limit, submission_limit
@@ -126,11 +127,11 @@ def capture():
             return refusal_response(reused.errors)
         renew_idempotency_key(form)
         return _capture_page(form, 422)
-    except services.InvalidItem as refused:
+    except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
         if as_json:
-            return refusal_response(refused.errors)
+            return refusal_response(refused.errors, refused.status)
         show_refusal(form, refused)
-        return _capture_page(form, 422)
+        return _capture_page(form, refused.status)
     if as_json:
         return submission_response(item, token, created, _viewer())
     flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
@@ -207,8 +208,11 @@ def follow(item_id):
     item = db.session.get(Item, item_id)
     if item is None or not item.is_public or item.strong_point:
         abort(404)
-    services.follow_item(_viewer(), item, locale=str(get_locale()))
-    db.session.commit()
+    try:
+        services.follow_item(_viewer(), item, locale=str(get_locale()))
+        db.session.commit()
+    except IntegrityError:  # the same person's other request committed first
+        db.session.rollback()
     flash(ngettext("C'est noté : vous suivez ce signalement (%(num)d personne concernée).",
                    "C'est noté : vous suivez ce signalement (%(num)d personnes concernées).",
                    len(item.followers)), "success")

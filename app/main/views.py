@@ -12,11 +12,10 @@ from flask import (
     request,
 )
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth.services import remember_locale
 from app.auth.views import safe_next
+from app.database import database_state
 from app.extensions import db
 from app.items.categories import CATEGORIES
 from app.items.queries import items_in_bbox
@@ -46,12 +45,10 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify({"status": "unavailable"}), 503
-    return jsonify({"status": "ok"})
+    """200 {"status": "ok"}; 503 {"status": "read-only"} when the database answers but
+    cannot write, 503 {"status": "unavailable"} when it does not answer; within a second."""
+    state = database_state()
+    return jsonify({"status": state}), 200 if state == "ok" else 503
 
 
 @bp.route("/langue/<code>")

@@ -6,7 +6,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectChoice,
     StringField,
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 from app.items.models import MAX_DESCRIPTION
 
 from .models import FLAG_REASONS
@@ -56,14 +56,14 @@ class TextForm(PrefixedForm):
 class ZoneForm(Form):
     """One rectangle of a photo, in its pixels; `region` names an existing one."""
 
-    region = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    x = IntegerField(_l("Gauche (pixels depuis le bord gauche)"),
+    region = DatabaseIntegerField(widget=HiddenInput(), validators=[Optional()])
+    x = DatabaseIntegerField(_l("Gauche (pixels depuis le bord gauche)"),
                      validators=[Optional(), NumberRange(min=0, message=PIXELS)])
-    y = IntegerField(_l("Haut (pixels depuis le bord haut)"),
+    y = DatabaseIntegerField(_l("Haut (pixels depuis le bord haut)"),
                      validators=[Optional(), NumberRange(min=0, message=PIXELS)])
-    width = IntegerField(_l("Largeur (pixels)"),
+    width = DatabaseIntegerField(_l("Largeur (pixels)"),
                          validators=[Optional(), NumberRange(min=1, message=SIZE)])
-    height = IntegerField(_l("Hauteur (pixels)"),
+    height = DatabaseIntegerField(_l("Hauteur (pixels)"),
                           validators=[Optional(), NumberRange(min=1, message=SIZE)])
     decision = RadioField(_l("Décision"), choices=[SelectChoice(k, v)
                                                    for k, v in ZONE_DECISIONS.items()],
@@ -110,7 +110,7 @@ class ZonesForm(PrefixedForm):
 
 
 class MergeForm(PrefixedForm):
-    original = IntegerField(_l("Numéro de l'original (identifiant)"),
+    original = DatabaseIntegerField(_l("Numéro de l'original (identifiant)"),
                             validators=[InputRequired(_l("Indiquez le numéro de l'original."))])
     note = StringField(_l("Note publique (facultative)"), filters=[stripped],
                        validators=[Optional(), Length(max=300)])

@@ -14,7 +14,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
 from app.items.public_view import prepare_public_view
-from app.items.services import InvalidItem
+from app.items.services import InvalidItem, move_followers
 from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
 
@@ -197,9 +197,9 @@ def mask_photo(actor, photo, zones, reason=""):
 
 
 def _redraw(photo):
-    """Serve the unmasked original with every masked region blurred. Files go only once
-    the rows point elsewhere: a failed commit leaves stray files, never a row without its
-    file. Returns how many regions are blurred."""
+    """Serve the unmasked original with every masked region blurred. The replaced files go
+    once the change commits, so a row never points to a missing file, and the new ones go
+    if it rolls back. Returns how many regions are blurred."""
     upload_dir = current_app.config["UPLOAD_DIR"]
     base_name = masking.unmasked_name(photo)
     base = (Path(upload_dir) / base_name).read_bytes()
@@ -237,11 +237,7 @@ def merge_items(actor, duplicate, original, note=""):
         except TransitionRefused as refused:
             duplicate.duplicate_of = None
             raise InvalidItem({"original": refused.message}) from None
-    following = {(f.user_id, f.email) for f in original.followers}
-    for follower in list(duplicate.followers):
-        if (follower.user_id, follower.email) not in following:
-            duplicate.followers.remove(follower)
-            original.followers.append(follower)
+    move_followers(duplicate, original)
     log_decision(actor, "merge", duplicate, note)
     db.session.flush()
     return duplicate

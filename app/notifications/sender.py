@@ -4,9 +4,15 @@ Each message is claimed (pending → sending) by a compare-and-set UPDATE that i
 before the SMTP conversation starts, and marked sent right after the server accepts it.
 So two senders never send the same message, and a sender that dies between the server's
 acceptance and the mark leaves the message "sending": it is never sent again
-automatically (that would risk a double); `outbox send` reports it for a person to check
-against the mail server's log, by its Message-ID. Refusals and unreachable servers put the
-message back in the queue with the error and a growing delay, up to MAX_ATTEMPTS.
+automatically (that would risk a double); `outbox send` reports it as uncertain, with its
+Message-ID, for a person to check against the mail server's log, and `outbox requeue`
+sends it again once they know it never left.
+
+A message that cannot succeed fails for good at once, with its reason: one that cannot
+even be written as an e-mail (an address with a line break), or one the server refuses
+permanently (a 5xx reply). It never stops the run nor stays "sending". Temporary refusals
+(4xx) and unreachable servers put the message back in the queue with the error and a
+growing delay, up to MAX_ATTEMPTS.
 """
 
 import contextlib
@@ -15,7 +21,7 @@ from datetime import UTC, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.clock import utcnow
 from app.extensions import db
@@ -26,6 +32,8 @@ MAX_ATTEMPTS = 8
 TIMEOUT_S = 20
 # A message claimed longer ago than this without being marked sent is "uncertain".
 CLAIM_STALE_AFTER = timedelta(minutes=10)
+# Sent or failed messages keep their address and body this long, then lose them.
+DELIVERED_RETENTION = timedelta(days=30)
 
 
 def retry_delay(attempts):
@@ -52,23 +60,42 @@ def mark_sent(message_id):
     db.session.commit()
 
 
-def _release(message, error, now):
-    message = db.session.get(OutboxMessage, message.id, populate_existing=True)
-    gave_up = message.attempts >= MAX_ATTEMPTS
+def _release(message_id, error, now, permanent=False):
+    """Back to the queue with the error, or failed for good (permanent, or the last try)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    gave_up = permanent or message.attempts >= MAX_ATTEMPTS
     message.delivery = (Delivery.FAILED if gave_up else Delivery.PENDING).value
     message.last_error = error[:1000]
-    message.next_attempt_at = now + retry_delay(message.attempts)
+    message.next_attempt_at = now + retry_delay(max(message.attempts, 1))
     db.session.commit()
     return gave_up
 
 
 def _email(message, sender):
+    """The e-mail of `message`; ValueError when it cannot be one (a header with a line
+    break, an address that is not one)."""
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = sender, message.to_address, message.subject
+    if not email["To"].addresses or not all(a.domain for a in email["To"].addresses):
+        raise ValueError(f"not an address: {message.to_address!r}")
     email["Message-ID"] = message.message_id
     email["Date"] = format_datetime(message.created_at.replace(tzinfo=UTC), usegmt=True)
     email.set_content(message.body)
     return email
+
+
+def _is_permanent(error):
+    """A refusal the server will repeat whatever the delay: a 5xx reply, SMTPUTF8 not
+    offered for an address that needs it."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, smtplib.SMTPNotSupportedError)
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"
 
 
 def send_outbox(host, port, sender, limit=100, now=None):
@@ -86,15 +113,20 @@ def send_outbox(host, port, sender, limit=100, now=None):
             if not _claim(message.id, now):
                 continue  # another sender took it
             try:
+                email = _email(message, sender)
                 if smtp is None:
                     smtp = smtplib.SMTP(host, port, timeout=TIMEOUT_S)
-                smtp.send_message(_email(message, sender))
+                smtp.send_message(email)
             except (OSError, smtplib.SMTPException) as error:
-                gave_up = _release(message, f"{type(error).__name__}: {error}", now)
+                gave_up = _release(message.id, _describe(error), now, _is_permanent(error))
                 counts["failed" if gave_up else "retry"] += 1
                 if smtp is None or isinstance(error, smtplib.SMTPServerDisconnected):
                     smtp = None  # the server is unreachable: the others wait for next run
                     break
+                continue
+            except Exception as error:  # whatever else it is, this message cannot be sent
+                _release(message.id, _describe(error), now, permanent=True)
+                counts["failed"] += 1
                 continue
             mark_sent(message.id)
             counts["sent"] += 1
@@ -103,8 +135,52 @@ def send_outbox(host, port, sender, limit=100, now=None):
             # The messages are marked already; a failed goodbye changes nothing.
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-    counts["uncertain"] = db.session.scalar(
-        select(db.func.count(OutboxMessage.id)).where(
-            OutboxMessage.delivery == Delivery.SENDING.value,
-            OutboxMessage.claimed_at < now - CLAIM_STALE_AFTER))
+    counts["uncertain"] = len(uncertain_messages(now))
     return counts
+
+
+def uncertain_messages(now=None):
+    """Messages claimed longer than CLAIM_STALE_AFTER ago and never marked sent."""
+    now = now or utcnow()
+    return db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.delivery == Delivery.SENDING.value,
+                                    OutboxMessage.claimed_at < now - CLAIM_STALE_AFTER)
+        .order_by(OutboxMessage.id)).all()
+
+
+def requeue_messages(ids=(), include_failed=False, now=None):
+    """Put uncertain messages (those of `ids`, or all) back in the queue, to be sent at the
+    next run, once a person has checked in the mail server's log that they never left;
+    with `include_failed`, failed ones too, with their attempts counted afresh. Return
+    the messages requeued."""
+    now = now or utcnow()
+    chosen = uncertain_messages(now)
+    if include_failed:
+        chosen += db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.delivery == Delivery.FAILED.value).order_by(OutboxMessage.id)).all()
+    if ids:
+        chosen = [message for message in chosen if message.id in set(ids)]
+    for message in chosen:
+        if message.delivery == Delivery.FAILED:
+            message.attempts = 0
+        message.delivery = Delivery.PENDING.value
+        message.next_attempt_at = now
+        message.claimed_at = None
+    db.session.flush()
+    return chosen
+
+
+def erase_delivered(now=None):
+    """Erase the address and body of messages sent or failed more than
+    DELIVERED_RETENTION ago (RGPD: kept only as long as a delivery may be questioned);
+    return how many were erased."""
+    cutoff = (now or utcnow()) - DELIVERED_RETENTION
+    done = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.delivery.in_([Delivery.SENT.value, Delivery.FAILED.value]),
+        OutboxMessage.to_address != "",
+        func.coalesce(OutboxMessage.sent_at, OutboxMessage.claimed_at,
+                      OutboxMessage.created_at) < cutoff)).all()
+    for message in done:
+        message.to_address, message.body = "", ""
+    db.session.flush()
+    return len(done)

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.forms import stripped
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from app.inputs import EmailAddress
 
 PASSWORD_HINT = _l("%(n)d caractères au moins. Le plus simple : trois ou quatre mots sans lien "
                    "entre eux, par exemple « tulipe-vélo-orage-carton ».", n=MIN_LENGTH)
@@ -14,7 +15,7 @@ def _email_field():
     return EmailField(
         _l("Adresse e-mail"), filters=[stripped],
         validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
-                    Email(_l("Cette adresse e-mail n'est pas valide.")), Length(max=254)])
+                    EmailAddress()])
 
 
 def _new_password_fields():

@@ -1,7 +1,5 @@
 """Forms of the routing administration pages."""
 
-import json
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -9,11 +7,12 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField, Valid
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import stripped
+from app.inputs import load_json
 
 
 def _geojson(form, field):
     try:
-        field.parsed = json.loads(field.data or "")
+        field.parsed = load_json(field.data or "")
     except ValueError:
         raise ValidationError(_l("Ce n'est pas du GeoJSON valide.")) from None
     if isinstance(field.parsed, dict) and field.parsed.get("type") == "Feature":

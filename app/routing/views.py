@@ -122,6 +122,7 @@ def import_zones():
         return _zones_page(form, import_form, 422)
     upload = import_form.file.data
     name = secure_filename(upload.filename or "") or "zones.geojson"
+    name = Path(name).stem[:80] + Path(name).suffix[:12]  # a name the file system takes
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         upload.save(path)

@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 
 NOTE_MAX = 2000
 
@@ -24,7 +25,6 @@ MOVE_LABELS = {
     "new": _l("Remettre à trier"),
 }
 NOTE_LABELS = {
-    "routed": _l("Raison (obligatoire si vous changez l'organisme proposé)"),
     "resolved": _l("Ce qui a été fait (public)"),
     "returned": _l("Pourquoi ce n'est pas pour votre organisme (public)"),
     "rejected": _l("Raison du rejet (publique)"),
@@ -35,15 +35,16 @@ NOTE_LABELS = {
 class MoveForm(FlaskForm):
     """One move on one item; rendered once per possible move, each with its own prefix."""
 
-    version = IntegerField(validators=[InputRequired()])
+    version = DatabaseIntegerField(validators=[InputRequired()])
     note = TextAreaField(_l("Message (public)"), filters=[stripped],
                          validators=[Optional(), Length(max=NOTE_MAX)])
     internal_note = TextAreaField(_l("Note interne (jamais publique)"), filters=[stripped],
                                   validators=[Optional(), Length(max=NOTE_MAX)])
     organisation = SelectField(_l("Organisme"), choices=[], validate_choice=False)
     expected_date = DateField(_l("Date d'intervention prévue"), validators=[Optional()])
-    duplicate_of = IntegerField(_l("Numéro du signalement d'origine (le nombre après le tiret)"),
-                                validators=[Optional()])
+    duplicate_of = DatabaseIntegerField(
+        _l("Numéro du signalement d'origine (le nombre après le tiret)"),
+        validators=[Optional()])
     photo = FileField(_l("Photo après intervention (facultative)"))
 
     def __init__(self, move, *args, **kwargs):

@@ -14,7 +14,8 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
-from app.items.models import Item, ItemFollower
+from app.items.models import Item
+from app.items.services import move_followers
 from app.items.status import Status, TransitionRefused, transition
 from app.routing.services import set_due_dates
 
@@ -45,21 +46,26 @@ def _move(item, to, actor, note="", internal_note=""):
         raise MoveRefused(refused.message, "to") from None
 
 
-def route_item(actor, item, organisation, reason=""):
+def route_item(actor, item, organisation, reason="", note=""):
     """Send the item to `organisation` (confirm the suggestion, or override it with a
-    reason); fix its due dates. Re-routing a routed or returned item works the same way."""
+    reason); fix its due dates. Re-routing a routed or returned item works the same way.
+
+    `reason` is kept as the internal note; `note`, public, follows "Transmis à …" in the
+    history. Overriding the suggestion needs one or the other.
+    """
+    reason, note = (reason or "").strip(), (note or "").strip()
     if organisation is None:
         raise MoveRefused(_("Choisissez l'organisme qui doit traiter ce signalement."),
                           "organisation")
     overriding = organisation.id != item.suggested_organisation_id
-    if overriding and not (reason or "").strip():
+    if overriding and not (reason or note):
         raise MoveRefused(_("Indiquez pourquoi vous transmettez à un autre organisme que "
                             "celui proposé."), "note")
     item.organisation = organisation
     item.routed_at = utcnow()
     set_due_dates(item)
-    return _move(item, Status.ROUTED, actor,
-                 _("Transmis à %(organisation)s.", organisation=organisation.name), reason)
+    routed = _("Transmis à %(organisation)s.", organisation=organisation.name)
+    return _move(item, Status.ROUTED, actor, f"{routed} {note}" if note else routed, reason)
 
 
 def confirm_suggestions(actor, items):
@@ -122,16 +128,7 @@ def mark_duplicate(actor, item, original, note=""):
     item.duplicate_of = original
     event = _move(item, Status.DUPLICATE, actor,
                   note or _("Doublon du signalement n° %(ref)s.", ref=original.reference))
-    known = {(f.user_id, f.email) for f in original.followers}
-    movers = [(f.user_id, f.email) for f in item.followers]
-    if item.author_id or item.author_email:
-        movers.append((item.author_id, item.author_email))
-    for user_id, email in movers:
-        if (user_id, email) not in known:
-            original.followers.append(ItemFollower(user_id=user_id, email=email))
-            known.add((user_id, email))
-    for follower in list(item.followers):
-        db.session.delete(follower)
+    move_followers(item, original)
     return event
 
 
@@ -156,7 +153,7 @@ def act_on_item(actor, item, to, note="", internal_note="", organisation=None,
     except ValueError:
         raise MoveRefused(_("Statut inconnu."), "to") from None
     if to == Status.ROUTED:
-        event = route_item(actor, item, organisation, note or internal_note)
+        event = route_item(actor, item, organisation, internal_note, note)
     elif to == Status.PLANNED:
         event = plan_item(actor, item, expected_date, note)
     elif to == Status.RESOLVED:

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.services import all_organisations, find_organisation
 from app.errors import DomainError
 from app.extensions import db
+from app.inputs import database_int, parse_id
 from app.items.categories import CATEGORIES
 from app.items.models import Item
 from app.items.permissions import can_read_internal_notes, can_read_moderation_log
@@ -50,7 +51,7 @@ def _filters(statuses):
 
 
 def _page_number():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return max(request.args.get("page", 1, type=database_int) or 1, 1)
 
 
 def _queue_page(template, statuses, items, total, counts, filters, **context):
@@ -77,7 +78,7 @@ def triage_queue():
 @requires(can_triage)
 def route_checked():
     """Bulk: route every checked item to its suggested organisation."""
-    ids = [int(v) for v in request.form.getlist("item") if v.isdigit()]
+    ids = [parse_id(v) for v in request.form.getlist("item") if parse_id(v) is not None]
     if not ids:
         flash(_("Cochez au moins un signalement."), "error")
         return redirect(url_for("triage.triage_queue"))

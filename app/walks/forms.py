@@ -6,7 +6,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -19,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.admin.forms import CheckboxesField
 from app.auth.forms import stripped
+from app.inputs import DatabaseIntegerField
 from app.items.models import MAX_DESCRIPTION
 
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS, RECHECK_LABELS, WALK_TYPE_LABELS
@@ -122,7 +122,7 @@ class ParticipationForm(FlaskForm):
 
 for _college, _clabel in COLLEGES.items():
     for _gender, _glabel in GENDERS.items():
-        setattr(ParticipationForm, f"{_college}_{_gender}", IntegerField(
+        setattr(ParticipationForm, f"{_college}_{_gender}", DatabaseIntegerField(
             _l("%(college)s — %(gender)s", college=_clabel, gender=_glabel), default=0,
             validators=[Optional(), NumberRange(0, 999, _l("Entre 0 et 999."))]))
 

@@ -24,7 +24,14 @@ from app.geo.routes import metres_from_route, nearest_point, route_line_l93
 from app.items import photos as photo_files
 from app.items.models import Item
 from app.items.public_view import prepare_public_view
-from app.items.status import CLOSED, TRANSITIONS, Status, record, transition
+from app.items.status import (
+    CLOSED,
+    TRANSITIONS,
+    Status,
+    TransitionRefused,
+    record,
+    transition,
+)
 from app.perimeters.queries import perimeter_index
 
 from .models import (
@@ -306,8 +313,9 @@ def record_recheck(actor, walk, item, outcome, note="", upload=None):
 
     Résolu: the item becomes verified (resolved first when the body had not said so yet).
     Toujours là / aggravé: a resolution that did not hold is reopened with the note.
-    When the workflow has no such move from the item's status (a new item, say), the
-    outcome is written to the item's history without changing its status.
+    When the workflow has no such move from the item's status (a new item, say, or a
+    proposal not yet answered), the outcome is written to the item's history without
+    changing its status.
     """
     if walk.status == WalkStatus.CANCELLED:
         raise DomainError(_("Cette marche a été annulée."))
@@ -329,14 +337,17 @@ def record_recheck(actor, walk, item, outcome, note="", upload=None):
         message = f"{message} {note}"
     photo = _store_photo(item, upload) if upload else None
     current = Status(item.status)
-    if outcome is RecheckOutcome.RESOLVED and Status.VERIFIED in TRANSITIONS[current]:
-        transition(item, Status.VERIFIED, actor, message)
-    elif outcome is RecheckOutcome.RESOLVED and Status.RESOLVED in TRANSITIONS[current]:
-        transition(item, Status.RESOLVED, actor, message)
-        transition(item, Status.VERIFIED, actor, message)
-    elif outcome is not RecheckOutcome.RESOLVED and Status.REOPENED in TRANSITIONS[current]:
-        transition(item, Status.REOPENED, actor, message)
-    else:
+    try:
+        if outcome is RecheckOutcome.RESOLVED and Status.VERIFIED in TRANSITIONS[current]:
+            transition(item, Status.VERIFIED, actor, message)
+        elif outcome is RecheckOutcome.RESOLVED and Status.RESOLVED in TRANSITIONS[current]:
+            transition(item, Status.RESOLVED, actor, message)
+            transition(item, Status.VERIFIED, actor, message)
+        elif outcome is not RecheckOutcome.RESOLVED and Status.REOPENED in TRANSITIONS[current]:
+            transition(item, Status.REOPENED, actor, message)
+        else:
+            record(item, current, actor, message)
+    except TransitionRefused:  # a proposal closes only on its answer: noted, not moved
         record(item, current, actor, message)
     if check is None:
         check = Recheck(walk=walk, item=item)

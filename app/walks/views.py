@@ -25,6 +25,7 @@ from app.csv_writer import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import renew_idempotency_key, show_refusal, uploaded_files
+from app.inputs import parse_id
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
@@ -205,7 +206,7 @@ def quick_finding(walk_id):
     if not form.validate_on_submit():
         return _join_page(walk, form, 422)
     chosen = form.stop.data or ""
-    stop = services.stop_of(walk, int(chosen)) if chosen.isdigit() else None
+    stop = services.stop_of(walk, parse_id(chosen))
     data = {"kind": "dem", "walk": walk.id, "category": form.category.data,
             "description": form.description.data or "", "stop": stop.id if stop else chosen,
             "lon": stop.lon if stop else None, "lat": stop.lat if stop else None,
@@ -217,9 +218,9 @@ def quick_finding(walk_id):
     except items.IdempotencyKeyReused:
         renew_idempotency_key(form)
         return _join_page(walk, form, 422)
-    except items.InvalidItem as refused:
+    except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
         show_refusal(form, refused)
-        return _join_page(walk, form, 422)
+        return _join_page(walk, form, refused.status)
     return redirect(url_for("walks.join", code=walk.join_code, suivi=token, _anchor="envoye"))
 
 

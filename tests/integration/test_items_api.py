@@ -3,6 +3,7 @@
 import io
 import json
 import math
+import threading
 import uuid
 from pathlib import Path
 
@@ -220,6 +221,36 @@ def test_moi_aussi_follows_a_public_item_once_per_person(client, auth):
     assert client.post(f"/api/v1/items/{item.id}/followers", headers=headers).status_code == 200
     pending = make_item()
     assert client.post(f"/api/v1/items/{pending.id}/followers").status_code == 404
+
+
+def _at_once(app, url, bodies_and_headers):
+    """POST to `url` from one thread per (json, headers), all released together."""
+    barrier, answers = threading.Barrier(len(bodies_and_headers)), []
+
+    def send(body, headers):
+        client = app.test_client()
+        barrier.wait()
+        answers.append(client.post(url, json=body, headers=headers).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in bodies_and_headers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(answers)
+
+
+def test_moi_aussi_sent_at_once_by_the_same_person_counts_once(app, auth):
+    item = make_item(publish=True)
+    url = f"/api/v1/items/{item.id}/followers"
+    resident = make_user("resident")
+    tokens = [auth.token(user=resident) for _ in range(4)]  # four devices
+    assert _at_once(app, url, [({}, headers) for headers in tokens]) == [200, 200, 200, 201]
+    same_address = [({"email": "voisine@example.org"}, {}) for _ in range(4)]
+    assert _at_once(app, url, same_address) == [200, 200, 200, 201]
+    db.session.expire_all()
+    assert sorted((f.user_id or 0, f.email or "") for f in item.followers) == [
+        (0, "voisine@example.org"), (resident.id, "")]
 
 
 def test_only_moderators_publish(client, auth):

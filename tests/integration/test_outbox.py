@@ -19,14 +19,17 @@ from tests.workflow import coordinator, routed_item
 
 
 class Inbox:
-    """An aiosmtpd handler keeping what it received; refuses addresses listed in `refuse`."""
+    """An aiosmtpd handler keeping what it received; refuses for good the addresses listed
+    in `refuse` (550), for now those in `defer` (450)."""
 
     def __init__(self):
-        self.messages, self.refuse = [], set()
+        self.messages, self.refuse, self.defer = [], set(), set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.defer:
+            return "450 4.2.1 mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -134,10 +137,10 @@ def test_smtp_down_keeps_the_message_queued_then_it_is_sent(app, outbox_cli, smt
     assert queued()[0].delivery == "sent" and queued()[0].attempts == 2
 
 
-def test_a_refused_recipient_is_retried_then_given_up(smtp):
-    make_user("agent", "hbh", email="gone@hbh.example")
+def test_a_temporary_refusal_is_retried_then_given_up(smtp):
+    make_user("agent", "hbh", email="busy@hbh.example")
     routed_item("hbh")
-    smtp.refuse.add("gone@hbh.example")
+    smtp.defer.add("busy@hbh.example")
     moment = utcnow()
     for _attempt in range(sender.MAX_ATTEMPTS):
         counts = sender.send_outbox("127.0.0.1", smtp.port, "arpenteur@localhost", now=moment)
@@ -145,7 +148,38 @@ def test_a_refused_recipient_is_retried_then_given_up(smtp):
     assert counts["failed"] == 1
     [message] = queued()
     assert message.delivery == "failed" and message.attempts == sender.MAX_ATTEMPTS
-    assert "550" in message.last_error and smtp.messages == []
+    assert "450" in message.last_error and smtp.messages == []
+
+
+def test_a_permanent_refusal_fails_at_once_with_its_reason_and_the_run_goes_on(
+        outbox_cli, smtp):
+    for address in ("gone@hbh.example", "agent@hbh.example"):
+        make_user("agent", "hbh", email=address)
+    routed_item("hbh")
+    smtp.refuse.add("gone@hbh.example")
+    result = outbox_cli()
+    assert result.exit_code == 1
+    assert "sent 1, to retry 0, given up 1, uncertain 0" in result.output
+    gone = next(m for m in queued() if m.to_address == "gone@hbh.example")
+    assert gone.delivery == "failed" and gone.attempts == 1
+    assert "550" in gone.last_error and "mailbox unavailable" in gone.last_error
+    assert [m["To"] for m in smtp.messages] == ["agent@hbh.example"]
+
+
+@pytest.mark.parametrize("address", ["voisin@example.org\r\nBcc: tous@example.org",
+                                     "pas-une-adresse", ""])
+def test_a_malformed_message_fails_for_good_without_stopping_the_run(outbox_cli, smtp,
+                                                                     address):
+    make_user("agent", "hbh", email="agent@hbh.example")
+    db.session.add(OutboxMessage(to_address=address, subject="Suivi", body="Bonjour\n"))
+    db.session.commit()
+    routed_item("hbh")
+    result = outbox_cli()
+    assert result.exit_code == 1 and "sent 1" in result.output and "given up 1" in result.output
+    malformed = next(m for m in queued() if m.to_address == address)
+    assert malformed.delivery == "failed" and malformed.last_error
+    assert [m["To"] for m in smtp.messages] == ["agent@hbh.example"]
+    assert not [m for m in queued() if m.delivery == "sending"]
 
 
 def test_a_crash_between_sending_and_marking_never_sends_twice(monkeypatch, smtp):
@@ -182,3 +216,54 @@ def test_two_senders_never_claim_the_same_message():
     [message] = queued()
     assert sender._claim(message.id, utcnow()) is True
     assert sender._claim(message.id, utcnow()) is False
+
+
+def test_uncertain_messages_are_listed_and_requeued_once_checked(app, monkeypatch, smtp,
+                                                                 outbox_cli):
+    make_user("agent", "hbh", email="agent@hbh.example")
+    routed_item("hbh")
+    monkeypatch.setattr(sender, "mark_sent", lambda message_id: (_ for _ in ()).throw(
+        SystemExit("killed after the server accepted the message")))
+    with pytest.raises(SystemExit):
+        sender.send_outbox("127.0.0.1", smtp.port, "arpenteur@localhost")
+    monkeypatch.undo()
+    db.session.rollback()
+    [message] = queued()
+    message.claimed_at -= timedelta(hours=1)  # a sender that died an hour ago
+    db.session.commit()
+    smtp.messages.clear()  # the mail log shows it never left
+    reported = outbox_cli()
+    assert reported.exit_code == 1 and "uncertain 1" in reported.output
+    assert message.message_id in reported.output
+    runner = app.test_cli_runner()
+    requeued = runner.invoke(args=["outbox", "requeue", str(message.id)])
+    assert requeued.exit_code == 0 and "1 message(s) requeued" in requeued.output
+    assert queued()[0].delivery == "pending"
+    delivered = outbox_cli()
+    assert delivered.exit_code == 0 and "sent 1" in delivered.output
+    assert [m["Message-ID"] for m in smtp.messages] == [message.message_id]
+
+
+def test_requeue_leaves_messages_being_sent_right_now_alone(app):
+    make_user("agent", "hbh", email="agent@hbh.example")
+    routed_item("hbh")
+    [message] = queued()
+    assert sender._claim(message.id, utcnow())  # claimed a moment ago: a live sender
+    result = app.test_cli_runner().invoke(args=["outbox", "requeue"])
+    assert "0 message(s) requeued" in result.output and queued()[0].delivery == "sending"
+
+
+def test_delivered_messages_lose_address_and_body_after_their_retention(app, outbox_cli,
+                                                                         smtp):
+    make_user("agent", "hbh", email="agent@hbh.example")
+    routed_item("hbh")
+    assert outbox_cli().exit_code == 0
+    [message] = queued()
+    runner = app.test_cli_runner()
+    assert "erased from 0 sent" in runner.invoke(args=["retention", "run"]).output
+    message.sent_at -= sender.DELIVERED_RETENTION + timedelta(days=1)
+    db.session.commit()
+    assert "erased from 1 sent" in runner.invoke(args=["retention", "run"]).output
+    [message] = queued()
+    assert (message.to_address, message.body) == ("", "")
+    assert message.subject and message.delivery == "sent"

@@ -169,6 +169,18 @@ def test_the_admin_imports_a_file_and_sees_overlaps(client, auth, tmp_path):
     assert "Chevauchement : Résidence test" in text
 
 
+def test_an_imported_file_with_a_very_long_name_is_read_under_a_shorter_one(client, auth,
+                                                                           tmp_path):
+    auth.login("admin")
+    path = _write(tmp_path, [("Résidence D", square(*INSIDE, 0.0002))])
+    with path.open("rb") as upload:
+        response = client.post("/admin/zones/importer", data={
+            "csrf_token": csrf_token(client, "/admin/zones"), "owner": "hbh",
+            "file": (upload, "z" * 300 + ".geojson")}, follow_redirects=True)
+    assert response.status_code == 200
+    assert f"1 zone importée depuis {'z' * 80}.geojson" in page_text(response)
+
+
 @pytest.mark.parametrize("role", ["resident", "moderator", "coordinator", "agent"])
 def test_only_administrators_manage_routing(client, auth, role):
     auth.login(role, "hbh" if role == "agent" else None)

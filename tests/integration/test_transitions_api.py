@@ -25,6 +25,20 @@ def _post(client, item, headers, **body):
     return client.post(f"/api/v1/items/{item.id}/transitions", json=body, headers=headers)
 
 
+def test_routing_with_a_note_and_an_internal_note_keeps_each_where_it_belongs(client, auth):
+    item = make_item(category="tags", publish=True)
+    routed = _post(client, item, auth.token("coordinator"), to="routed", organisation="hbh",
+                   note="Le bailleur passera cette semaine.",
+                   internal_note="Mur de la résidence, voir la convention")
+    assert routed.status_code == 200
+    staff_view = routed.get_json()["properties"]["history"][-1]
+    assert staff_view["note"] == ("Transmis à Hauts-de-Bièvre Habitat. Le bailleur passera "
+                                  "cette semaine.")
+    assert staff_view["internal_note"] == "Mur de la résidence, voir la convention"
+    public = client.get(f"/api/v1/items/{item.id}").get_json()["properties"]["history"][-1]
+    assert public["note"] == staff_view["note"] and "internal_note" not in public
+
+
 def test_an_agent_acknowledges_plans_and_resolves_through_the_api(client, auth):
     item = routed_item("hbh")
     headers = auth.token("agent", "hbh")

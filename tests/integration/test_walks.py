@@ -14,15 +14,19 @@ from pyproj import Transformer
 from sqlalchemy import event, func, select
 
 from app.auth.models import Organisation
+from app.auth.services import find_organisation
 from app.extensions import db
 from app.geo.projection import metres_between
 from app.items.models import Item
 from app.items.status import Status, transition
 from app.places.models import Place
+from app.proposals.services import submit_proposal
+from app.triage.services import route_item
 from app.walks import services
 from app.walks.models import Recheck, Walk, WalkFinding, WalkStatus
 from tests import images
 from tests.conftest import OUTSIDE, csrf_token, make_item, make_user, page_text
+from tests.workflow import coordinator
 
 # Real stops of the gazetteer (transit_stops_noyer_dore.geojson).
 BACONNETS_RER = (2.2889356, 48.7394958)
@@ -372,6 +376,18 @@ def test_recheck_outcomes_go_through_the_status_function(app):
     far = make_item(where=offset(MONT_BLANC, 200, 90))
     with app.test_request_context(), pytest.raises(services.DomainError):
         services.record_recheck(coordinator, walk, far, "resolved")
+
+
+def test_a_proposal_seen_fixed_is_noted_not_closed_without_its_answer(app):
+    proposal, _token, _created = submit_proposal(None, {
+        "title": "Un banc", "lon": MONT_BLANC[0], "lat": MONT_BLANC[1]}, "cadre-de-vie")
+    route_item(coordinator(), proposal, find_organisation("vsgp"), "Portée par la table")
+    db.session.commit()
+    walk = make_walk()
+    with app.test_request_context():
+        services.record_recheck(coordinator(), walk, proposal, "resolved")
+    db.session.commit()
+    assert proposal.status == "routed" and "Résolu" in proposal.events[-1].note
 
 
 def test_recheck_photo_is_cleaned_and_kept_on_the_item(app):

@@ -1,14 +1,15 @@
 """Items through the JSON API: list, read, create (atomic, idempotent), follow, moderate."""
 
-import json
 import math
 
 from flask import g, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
-from app.errors import error_response
+from app.errors import DomainError, error_response
 from app.extensions import db, limiter
+from app.inputs import InvalidInput, json_object, load_json, normalise_email_address
 from app.items import queries, services
 from app.items.models import Item
 from app.items.permissions import (
@@ -18,7 +19,7 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
-from app.items.submission import submission_response, submit_and_commit
+from app.items.submission import refusal_response, submission_response, submit_and_commit
 from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
@@ -111,9 +112,11 @@ def _read_submission():
         if part is None and "item" in request.files:
             part = request.files["item"].read().decode("utf-8", "replace")
         try:
-            feature = json.loads(part) if part else None
+            feature = load_json(part) if part else None
+        except InvalidInput:
+            raise  # hostile content, refused on its field like a JSON body
         except ValueError:
-            feature = None
+            feature = None  # not JSON: refused below as not a Feature
         uploads = [(f.filename or "", f.read()) for f in request.files.getlist("photo")
                    if f.filename or f.content_length]
         return feature, uploads
@@ -139,8 +142,8 @@ def create_item():
     data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
         item, token, created = submit_and_commit(g.api_user, data, uploads, key)
-    except services.InvalidItem as refused:
-        return invalid(refused.errors)
+    except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
+        return refusal_response(refused.errors, refused.status)
     return submission_response(item, token, created, g.api_user)
 
 
@@ -152,11 +155,15 @@ def follow(item_id):
     item = db.session.get(Item, item_id)
     if item is None or not item.is_public or item.strong_point:
         return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
-    email = (request.get_json(silent=True) or {}).get("email")
-    if email is not None and (not isinstance(email, str) or "@" not in email):
-        return invalid({"email": _("Cette adresse e-mail n'est pas valide.")})
-    follower = services.follow_item(g.api_user, item, email, str(get_locale()))
-    db.session.commit()
+    email = json_object(request.get_json(silent=True) or {}, email=str).get("email")
+    if email is not None:
+        email = normalise_email_address(email)
+    try:
+        follower = services.follow_item(g.api_user, item, email, str(get_locale()))
+        db.session.commit()
+    except IntegrityError:  # the same person's other request committed first
+        db.session.rollback()
+        follower = None
     return jsonify({"followers": len(item.followers)}), 201 if follower else 200
 
 
@@ -167,7 +174,7 @@ def moderate(item_id):
     item = db.session.get(Item, item_id)
     if item is None:
         return error_response(404, _("Ce signalement n'existe pas."))
-    body = request.get_json(silent=True) or {}
+    body = json_object(request.get_json(silent=True), action=str, reason=str)
     if body.get("action") == "publish":  # suggestions stay even if publication is refused
         analyse_pending(item.photos)
         db.session.commit()

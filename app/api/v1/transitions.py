@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.services import find_organisation
 from app.errors import DomainError, error_response
 from app.extensions import db
+from app.inputs import json_object
 from app.items.models import Item
 from app.items.schemas import item_feature
 from app.items.status import Status
@@ -19,37 +20,37 @@ from . import bp, invalid
 from .guards import api_requires
 
 TEXT_FIELDS = ("note", "internal_note")
+MOVE_FIELDS = {"to": str, "note": str, "internal_note": str, "organisation": str,
+               "expected_date": str, "duplicate_of": int, "version": int}
 
 
 def _read_move(body):
-    """(arguments for act_on_item, errors) from the JSON body."""
+    """(arguments for act_on_item, errors) from the JSON body; InvalidInput for a body that
+    is not an object or a field of the wrong type."""
+    fields = json_object(body, **MOVE_FIELDS)
     errors, args = {}, {}
-    if not isinstance(body, dict):
-        return {}, {"_": _("Envoyez un objet JSON.")}
-    if body.get("to") not in {str(s) for s in Status}:
+    if fields.get("to") not in {str(s) for s in Status}:
         errors["to"] = _("Statut inconnu.")
     for name in TEXT_FIELDS:
-        value = body.get(name) or ""
-        if not isinstance(value, str) or len(value) > 2000:
+        value = fields.get(name) or ""
+        if len(value) > 2000:
             errors[name] = _("Ce champ doit être un texte de 2000 caractères au plus.")
-        args[name] = value.strip() if isinstance(value, str) else ""
-    version = body.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
+        args[name] = value.strip()
+    if fields.get("version") is None:
         errors["version"] = _("Indiquez la version du signalement que vous avez lue.")
-    args["version"] = version
-    if body.get("organisation") is not None:
-        args["organisation"] = find_organisation(str(body["organisation"]))
+    args["version"] = fields.get("version")
+    if fields.get("organisation") is not None:
+        args["organisation"] = find_organisation(fields["organisation"])
         if args["organisation"] is None:
-            errors["organisation"] = _("Organisme inconnu : %(code)s.", code=body["organisation"])
-    if body.get("expected_date") is not None:
+            errors["organisation"] = _("Organisme inconnu : %(code)s.",
+                                       code=fields["organisation"])
+    if fields.get("expected_date") is not None:
         try:
-            args["expected_date"] = date.fromisoformat(str(body["expected_date"]))
+            args["expected_date"] = date.fromisoformat(fields["expected_date"])
         except ValueError:
             errors["expected_date"] = _("Date attendue au format AAAA-MM-JJ.")
-    if body.get("duplicate_of") is not None:
-        original = body["duplicate_of"]
-        args["duplicate_of"] = (services.find_item(original) if isinstance(original, int)
-                                and not isinstance(original, bool) else None)
+    if fields.get("duplicate_of") is not None:
+        args["duplicate_of"] = services.find_item(fields["duplicate_of"])
     return args, errors
 
 
@@ -66,7 +67,7 @@ def transition_item(item_id):
     args, errors = _read_move(request.get_json(silent=True))
     if errors:
         return invalid(errors)
-    to = request.json["to"]
+    to = request.get_json()["to"]
     if not can_act_on_item(g.api_user, item, to):
         return error_response(409, _("Votre rôle ne permet pas ce changement sur ce "
                                      "signalement."), "to")

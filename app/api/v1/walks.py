@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.auth.permissions import is_signed_in
 from app.errors import error_response
 from app.extensions import db
+from app.inputs import json_object
 from app.walks import services
 from app.walks.models import Walk, WalkFinding
 from app.walks.permissions import can_edit_finding
@@ -43,10 +44,8 @@ def update_finding(walk_id, item_id):
     if not can_edit_finding(g.api_user, finding):
         return error_response(403, _("Seule la personne qui a fait ce constat, ou la "
                                      "coordination, peut le modifier."), "auth")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return invalid({"_": _("Envoyez un objet JSON.")})
-    data = {k: body[k] for k in ("stop", "strong_point", "recommendation") if k in body}
+    data = json_object(request.get_json(silent=True), stop=int, strong_point=bool,
+                       recommendation=str)
     try:
         services.update_finding(g.api_user, finding, data)
     except services.InvalidWalk as refused:

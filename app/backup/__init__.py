@@ -1,0 +1,1 @@
+"""Backups of the database and the photos, with a manifest, and a restore that checks them."""

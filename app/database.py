@@ -1,0 +1,103 @@
+"""How Arpenteur meets its database when something is wrong.
+
+- Time limits: on PostgreSQL every statement and every lock wait has a timeout
+  (DATABASE_STATEMENT_TIMEOUT, DATABASE_LOCK_TIMEOUT, in seconds), so a table locked by
+  maintenance turns requests into quick 503s instead of stalling every worker; on SQLite
+  the lock timeout is the busy timeout.
+- Errors told apart: a database that cannot write (read-only, hot standby, read-only file)
+  and a busy one (lock or statement timeout, deadlock) are answered 503 with their own
+  message; anything else stays an error.
+- The health probe: does the database answer, and can it write, within about a second.
+"""
+
+import sqlite3
+
+from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db
+
+READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
+# lock_not_available, query_canceled (statement_timeout), deadlock, serialization failure
+BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 5, 6, 8
+HEALTH_TIMEOUT_MS = 1000
+
+
+def engine_options(config):
+    """SQLALCHEMY_ENGINE_OPTIONS with the time limits of the configured database."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    lock_s, statement_s = config["DATABASE_LOCK_TIMEOUT"], config["DATABASE_STATEMENT_TIMEOUT"]
+    connect_args = dict(options.get("connect_args", {}))
+    if url.startswith("postgresql"):
+        connect_args["options"] = " ".join(filter(None, [
+            connect_args.get("options"), f"-c statement_timeout={round(statement_s * 1000)}",
+            f"-c lock_timeout={round(lock_s * 1000)}"]))
+    elif url.startswith("sqlite"):
+        connect_args["timeout"] = lock_s  # how long a writer waits for another's lock
+    options["connect_args"] = connect_args
+    return options
+
+
+def _sqlstate(error):
+    return getattr(getattr(error, "orig", None), "sqlstate", None)
+
+
+def _sqlite_code(error):
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF  # the primary code of an extended one
+
+
+def cannot_write(error):
+    """True for a database error saying the database is read-only."""
+    return _sqlstate(error) == READ_ONLY_SQLSTATE or _sqlite_code(error) == SQLITE_READONLY
+
+
+def is_busy(error):
+    """True for a lock or statement timeout, a deadlock or a locked SQLite file."""
+    return _sqlstate(error) in BUSY_SQLSTATES or _sqlite_code(error) in (SQLITE_BUSY,
+                                                                         SQLITE_LOCKED)
+
+
+def _sqlite_read_only(engine):
+    """Try a write that changes nothing (and is rolled back) on a fresh connection that
+    waits for no lock: refused for read-only, busy means someone else is writing."""
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+    connection = sqlite3.connect(*args, **{**kwargs, "timeout": 0})
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute("BEGIN")
+        connection.execute(f"PRAGMA user_version = {int(version)}")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF == SQLITE_READONLY:
+            return True
+        if error.sqlite_errorcode & 0xFF not in (SQLITE_BUSY, SQLITE_LOCKED):
+            raise
+    finally:
+        connection.rollback()
+        connection.close()
+    return False
+
+
+def database_state():
+    """"ok", "read-only" (it answers but cannot write) or "unavailable" (it does not
+    answer). Every wait is bounded to about HEALTH_TIMEOUT_MS."""
+    session = db.session
+    try:
+        if db.engine.dialect.name == "postgresql":
+            session.execute(text(f"SET LOCAL statement_timeout = {HEALTH_TIMEOUT_MS}"))
+            session.execute(text(f"SET LOCAL lock_timeout = {HEALTH_TIMEOUT_MS}"))
+            read_only = session.scalar(text(
+                "SELECT current_setting('transaction_read_only') = 'on' "
+                "OR pg_is_in_recovery()"))
+        else:
+            session.execute(text("SELECT 1"))
+            read_only = _sqlite_read_only(db.engine)
+    except (SQLAlchemyError, sqlite3.Error) as error:
+        current_app.logger.error("database unavailable: %s", error)
+        return "unavailable"
+    finally:
+        session.rollback()
+    return "read-only" if read_only else "ok"

@@ -1,0 +1,18 @@
+"""gunicorn settings for Arpenteur: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
+
+Each worker runs several threads, so that while one of them decodes photos (one at a
+time per worker, app/items/photos.py) or some wait for the database (bounded by its timeouts,
+app/database.py), the others still answer pages and /healthz. A request past `timeout`
+seconds is killed with its worker: the database and photo limits answer well before.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = 30
+graceful_timeout = 30
+# Photos of 10 MB arrive slowly from phones: keep the connection while they do.
+keepalive = 5
