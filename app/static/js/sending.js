@@ -75,15 +75,19 @@
     }));
   }
 
+  // The form is read at once (what was written when the button was pressed); only the
+  // photos are copied after.
   function entryFrom(form, files) {
+    var walkField = form.elements.walk;
+    var entry = {
+      key: newKey(), created: Date.now(), state: "waiting", attempts: 0,
+      account: Offline.account, urls: Offline.urls,
+      walk: walkField && /^\d+$/.test(walkField.value) ? parseInt(walkField.value, 10) : null,
+      label: categoryLabel(form), feature: featureOf(form), fields: typed(form)
+    };
     return readPhotos(files).then(function (photos) {
-      var walkField = form.elements.walk;
-      return {
-        key: newKey(), created: Date.now(), state: "waiting", attempts: 0,
-        account: Offline.account, urls: Offline.urls,
-        walk: walkField && /^\d+$/.test(walkField.value) ? parseInt(walkField.value, 10) : null,
-        label: categoryLabel(form), feature: featureOf(form), fields: typed(form), photos: photos
-      };
+      entry.photos = photos;
+      return entry;
     });
   }
 
@@ -228,22 +232,25 @@
     return true;
   }
 
-  // Takes the form's entry to the phone and the server, with the button showing it.
+  // Takes the form's entry to the phone and the server, with the button showing it. The
+  // form is locked until the answer: what someone typed meanwhile would be cleared with
+  // the entry just kept.
   function send(form, files, box, summary) {
     var submitButton = form.querySelector("[type=submit]");
     var label = submitButton.textContent;
-    submitButton.disabled = true;
+    var read = entryFrom(form, files);
+    var locked = Array.from(form.elements).filter(function (control) { return !control.disabled; });
+    locked.forEach(function (control) { control.disabled = true; });
     submitButton.textContent = t("Sending");
     summary.hidden = true;
-    return entryFrom(form, files).then(submit, function (problem) {
+    return read.then(submit, function (problem) {
       return { state: "unreadable", name: problem.unreadable };
     }).catch(function () {
       return { state: "unsaved" };
     }).then(function (outcome) {
-      return { outcome: outcome, clear: settle(outcome, box, summary, "photo") };
-    }).finally(function () {
-      submitButton.disabled = false;
+      locked.forEach(function (control) { control.disabled = false; });
       submitButton.textContent = label;
+      return { outcome: outcome, clear: settle(outcome, box, summary, "photo") };
     });
   }
 
