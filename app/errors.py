@@ -23,6 +23,16 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class InvalidInput(DomainError):
+    """Bad input, field by field: {"field": "French message"} (422)."""
+
+    status = 422
+
+    def __init__(self, errors):
+        super().__init__(next(iter(errors.values())), next(iter(errors)))
+        self.errors = errors
+
+
 def wants_json_response():
     """API paths and clients that prefer JSON get JSON errors; browsers get pages."""
     if request.path.startswith(("/api/", "/healthz", "/open311/")):

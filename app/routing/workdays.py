@@ -37,3 +37,16 @@ def add_working_days(start, days):
         if is_working_day(day):
             days -= 1
     return day
+
+
+def working_days_between(start, end):
+    """How many working days lie after `start` up to and including `end` (dates); 0 when
+    `end` is not after `start`. The inverse of add_working_days."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5 + sum(1 for n in range(1, rest + 1) if (start.weekday() + n) % 7 < 5)
+    holidays = sum(1 for year in range(start.year, end.year + 1)
+                   for day in public_holidays(year)
+                   if start < day <= end and day.weekday() < 5)
+    return count - holidays
