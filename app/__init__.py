@@ -99,7 +99,7 @@ def register_cli(app):
 
 
 def register_template_helpers(app):
-    from flask_babel import format_date, format_datetime, format_decimal, get_locale
+    from flask_babel import format_decimal, get_locale
 
     from .auth.roles import ROLE_LABELS
     from .leaflet import leaflet_asset
@@ -111,6 +111,4 @@ def register_template_helpers(app):
             "current_locale": str(get_locale()),
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "format_decimal": format_decimal,
-            "format_date": format_date,
-            "format_datetime": format_datetime,
         }
