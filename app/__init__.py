@@ -63,6 +63,7 @@ def register_blueprints(app):
     from .admin.views import bp as admin_bp
     from .api.v1 import bp as api_v1_bp
     from .auth.views import bp as auth_bp
+    from .committee.views import bp as committee_bp
     from .items.views import bp as items_bp
     from .main.views import bp as main_bp
     from .moderation.views import bp as moderation_bp
@@ -72,7 +73,8 @@ def register_blueprints(app):
     from .walks.views import bp as walks_bp
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
-                      moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp):
+                      moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
+                      committee_bp):
         app.register_blueprint(blueprint)
 
 

@@ -21,6 +21,17 @@ def can_triage(user):
     return _signed_in(user) and user.has_role(Role.COORDINATOR, Role.ADMIN)
 
 
+def can_view_triage_queue(user):
+    """The committee reads the queue (disputes are its to settle); the coordination works it."""
+    return can_triage(user) or (_signed_in(user) and user.has_role(Role.COMMITTEE))
+
+
+def settles_dispute(user, item, to):
+    """The committee settles a dispute: it names who acts on an item sent back twice."""
+    return (user.has_role(Role.COMMITTEE) and to == Status.ROUTED and item.is_disputed
+            and item.status == Status.RETURNED)
+
+
 def can_work_organisation_queue(user):
     return _signed_in(user) and user.has_role(Role.AGENT) and user.organisation_id is not None
 
@@ -49,6 +60,8 @@ def can_act_on_item(user, item, to):
     if user.has_role(Role.COORDINATOR, Role.ADMIN) and to in COORDINATION_MOVES:
         return True
     if user.has_role(Role.MODERATOR) and to in MODERATION_MOVES:
+        return True
+    if settles_dispute(user, item, to):
         return True
     return to in ORGANISATION_MOVES and is_own_organisation_item(user, item)
 

@@ -22,6 +22,7 @@ from .permissions import (
     can_act_on_item,
     can_handle_item,
     can_triage,
+    can_view_triage_queue,
     can_work_items,
     can_work_organisation_queue,
 )
@@ -56,13 +57,14 @@ def _queue_page(template, statuses, items, total, counts, filters, **context):
 
 
 @bp.route("/triage")
-@requires(can_triage)
+@requires(can_view_triage_queue)
 def triage_queue():
     """New and returned items, oldest first, with filters and counts."""
     filters = _filters(queries.TRIAGE_STATUSES)
     items, total, counts = queries.triage_queue(filters, _page_number())
     return _queue_page("triage/queue.html", queries.TRIAGE_STATUSES, items, total, counts,
-                       filters, organisations=all_organisations())
+                       filters, organisations=all_organisations(),
+                       may_route=can_triage(current_user))
 
 
 @bp.route("/triage/transmettre", methods=["POST"])

@@ -1,0 +1,38 @@
+"""Groups of nearby points, measured in metres in Lambert-93 (recurring hotspots)."""
+
+import numpy as np
+import shapely
+
+from .projection import project_points
+
+
+def groups_within(points, metres, minimum):
+    """Groups of at least `minimum` of `points` ([(lon, lat)]) lying within `metres` of one
+    of them, its centre: [(centre index, [member indices])], largest groups first.
+
+    Greedy and deterministic: the point with the most unclaimed neighbours (ties: the
+    lowest index) becomes a centre and claims them; a point joins one group at most. Every
+    member is within `metres` of its centre, so a group spans at most twice that."""
+    if len(points) < minimum:
+        return []
+    xs, ys = project_points([p[0] for p in points], [p[1] for p in points])
+    geometries = shapely.points(np.asarray(xs), np.asarray(ys))
+    tree = shapely.STRtree(geometries)
+    source, target = tree.query(geometries, predicate="dwithin", distance=metres)
+    order = np.lexsort((target, source))
+    source, target = source[order], target[order]
+    starts = np.searchsorted(source, np.arange(len(points) + 1))
+    counts = np.diff(starts)
+    claimed = np.zeros(len(points), dtype=bool)
+    groups = []
+    for centre in np.lexsort((np.arange(len(points)), -counts)):
+        if counts[centre] < minimum:
+            break
+        if claimed[centre]:
+            continue
+        members = target[starts[centre]:starts[centre + 1]]
+        members = members[~claimed[members]]
+        if len(members) >= minimum:
+            claimed[members] = True
+            groups.append((int(centre), [int(m) for m in members]))
+    return sorted(groups, key=lambda group: (-len(group[1]), group[0]))
