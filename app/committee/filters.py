@@ -38,7 +38,7 @@ class Filters:
     category: str | None = None
     kind: str | None = None
     walk: Walk | None = None
-    status: str = OPEN  # OPEN, EVERY or one status
+    state: str = OPEN  # OPEN, EVERY or one status
     flags: set = field(default_factory=set)
     today: date | None = None
 
@@ -49,8 +49,8 @@ class Filters:
             ("organisation", self.organisation.code if self.organisation else None),
             ("category", self.category), ("kind", self.kind),
             ("walk", self.walk.id if self.walk else None)) if value})
-        if self.status != OPEN:
-            args["status"] = self.status
+        if self.state != OPEN:
+            args["status"] = self.state
         args.update({flag: "1" for flag in FLAGS if flag in self.flags})
         return args
 
@@ -89,7 +89,7 @@ def read_filters(args, viewer, today=None):
     status = (args.get("status") or "").strip() or OPEN
     if status not in {OPEN, EVERY, *(s.value for s in Status)}:
         errors["status"] = _("État inconnu : %(code)s.", code=status)
-    filters.status = status
+    filters.state = status
     filters.flags = {flag for flag in FLAGS if args.get(flag) == "1"}
     if errors:
         raise InvalidInput(errors)
@@ -136,10 +136,10 @@ def clauses(filters, viewer, with_status=True):
     if filters.walk is not None:
         found.append(Item.id.in_(select(WalkFinding.item_id)
                                  .where(WalkFinding.walk_id == filters.walk.id)))
-    if with_status and filters.status == OPEN:
+    if with_status and filters.state == OPEN:
         found.append(Item.status.in_([s.value for s in OPEN_STATUSES]))
-    elif with_status and filters.status != EVERY:
-        found.append(Item.status == filters.status)
+    elif with_status and filters.state != EVERY:
+        found.append(Item.status == filters.state)
     if "overdue" in filters.flags:
         found.append(overdue_clause(filters.today))
     if "disputed" in filters.flags:

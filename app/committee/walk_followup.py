@@ -66,7 +66,7 @@ def _next_held(walk):
 def walk_followups(filters, viewer):
     """[WalkFollowup] of each walk held in the period, in date order. The item filters
     (organisation, category...) choose which findings count; the period chooses walks."""
-    item_clauses = clauses(replace(filters, period=None, status=EVERY), viewer)
+    item_clauses = clauses(replace(filters, period=None, state=EVERY), viewer)
     rows = []
     for walk in _held_walks(filters.period, filters.walk):
         weak = (select(WalkFinding.item_id).join(Item, Item.id == WalkFinding.item_id)

@@ -28,8 +28,8 @@ def can_view_triage_queue(user):
 
 def settles_dispute(user, item, to):
     """The committee settles a dispute: it names who acts on an item sent back twice."""
-    return (user.has_role(Role.COMMITTEE) and to == Status.ROUTED and item.is_disputed
-            and item.status == Status.RETURNED)
+    return (user.has_role(Role.COMMITTEE) and to == Status.ROUTED
+            and item.status == Status.RETURNED and item.is_disputed)
 
 
 def can_work_organisation_queue(user):

@@ -45,9 +45,10 @@ def _move(item, to, actor, note="", internal_note=""):
         raise MoveRefused(refused.message, "to") from None
 
 
-def route_item(actor, item, organisation, reason=""):
+def route_item(actor, item, organisation, reason="", note=None):
     """Send the item to `organisation` (confirm the suggestion, or override it with a
-    reason); fix its due dates. Re-routing a routed or returned item works the same way."""
+    reason, kept internal); fix its due dates. Re-routing a routed or returned item works
+    the same way. `note` replaces the public "Transmis à …" of the history."""
     if organisation is None:
         raise MoveRefused(_("Choisissez l'organisme qui doit traiter ce signalement."),
                           "organisation")
@@ -59,7 +60,8 @@ def route_item(actor, item, organisation, reason=""):
     item.routed_at = utcnow()
     set_due_dates(item)
     return _move(item, Status.ROUTED, actor,
-                 _("Transmis à %(organisation)s.", organisation=organisation.name), reason)
+                 note or _("Transmis à %(organisation)s.", organisation=organisation.name),
+                 reason)
 
 
 def confirm_suggestions(actor, items):

@@ -14,7 +14,6 @@ from xml.sax.saxutils import escape, quoteattr
 from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
 from shapely.geometry import shape
 
 from app.geo.projection import project_points
@@ -22,6 +21,7 @@ from app.items.categories import CATEGORIES
 from app.items.permissions import is_staff
 from app.items.schemas import SEVERITY_LABELS
 from app.items.status import STATUS_LABELS, Status
+from app.pdf import ReportPDF
 from app.perimeters.queries import all_perimeters
 
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS
@@ -145,43 +145,10 @@ def report_csv(walk, viewer):
     return out.getvalue()
 
 
-# The PDF's standard fonts draw Latin-1 only (no font file to ship or install): French
-# needs these few substitutions, anything else rarer becomes "?".
-LATIN1 = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u2018": "'",
-                        "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u0153": "oe",
-                        "\u0152": "OE", "\u20ac": "EUR", "\u202f": " ", "\u2009": " "})
-
-
-def _pdf_text(text):
-    return str(text).translate(LATIN1).encode("latin-1", "replace").decode("latin-1")
-
-
-class _ReportPDF(FPDF):
-    def __init__(self, footer_text):
-        super().__init__(format="A4")
-        self.footer_text = footer_text
-        self.set_auto_page_break(True, margin=15)
-        self.set_title(footer_text)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("helvetica", size=8)
-        self.cell(0, 6, _pdf_text(f"{self.footer_text} · {self.page_no()}"), align="C")
-
-
 def report_pdf(walk, viewer):
     """The compte rendu as PDF bytes."""
-    pdf = _ReportPDF(_pdf_text(_("Compte rendu — %(title)s", title=walk.title)))
-    pdf.add_page()
-
-    def heading(text, size=13):
-        pdf.ln(2)
-        pdf.set_font("helvetica", "B", size)
-        pdf.multi_cell(0, 7, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("helvetica", size=10)
-
-    def line(text):
-        pdf.multi_cell(0, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf = ReportPDF(_("Compte rendu — %(title)s", title=walk.title))
+    heading, line = pdf.heading, pdf.line
 
     heading(_("Compte rendu — %(title)s", title=walk.title), 16)
     line(f"{walk.type_label} · {format_date(walk.date, 'full')} · "
@@ -219,9 +186,7 @@ def report_pdf(walk, viewer):
             heading(f"{stop_label(current_stop)}. {current_stop.name}" if current_stop
                     else _("Sans arrêt"), 11)
         row = rows[number]
-        pdf.set_font("helvetica", "B", 10)
-        line(f"{number}. {row['categorie']} ({row['point']}) — {row['reference']}")
-        pdf.set_font("helvetica", size=10)
+        pdf.bold_line(f"{number}. {row['categorie']} ({row['point']}) — {row['reference']}")
         line(row["description"] or "—")
         details = [_("Statut : %(s)s", s=row["statut"]),
                    _("Transmis à : %(org)s", org=row["transmis_a"])]
@@ -260,4 +225,4 @@ def report_pdf(walk, viewer):
         for check in checks:
             line(f"{check.item.reference} — {CATEGORIES[check.item.category].label} : "
                  f"{check.outcome_label}" + (f" — {check.note}" if check.note else ""))
-    return bytes(pdf.output())
+    return pdf.bytes()

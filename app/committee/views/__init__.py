@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("committee", __name__, url_prefix="/comite")
 
-from . import followup  # noqa: E402,F401  (routes register on bp)
+from . import followup, meetings  # noqa: E402,F401  (routes register on bp)
