@@ -85,4 +85,6 @@ def register_errors(app):
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
+        if wants_json_response():  # every field at fault, not only the first
+            return jsonify({"errors": exc.errors}), exc.status
         return error_response(exc.status, exc.message, exc.field)

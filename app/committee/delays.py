@@ -3,7 +3,8 @@
 Measured from the item's (last) routing to the organisation's first answer after it:
 acknowledged, planned or resolved for the acknowledgement, resolved for the resolution.
 Days are Paris calendar days; working days skip weekends and French public holidays
-(app/routing/workdays.py). Items still waiting are counted apart, never as zero.
+(app/routing/workdays.py). Items still waiting are counted apart, never as zero; rejected
+items and duplicates are left out (nobody has to answer them).
 """
 
 from collections import defaultdict
@@ -21,6 +22,7 @@ from app.routing.workdays import working_days_between
 from .filters import clauses
 
 ANSWERS = (Status.ACKNOWLEDGED.value, Status.PLANNED.value, Status.RESOLVED.value)
+LEFT_OUT = (Status.REJECTED.value, Status.DUPLICATE.value)
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,9 @@ class DelayRow:
     resolve: int | None
 
 
-def delay_rows(filters, viewer):
-    """One DelayRow per routed item among the filtered ones (every status)."""
+def delay_rows(filters, viewer, *where):
+    """One DelayRow per routed item among the filtered ones (every status), narrowed by
+    the extra clauses `where`."""
     event = ItemEvent
     first_answer = func.min(case((event.to_status.in_(ANSWERS), event.created_at)))
     first_resolution = func.min(case((event.to_status == Status.RESOLVED.value,
@@ -61,7 +64,8 @@ def delay_rows(filters, viewer):
         select(Item.organisation_id, Item.category, Item.routed_at, first_answer,
                first_resolution)
         .join(event, and_(event.item_id == Item.id, event.created_at >= Item.routed_at))
-        .where(*clauses(filters, viewer, with_status=False), Item.routed_at.is_not(None))
+        .where(*clauses(filters, viewer, with_status=False), Item.routed_at.is_not(None),
+               Item.status.not_in(LEFT_OUT), *where)
         .group_by(Item.id, Item.organisation_id, Item.category, Item.routed_at))
     rows = []
     for organisation_id, category, routed_at, answered_at, resolved_at in (

@@ -34,4 +34,12 @@ def invalid(errors):
     return jsonify({"errors": errors}), 422
 
 
-from . import items, me, perimeters, supports, transitions, walks  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    indicators,
+    items,
+    me,
+    perimeters,
+    supports,
+    transitions,
+    walks,
+)
