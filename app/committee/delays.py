@@ -47,6 +47,7 @@ class Delays:
 
 @dataclass(frozen=True)
 class DelayRow:
+    item_id: int
     organisation_id: int | None
     category: str
     acknowledge: int | None  # working days, None while waiting
@@ -61,18 +62,18 @@ def delay_rows(filters, viewer, *where):
     first_resolution = func.min(case((event.to_status == Status.RESOLVED.value,
                                       event.created_at)))
     query = (
-        select(Item.organisation_id, Item.category, Item.routed_at, first_answer,
+        select(Item.id, Item.organisation_id, Item.category, Item.routed_at, first_answer,
                first_resolution)
         .join(event, and_(event.item_id == Item.id, event.created_at >= Item.routed_at))
         .where(*clauses(filters, viewer, with_status=False), Item.routed_at.is_not(None),
                Item.status.not_in(LEFT_OUT), *where)
         .group_by(Item.id, Item.organisation_id, Item.category, Item.routed_at))
     rows = []
-    for organisation_id, category, routed_at, answered_at, resolved_at in (
+    for item_id, organisation_id, category, routed_at, answered_at, resolved_at in (
             db.session.execute(query)):
         routed = paris_date(routed_at)
         rows.append(DelayRow(
-            organisation_id, category,
+            item_id, organisation_id, category,
             working_days_between(routed, paris_date(answered_at)) if answered_at else None,
             working_days_between(routed, paris_date(resolved_at)) if resolved_at else None))
     return rows
