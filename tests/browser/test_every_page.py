@@ -36,6 +36,7 @@ def ids(live_server, live_env):
         "pending": next(p["id"] for p in items if p["visibility"] == "pending"),
         "proposal": next(p["id"] for p in items if p["kind"] == "proposal"),
         "walk": walk, "stop": stops[0],
+        "landlord_item": next(p["id"] for p in items if p.get("organisation") == "hbh"),
     }
 
 
@@ -49,9 +50,13 @@ PAGES = {
                      "/marches/nouvelle", "/marches/{walk}", "/marches/{walk}/participation",
                      "/marches/{walk}/contre-visite", "/marches/{walk}/arrets/{stop}/grille",
                      "/tables-de-quartier"],
-    "agent-hbh": ["/gestion/organisme"],
+    "agent-hbh": ["/gestion/organisme", "/comite/suivi", "/comite/reunions",
+                  "/evaluation/indicateurs", "/evaluation/tfpb/signalements/{landlord_item}"],
+    "comite": ["/gestion/triage", "/comite/suivi/repartition", "/comite/suivi/points-recurrents",
+               "/comite/suivi/marches", "/evaluation/indicateurs?from=2024-01-01&to=2030-12-31",
+               "/evaluation/tfpb"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
-              "/admin/publicite"],
+              "/admin/publicite", "/admin/delais"],
 }
 
 

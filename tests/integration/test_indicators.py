@@ -141,7 +141,7 @@ def test_the_page_shows_each_indicator_with_definition_formula_and_basis(client,
                                                                          crafted):
     auth.login("coordinator")
     page = page_text(client.get("/evaluation/indicateurs?from=2026-01-01&to=2026-12-31"))
-    assert "Part des signalements résolus" in page and "sur 4 signalements" in page
+    assert "Part des signalements résolus" in page and "repose sur 4 signalements" in page
     assert "Calcul : Résolus ou vérifiés ÷ reçus" in page
     assert "Non calculable" in page and "L'âge des participants n'est pas recueilli." in page
     for label in ("2024", "2025", "2024–2027 (évaluation à mi-parcours)",
