@@ -1,6 +1,7 @@
 """Time in one place: naive UTC in the database, Europe/Paris only when shown."""
 
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -14,9 +15,21 @@ def paris_today():
     return datetime.now(PARIS).date()
 
 
+@lru_cache(maxsize=8192)
+def _paris_offset(day):
+    """Paris's offset from UTC all along a UTC day, or None on a day the clocks change."""
+    first = datetime.combine(day, time(0), tzinfo=UTC).astimezone(PARIS).utcoffset()
+    last = datetime.combine(day, time(23, 59), tzinfo=UTC).astimezone(PARIS).utcoffset()
+    return first if first == last else None
+
+
 def paris_date(moment):
-    """The calendar day in Paris of a naive UTC datetime from the database."""
-    return moment.replace(tzinfo=UTC).astimezone(PARIS).date()
+    """The calendar day in Paris of a naive UTC datetime from the database (fast: tens of
+    thousands of moments are dated for the delays)."""
+    offset = _paris_offset(moment.date())
+    if offset is None:
+        return moment.replace(tzinfo=UTC).astimezone(PARIS).date()
+    return (moment + offset).date()
 
 
 def paris_midnight_utc(day):

@@ -8,6 +8,7 @@ request fails, since the figures would then mislead.
 import sys
 import tempfile
 
+import committee
 import item_capture
 import queues
 from harness import (
@@ -80,6 +81,7 @@ def main():
                 report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
+                failed += committee.report(app_url, env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

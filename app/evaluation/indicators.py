@@ -158,9 +158,10 @@ def resultat(filters, viewer, item_where, names, found):
     reports = [*item_where, Item.kind != "proposal", Item.status.not_in(closed_otherwise)]
     total = _count(*reports)
     resolved = _count(*reports, Item.status.in_(done))
-    rows = delays.delay_rows(filters, viewer, Item.kind != "proposal")
+    rows = delays.delay_rows(filters, viewer, Item.organisation_id,
+                             where=(Item.kind != "proposal",))
     acknowledge, resolve = delays.overall(rows)
-    by_organisation = delays.summarise(rows, lambda r: r.organisation_id)
+    by_organisation = delays.summarise(rows, lambda values: values[0])
     ever_resolved = _count(*item_where, Item.id.in_(select(ItemEvent.item_id).where(
         ItemEvent.to_status == Status.RESOLVED.value)))
     reopened = _count(*item_where, Item.id.in_(select(ItemEvent.item_id).where(

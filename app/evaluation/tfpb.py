@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.auth.roles import Role
 from app.auth.services import find_organisation
@@ -84,6 +84,12 @@ def set_tfpb_axis(actor, item, axis, reason=""):
     return change
 
 
+def axis_expression():
+    """SQL for an item's axis: the chosen one (TfpbAxis, outer-joined), else its category's
+    default."""
+    return func.coalesce(TfpbAxis.axis, case(DEFAULT_AXIS, value=Item.category))
+
+
 def read_year(raw, today=None):
     """The review's year: from 2024 to this year."""
     today = today or paris_today()
@@ -119,24 +125,22 @@ def yearly_review(year, viewer, today=None):
     period = Period(date(year, 1, 1), end)
     landlord = find_organisation(LANDLORD)
     start, stop = period.utc_bounds
-    chosen = dict(db.session.execute(select(TfpbAxis.item_id, TfpbAxis.axis)).all())
-    items = db.session.scalars(
-        select(Item).where(Item.organisation_id == landlord.id, Item.created_at >= start,
-                           Item.created_at < stop, Item.status.not_in(NOT_COUNTED))
+    rows = db.session.execute(
+        select(Item, axis_expression()).outerjoin(TfpbAxis, TfpbAxis.item_id == Item.id)
+        .where(Item.organisation_id == landlord.id, Item.created_at >= start,
+               Item.created_at < stop, Item.status.not_in(NOT_COUNTED))
         .order_by(Item.created_at, Item.id)).all()
     reviews = {axis: AxisReview(axis) for axis in TFPB_AXES}
-    axis_by_item = {}
-    for item in items:
-        axis = chosen.get(item.id, DEFAULT_AXIS.get(item.category))
-        axis_by_item[item.id] = axis
+    for item, axis in rows:
         review = reviews.setdefault(axis, AxisReview(axis))
         review.items.append(item)
         review.resolved += item.status in DONE
         review.findings += item.kind == "dem"
-    rows = delays.delay_rows(Filters(period=period, organisation=landlord, state=EVERY,
-                                     today=end), viewer)
-    grouped = delays.summarise(rows, lambda r: axis_by_item.get(r.item_id, 0) or 0)
+    grouped = delays.summarise(delays.delay_rows(
+        Filters(period=period, organisation=landlord, state=EVERY, today=end), viewer,
+        axis_expression(), joins=[(TfpbAxis, TfpbAxis.item_id == Item.id)]),
+        lambda values: values[0])
     for axis, review in reviews.items():
-        review.delays = grouped.get(axis or 0) or delays.overall([])
+        review.delays = grouped.get(axis, delays.EMPTY)
     return period, [reviews[a] for a in TFPB_AXES] + [
         review for axis, review in reviews.items() if axis not in TFPB_AXES]

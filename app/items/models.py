@@ -36,6 +36,10 @@ class Item(db.Model):
         Index("ix_item_lon_lat", "lon", "lat"),
         Index("ix_item_visibility_status", "visibility", "status"),
         Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
+        # The follow-up's counts and list read only the index (status first, then what
+        # they group, sort and filter by).
+        Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",
+              "created_at", "acknowledge_due", "kind", "answer_days", "resolve_days"),
         UniqueConstraint("idempotency_key"),
         UniqueConstraint("tracking_digest"),
     )
@@ -74,6 +78,13 @@ class Item(db.Model):
     acknowledge_due: Mapped[date | None]
     resolve_due: Mapped[date | None]
     expected_date: Mapped[date | None]  # the intervention date an agent planned
+    # The organisation's first answer (acknowledged, planned or resolved) and its first
+    # resolution since the item was last routed, and how many working days each took:
+    # what the committee's delays are made of (items/status.py keeps them with the status).
+    answered_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    answer_days: Mapped[int | None]
+    resolve_days: Mapped[int | None]
     return_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))

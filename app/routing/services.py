@@ -15,9 +15,9 @@ from app.extensions import db
 from app.geo.files import GeodataError, checked_polygon
 from app.geo.tenure import TenureIndex, overlaps
 from app.items.categories import CATEGORIES
+from app.workdays import add_working_days
 
 from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, TenureZone
-from .workdays import add_working_days
 
 DEFAULT_DELAY = "*"
 MAX_DELAY_DAYS = 365

@@ -9,9 +9,11 @@ from app.clock import paris_today
 from app.committee import delays, hotspots, walk_followup
 from app.committee.filters import read_filters
 from app.extensions import db
+from app.items.models import Item
 from app.items.status import Status, transition
 from app.walks import services as walks
 from app.walks.models import RATINGS, WalkStatus
+from app.workdays import working_days_between
 from tests.conftest import INSIDE, make_item, make_user, page_text
 from tests.integration.test_walks import MONT_BLANC, offset, walk_data
 from tests.workflow import routed_item
@@ -30,13 +32,18 @@ def answered_item(org, category, acknowledged_on, resolved_on=None):
     if resolved_on:
         transition(item, Status.RESOLVED, agent, "Fait")
     db.session.flush()
-    item.routed_at = ROUTED
     moments = {"routed": ROUTED, "acknowledged": dt.datetime.combine(acknowledged_on,
                                                                      dt.time(10)),
                "resolved": dt.datetime.combine(resolved_on, dt.time(10)) if resolved_on
                else None}
     for event in item.events:
         event.created_at = moments.get(event.to_status) or ROUTED - dt.timedelta(hours=1)
+    # As if it had all happened on those days (status.py dated the answers just now).
+    item.routed_at, item.answered_at = ROUTED, moments["acknowledged"]
+    item.resolved_at = moments["resolved"]
+    item.answer_days = working_days_between(ROUTED.date(), acknowledged_on)
+    item.resolve_days = working_days_between(ROUTED.date(), resolved_on) if resolved_on \
+        else None
     db.session.commit()
     return item
 
@@ -53,18 +60,35 @@ def test_delays_in_working_days_give_a_known_mean_and_median():
     answered_item("hbh", "proprete", dt.date(2026, 11, 10), dt.date(2026, 11, 23))
     routed_item("hbh", category="tags")  # still waiting: never counted as zero
     viewer = make_user("committee")
-    rows = delays.delay_rows(_filters(viewer=viewer), viewer)
+    filters = _filters(viewer=viewer)
+    rows = delays.delay_rows(filters, viewer, Item.category)
     acknowledge, resolve = delays.overall(rows)
-    assert sorted(acknowledge.days) == [0, 1, 3] and acknowledge.waiting == 1
-    assert sorted(resolve.days) == [2, 4, 8] and resolve.waiting == 1
+    assert acknowledge.histogram == {0: 1, 1: 1, 3: 1} and acknowledge.waiting == 1
+    assert resolve.histogram == {2: 1, 4: 1, 8: 1} and resolve.waiting == 1
     assert resolve.median == 4 and resolve.mean == 4.7
-    by_category = delays.summarise(rows, lambda r: r.category)
-    assert sorted(by_category["tags"][1].days) == [2, 4]
+    by_category = delays.summarise(rows, lambda values: values[0])
+    assert by_category["tags"][1].histogram == {2: 1, 4: 1}
     assert by_category["tags"][1].median == 3
     assert by_category["proprete"][0].median == 0
     # An agent of another organisation measures nothing of HBH's.
     agent = make_user("agent", "vsgp")
     assert delays.delay_rows(_filters(viewer=agent), agent) == []
+
+
+def test_the_status_door_counts_the_working_days_of_each_answer():
+    item = routed_item("ville-antony", category="tags")
+    item.routed_at = ROUTED
+    agent = make_user("agent", "ville-antony")
+    transition(item, Status.ACKNOWLEDGED, agent)
+    transition(item, Status.RESOLVED, agent, "Fait")
+    db.session.commit()
+    expected = working_days_between(dt.date(2026, 11, 10), paris_today())
+    assert item.answer_days == expected and item.resolve_days == expected
+    assert item.answered_at is not None and item.resolved_at is not None
+    coordinator = make_user("coordinator", email="reroute@x.org")
+    transition(item, Status.REOPENED, coordinator, "Pas tenu")
+    transition(item, Status.ROUTED, coordinator)  # a new routing starts the clock again
+    assert item.answer_days is None and item.resolved_at is None
 
 
 def test_the_delays_page_says_the_figures_in_words(client, auth):

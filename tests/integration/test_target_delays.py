@@ -7,7 +7,7 @@ from app.auth.services import find_organisation
 from app.clock import utcnow
 from app.extensions import db
 from app.routing.models import TargetDelay, TargetDelayChange
-from app.routing.workdays import add_working_days
+from app.workdays import add_working_days
 from tests.conftest import csrf_token, page_text
 from tests.workflow import routed_item
 

@@ -4,7 +4,7 @@ import pytest
 
 from app.geo.files import GeodataError
 from app.geo.tenure import TenureIndex, checked_polygon, overlaps
-from app.routing.workdays import add_working_days, is_working_day, working_days_between
+from app.workdays import add_working_days, is_working_day, working_days_between
 
 
 def square(lon, lat, half):
@@ -72,3 +72,15 @@ def test_working_days_between_undoes_add_working_days():
         day = start + timedelta(days=offset)
         for n in (1, 3, 15, 40):
             assert working_days_between(day, add_working_days(day, n)) == n
+
+
+def test_paris_dates_match_the_time_zone_database_across_clock_changes():
+    from datetime import UTC, datetime
+
+    from app.clock import PARIS, paris_date
+
+    moments = [datetime(2026, 3, 28, 22, 30) + timedelta(minutes=17 * n) for n in range(300)]
+    moments += [datetime(2025, 10, 25, 21, 0) + timedelta(minutes=13 * n) for n in range(400)]
+    moments += [datetime(2024, 12, 31, 22, 59), datetime(2024, 12, 31, 23, 0)]
+    for moment in moments:
+        assert paris_date(moment) == moment.replace(tzinfo=UTC).astimezone(PARIS).date()

@@ -13,6 +13,7 @@ from app.auth.services import all_organisations
 from app.errors import InvalidInput
 from app.items.categories import CATEGORIES
 from app.items.forms import KIND_LABELS
+from app.items.models import Item
 from app.items.status import STATUS_LABELS, Status
 from app.permissions import requires
 from app.triage.queries import is_overdue
@@ -153,10 +154,10 @@ def delays_page():
     """Mean and median working days to acknowledge and to resolve, by organisation, by
     category and by both."""
     def compute(filters):
-        rows = delays.delay_rows(filters, current_user)
         names = _organisation_names()
-        by_organisation = [(names.get(key) or _("Pas encore transmis"), pair) for key, pair in
-                           delays.summarise(rows, lambda r: r.organisation_id).items()]
+        rows = delays.delay_rows(filters, current_user, Item.organisation_id, Item.category)
+        by_organisation = [(names.get(key) or _("Pas encore transmis"), pair) for key, pair
+                           in delays.summarise(rows, lambda v: v[0]).items()]
         acknowledge, resolve = delays.overall(rows)
         return {
             "summary": _delay_summary(acknowledge, resolve),
@@ -166,11 +167,10 @@ def delays_page():
                                "le nombre de signalements mesurés."),
             "by_organisation": by_organisation,
             "by_category": [(CATEGORIES[key].label, pair) for key, pair in
-                            delays.summarise(rows, lambda r: r.category).items()],
+                            delays.summarise(rows, lambda v: v[1]).items()],
             "by_both": [(f"{names.get(key[0]) or _('Pas encore transmis')} — "
-                         f"{CATEGORIES[key[1]].label}", pair) for key, pair in
-                        delays.summarise(rows, lambda r: (r.organisation_id or 0,
-                                                          r.category)).items()]}
+                         f"{CATEGORIES[key[1]].label}", pair)
+                        for key, pair in delays.summarise(rows, tuple).items()]}
     return _render("committee/delays.html", compute)
 
 
