@@ -3,13 +3,13 @@ the 12 months that end with the period (or today)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.geo.clusters import groups_within
-from app.items.models import Item
+from app.items.models import Item, reference_of
 from app.items.status import Status
 
 from .filters import EVERY, OPEN_STATUSES, clauses
@@ -23,18 +23,33 @@ NOT_OCCURRENCES = (Status.DUPLICATE.value, Status.REJECTED.value)
 
 
 @dataclass(frozen=True)
+class Member:
+    id: int
+    created_at: datetime
+    status: str
+
+    @property
+    def reference(self):
+        return reference_of(self.id, self.created_at)
+
+
+@dataclass(frozen=True)
 class Hotspot:
     category: str
     lon: float  # the centre item's position
     lat: float
-    item_ids: tuple
+    rows: tuple  # (id, category, lon, lat, status, created_at) of its items, by id
     open_count: int
     first: date
     last: date
 
     @property
     def count(self):
-        return len(self.item_ids)
+        return len(self.rows)
+
+    def members(self, limit):
+        """The first `limit` items, to be named."""
+        return [Member(row.id, row.created_at, row.status) for row in self.rows[:limit]]
 
     @property
     def persistent(self):
@@ -64,16 +79,10 @@ def recurring_hotspots(filters, viewer):
     for category, members in by_category.items():
         for centre, indices in groups_within([(r.lon, r.lat) for r in members], RADIUS_M,
                                              MINIMUM_ITEMS):
-            group = [members[i] for i in indices]
-            moments = [r.created_at.date() for r in group]
+            group = tuple(members[i] for i in indices)  # by id, as the query read them
             found.append(Hotspot(
-                category, members[centre].lon, members[centre].lat,
-                tuple(sorted(r.id for r in group)),
-                sum(1 for r in group if r.status in open_statuses), min(moments), max(moments)))
-    return sorted(found, key=lambda h: (-h.count, h.category, h.item_ids[0]))
-
-
-def items_of(hotspots):
-    """{id: Item} of the hotspots' items (for their references and states)."""
-    ids = [i for hotspot in hotspots for i in hotspot.item_ids]
-    return {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
+                category, members[centre].lon, members[centre].lat, group,
+                sum(1 for r in group if r.status in open_statuses),
+                min(r.created_at for r in group).date(),
+                max(r.created_at for r in group).date()))
+    return sorted(found, key=lambda h: (-h.count, h.category, h.rows[0].id))

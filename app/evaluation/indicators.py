@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from app.auth.models import Organisation
 from app.committee import delays, hotspots, walk_followup
 from app.committee.filters import EVERY, Filters, clauses
-from app.committee.models import AgendaPoint, Decision, Meeting
+from app.committee.models import Meeting
 from app.extensions import db
-from app.items.models import Item, ItemEvent
-from app.items.status import Status
+from app.items.models import Item
 from app.proposals.models import Proposal
 from app.walks.models import COLLEGES, WALK_TYPE_LABELS, Walk, WalkFinding, WalkStatus
 
+from .counts import item_counts
 from .participation import participation_totals
 
 FAMILIES = {
@@ -60,15 +60,11 @@ def _share(part, whole):
     return round(part / whole, 4) if whole else None
 
 
-def _count(*where):
-    return db.session.scalar(select(func.count(Item.id)).where(*where))
-
-
 def _held(period):
     return [Walk.status == WalkStatus.CLOSED.value, Walk.date.between(period.start, period.end)]
 
 
-def realisation(period, item_where, walks):
+def realisation(period, counts, walks):
     by_type = {code: sum(1 for w in walks if w.type == code) for code in WALK_TYPE_LABELS}
     stops = sum(len(w.stops) for w in walks)
     people = participation_totals(walks)
@@ -78,11 +74,8 @@ def realisation(period, item_where, walks):
     findings = dict(findings)
     meetings = db.session.scalar(select(func.count(Meeting.id)).where(
         Meeting.held_on.between(period.start, period.end)))
-    received = _count(*item_where)
-    reviewed = _count(*item_where, Item.status != Status.NEW.value)
-    in_committee = _count(*item_where, Item.id.in_(
-        select(AgendaPoint.item_id).join(Decision)))
-    proposals = _count(*item_where, Item.kind == "proposal")
+    received, reviewed = counts["received"], counts["reviewed"]
+    in_committee, proposals = counts["in_committee"], counts["proposals"]
     return [
         Indicator("walks_held", "realisation", _l("Marches tenues"),
                   _l("Diagnostics en marchant tenus (terminés) dans la période, par type."),
@@ -152,29 +145,17 @@ def _delay_indicator(code, label, what, measured, by_organisation, names):
                     "basis": pair.count} for key, pair in by_organisation])
 
 
-def resultat(filters, viewer, item_where, names, found):
-    done = (Status.RESOLVED.value, Status.VERIFIED.value)
-    closed_otherwise = (Status.REJECTED.value, Status.DUPLICATE.value)
-    reports = [*item_where, Item.kind != "proposal", Item.status.not_in(closed_otherwise)]
-    total = _count(*reports)
-    resolved = _count(*reports, Item.status.in_(done))
+def resultat(filters, viewer, item_where, counts, names, found):
+    total, resolved = counts["reports"], counts["resolved"]
     rows = delays.delay_rows(filters, viewer, Item.organisation_id,
                              where=(Item.kind != "proposal",))
     acknowledge, resolve = delays.overall(rows)
     by_organisation = delays.summarise(rows, lambda values: values[0])
-    ever_resolved = _count(*item_where, Item.id.in_(select(ItemEvent.item_id).where(
-        ItemEvent.to_status == Status.RESOLVED.value)))
-    reopened = _count(*item_where, Item.id.in_(select(ItemEvent.item_id).where(
-        ItemEvent.to_status == Status.REOPENED.value)))
-    routing_counts = (select(ItemEvent.item_id, func.count().label("n"))
-                      .where(ItemEvent.to_status == Status.ROUTED.value)
-                      .group_by(ItemEvent.item_id).subquery())
-    routed = _count(*item_where, Item.id.in_(select(routing_counts.c.item_id)))
-    rerouted = _count(*item_where, Item.id.in_(
-        select(routing_counts.c.item_id).where(routing_counts.c.n > 1)))
+    ever_resolved, reopened = counts["ever_resolved"], counts["reopened"]
+    routed, rerouted = counts["routed"], counts["rerouted"]
     fixed, checked = walk_followup.confirmed_share(walk_followup.walk_followups(
         replace(filters, state=EVERY), viewer))
-    proposals = _count(*item_where, Item.kind == "proposal")
+    proposals = counts["proposals"]
     answered = db.session.execute(
         select(Proposal.answered_at, Item.created_at).join(Item)
         .where(*item_where, Proposal.answer.is_not(None))).all()
@@ -285,9 +266,10 @@ def compute_indicators(period, viewer, organisation=None):
     filters = Filters(period=period, organisation=organisation, state=EVERY,
                       today=period.end)
     item_where = clauses(filters, viewer)
+    counts = item_counts(item_where)
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
     walks = db.session.scalars(select(Walk).where(*_held(period))).all()
     found = hotspots.recurring_hotspots(filters, viewer)
-    return (realisation(period, item_where, walks)
-            + resultat(filters, viewer, item_where, names, found)
+    return (realisation(period, counts, walks)
+            + resultat(filters, viewer, item_where, counts, names, found)
             + impact(period, walks, found))

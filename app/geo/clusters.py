@@ -20,19 +20,22 @@ def groups_within(points, metres, minimum):
     tree = shapely.STRtree(geometries)
     source, target = tree.query(geometries, predicate="dwithin", distance=metres)
     order = np.lexsort((target, source))
-    source, target = source[order], target[order]
+    source, target = source[order], target[order].tolist()
     starts = np.searchsorted(source, np.arange(len(points) + 1))
     counts = np.diff(starts)
-    claimed = np.zeros(len(points), dtype=bool)
+    # Plain lists from here: the loop looks at one point at a time.
+    ranking = np.lexsort((np.arange(len(points)), -counts)).tolist()
+    starts, counts = starts.tolist(), counts.tolist()
+    claimed = bytearray(len(points))
     groups = []
-    for centre in np.lexsort((np.arange(len(points)), -counts)):
+    for centre in ranking:
         if counts[centre] < minimum:
             break
         if claimed[centre]:
             continue
-        members = target[starts[centre]:starts[centre + 1]]
-        members = members[~claimed[members]]
+        members = [m for m in target[starts[centre]:starts[centre + 1]] if not claimed[m]]
         if len(members) >= minimum:
-            claimed[members] = True
-            groups.append((int(centre), [int(m) for m in members]))
+            for member in members:
+                claimed[member] = 1
+            groups.append((centre, members))
     return sorted(groups, key=lambda group: (-len(group[1]), group[0]))

@@ -20,6 +20,11 @@ def _in(column, values):
     return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
+def reference_of(item_id, created_at):
+    """An item's reference from its id and creation time (lists that read columns only)."""
+    return f"{created_at:%Y}-{item_id:05d}"
+
+
 class Item(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="known_kind"),
@@ -112,7 +117,7 @@ class Item(db.Model):
     @property
     def reference(self):
         """The number residents quote: year of creation and a zero-padded id."""
-        return f"{self.created_at:%Y}-{self.id:05d}"
+        return reference_of(self.id, self.created_at)
 
     @property
     def is_public(self):
@@ -129,6 +134,9 @@ class Item(db.Model):
 
 class ItemEvent(db.Model):
     """One dated move in an item's history: who, when, from what to what, and why."""
+
+    # The indicators count items by the moves they made (resolved, reopened, re-routed).
+    __table_args__ = (Index("ix_item_event_to_status_item_id", "to_status", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)

@@ -1,7 +1,7 @@
 """Date each item's first answer and first resolution since its last routing, with the
 working days each took (the committee's delays are read from them, not from the whole
 history), filled in from the history; and index what the follow-up counts, groups and
-sorts by.
+sorts by, and the moves the indicators count.
 
 Revision ID: 0011d
 Revises: 0011c
@@ -38,6 +38,9 @@ def upgrade():
         batch_op.add_column(sa.Column('resolve_days', sa.Integer(), nullable=True))
         batch_op.create_index('ix_item_followup', ['status', 'organisation_id', 'category', 'resolve_due', 'created_at', 'acknowledge_due', 'kind', 'answer_days', 'resolve_days'], unique=False)
 
+    with op.batch_alter_table('item_event', schema=None) as batch_op:
+        batch_op.create_index('ix_item_event_to_status_item_id', ['to_status', 'item_id'], unique=False)
+
     op.execute(FIRST_AFTER_ROUTING.format(
         column="answered_at", statuses="'acknowledged', 'planned', 'resolved'"))
     op.execute(FIRST_AFTER_ROUTING.format(column="resolved_at", statuses="'resolved'"))
@@ -57,6 +60,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('item_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_event_to_status_item_id')
+
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.drop_index('ix_item_followup')
         batch_op.drop_column('resolve_days')

@@ -109,7 +109,7 @@ def test_three_items_of_a_category_within_30_metres_make_a_hotspot(client, auth)
     viewer = make_user("committee")
     found = hotspots.recurring_hotspots(_filters("status=all", viewer), viewer)
     assert len(found) == 1
-    assert set(found[0].item_ids) == {centre.id, *(i.id for i in near)}
+    assert {m.id for m in found[0].members(10)} == {centre.id, *(i.id for i in near)}
     assert found[0].open_count == 3 and found[0].persistent
     auth.login(user=viewer)
     page = page_text(client.get("/comite/suivi/points-recurrents"))

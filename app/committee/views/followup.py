@@ -32,7 +32,8 @@ TABS = {
     "committee.hotspots": _l("Points récurrents"),
     "committee.walks": _l("Suivi des marches"),
 }
-MAX_HOTSPOTS_LISTED = 50
+MAX_HOTSPOTS_LISTED = 30
+MEMBERS_LISTED = 10  # items named per hotspot; the others are counted
 
 
 def _organisation_names():
@@ -183,7 +184,7 @@ def hotspots_page():
         found = hotspots.recurring_hotspots(filters, current_user)
         listed = found[:MAX_HOTSPOTS_LISTED]
         return {"hotspots": listed, "hotspot_total": len(found),
-                "items": hotspots.items_of(listed), "window": hotspots.window(filters),
+                "members_listed": MEMBERS_LISTED, "window": hotspots.window(filters),
                 "radius": hotspots.RADIUS_M, "minimum": hotspots.MINIMUM_ITEMS}
     return _render("committee/hotspots.html", compute)
 
