@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 CATALOG := app/translations/en/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgresql bench lint translations browser-deps
+.PHONY: install run test test-sqlite test-postgresql bench lint translations browser-deps redis-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: install
 
 ## test: unit, integration and browser tests on SQLite, then on PostgreSQL if
 ## TEST_DATABASE_URL is set (e.g. postgresql+psycopg://postgres@localhost/arpenteur_test)
-test: install browser-deps
+test: install browser-deps redis-deps
 	env -u TEST_DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
@@ -38,6 +38,10 @@ test: install browser-deps
 ## browser-deps: Debian's Chromium for Playwright (never `playwright install`)
 browser-deps:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## redis-deps: Debian's redis-server, which the rate-limit tests start on a free port
+redis-deps:
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
 bench: install
 	$(PY) bench/run.py

@@ -1,7 +1,8 @@
 """Configuration classes, chosen by ARPENTEUR_CONFIG and fed by environment variables.
 
 Development and tests work with nothing set; production refuses to start without a
-SECRET_KEY and a DATABASE_URL so that no default secret ever reaches a server.
+SECRET_KEY and a DATABASE_URL so that no default secret ever reaches a server, and without
+a shared rate-limit store (memory:// would count per worker).
 """
 
 import os
@@ -55,8 +56,19 @@ class Config:
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis stops answering, each worker counts on its own until it is back, rather than
+    # refusing every request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     SUBMISSION_RATE_LIMIT = _env("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour")
+    # Findings sent to a walk under way share one budget per walk, whatever the address:
+    # a group of 25 on one Wi-Fi or carrier NAT must never be refused.
+    WALK_SUBMISSION_RATE_LIMIT = _env("WALK_SUBMISSION_RATE_LIMIT",
+                                      "120 per minute;1000 per hour")
+    # How many reverse proxies (TLS terminator, load balancer) stand in front of gunicorn and
+    # set X-Forwarded-For/-Proto/-Host: their headers are trusted (Werkzeug's ProxyFix), no
+    # one else's. 0: the client's address is the connection's.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
     MAIL_SERVER = _env("MAIL_SERVER", "localhost")
     MAIL_PORT = int(_env("MAIL_PORT", "25"))
@@ -88,10 +100,15 @@ class ProductionConfig(Config):
     DEMO_DATA_ALLOWED = False
 
     def __init__(self):
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _env(name)]
+        needed = ("SECRET_KEY", "DATABASE_URL", "RATELIMIT_STORAGE_URI")
+        missing = [name for name in needed if not _env(name)]
         if missing:
             raise RuntimeError(f"production needs {', '.join(missing)} in the environment")
+        if _env("RATELIMIT_STORAGE_URI").startswith("memory://"):
+            raise RuntimeError("production needs a shared rate-limit store: memory:// counts "
+                               "per worker; set RATELIMIT_STORAGE_URI=redis://host:6379/0")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI")
 
 
 CONFIGS = {

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 
@@ -17,6 +18,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config if config is not None and not isinstance(config, str)
                            else load_config(config))
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors_and_headers(app)
@@ -34,6 +36,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host are
+    the ones they forwarded (the last N entries, never what the client itself sent), so
+    rate limits count per client rather than per proxy."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies < 0:
+        raise RuntimeError("TRUSTED_PROXIES is a count of proxies: 0 or more")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app):
@@ -69,13 +82,14 @@ def register_blueprints(app):
     from .main.views import bp as main_bp
     from .moderation.views import bp as moderation_bp
     from .proposals.views import bp as proposals_bp
+    from .registration.views import bp as registration_bp
     from .routing.views import bp as routing_bp
     from .triage.views import bp as triage_bp
     from .walks.views import bp as walks_bp
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
                       moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
-                      committee_bp, evaluation_bp):
+                      registration_bp, committee_bp, evaluation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -11,6 +11,7 @@ import tempfile
 import committee
 import item_capture
 import queues
+import sign_in
 from harness import (
     BARE_APP_SPEC,
     LATENCY_COLUMNS,
@@ -81,6 +82,7 @@ def main():
                 report_page_weight(app_url, "/signaler", "Capture page")
                 failed += item_capture.report(app_url, env, print_table)
                 failed += queues.report(app_url, env, print_table)
+                failed += sign_in.report(app_url, print_table)
                 failed += committee.report(app_url, env, print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)

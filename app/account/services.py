@@ -1,14 +1,21 @@
 """A resident's own data: what Arpenteur holds about them, exported or erased (RGPD)."""
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.errors import DomainError
 from app.extensions import db
 from app.items.models import Item, ItemFollower
+from app.items.services import item_for_tracking
 from app.moderation.models import Flag
 from app.proposals.models import Comment, Support
 from app.proposals.queries import comments_by, supports_by
+
+# The secret at the end of a tracking link (…/suivi/<token>), or the secret alone.
+TRACKING_TOKEN = re.compile(r"(?:/suivi/)?([A-Za-z0-9_-]{16,100})/?$")
+MAX_LINKS = 50
 
 
 def _iso(moment):
@@ -18,6 +25,26 @@ def _iso(moment):
 def own_items(user):
     return db.session.scalars(select(Item).where(Item.author_id == user.id)
                               .order_by(Item.created_at.desc())).all()
+
+
+def attach_reported_items(user, links):
+    """Attach to `user` the items whose tracking links they hold: those they sent without
+    an account (from this phone, or entered for them by staff). `links` is text with one
+    link per line. Returns (items now in the account, [(line, why it was refused)])."""
+    attached, refused = [], []
+    lines = [line.strip() for line in (links or "").splitlines() if line.strip()]
+    for line in lines[:MAX_LINKS]:
+        match = TRACKING_TOKEN.search(re.split(r"[?#]", line)[0])
+        item = item_for_tracking(match.group(1)) if match else None
+        if item is None:
+            refused.append((line, _("Ce lien de suivi ne correspond à aucun signalement.")))
+        elif item.author_id not in (None, user.id):
+            refused.append((line, _("Ce signalement est déjà rattaché à un autre compte.")))
+        else:
+            item.author = user
+            attached.append(item)
+    db.session.flush()
+    return attached, refused
 
 
 def export_personal_data(user):

@@ -19,8 +19,8 @@ users_cli = AppGroup("users", help="Create accounts and issue API tokens.")
               help="Role of the account; repeat for several.")
 @click.option("--org", "organisation", help="Organisation code (hbh, ville-antony, vsgp, cd92); "
               "required for agents.")
-@click.option("--password", help="Password (10 characters at least); generated and printed "
-              "when omitted.")
+@click.option("--password", help="Password (10 characters at least, not a common one); "
+              "generated and printed when omitted.")
 @click.option("--name", "display_name", default="", help="Name shown to other staff.")
 def create(email, roles, organisation, password, display_name):
     """Create the account EMAIL with its roles."""
@@ -35,13 +35,19 @@ def create(email, roles, organisation, password, display_name):
 
 @users_cli.command("token")
 @click.argument("email")
-def token(email):
-    """Print a new bearer token for EMAIL's use of the JSON API."""
+@click.option("--name", default="ligne de commande", show_default=True,
+              help="What the token is for, as its owner and administrators see it listed.")
+@click.option("--days", type=click.IntRange(1, max(services.TOKEN_LIFETIMES_DAYS)),
+              default=services.DEFAULT_TOKEN_DAYS, show_default=True,
+              help="Days the token stays valid.")
+def token(email, name, days):
+    """Print a new bearer token for EMAIL's use of the JSON API (shown once; its owner or
+    an administrator revokes it at /mon-compte or /admin/comptes)."""
     user = services.find_user(email)
     if user is None:
         raise click.ClickException(f"no account for {email}")
     if not user.active:
         raise click.ClickException(f"the account {email} is disabled")
-    raw = services.issue_token(user)
+    raw = services.issue_token(user, name, days)
     db.session.commit()
     click.echo(raw)

@@ -1,15 +1,15 @@
-"""People and the organisations they act for."""
+"""People, the organisations they act for, and the credentials they sign in with."""
 
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.clock import utcnow
 from app.extensions import db
 
+from .passwords import hash_password, verify_password
 from .roles import Role
 
 ROLE_VALUES = ", ".join(f"'{role.value}'" for role in Role)
@@ -42,9 +42,17 @@ class User(UserMixin, db.Model):
         cascade="all, delete-orphan", order_by="UserRole.role"
     )
 
+    # The secret of the browser session this object was loaded for (see UserSession): it is
+    # what Flask-Login keeps in the session cookie, so ending the session server-side ends
+    # the cookie too, including any copy of it.
+    session_token = None
+
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        return self.session_token
 
     @property
     def roles(self):
@@ -61,10 +69,10 @@ class User(UserMixin, db.Model):
         return any(role in self.roles for role in roles)
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password):
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
 
     def __repr__(self):
         return f"<User {self.email}>"
@@ -79,13 +87,62 @@ class UserRole(db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token for the JSON API; only its SHA-256 digest is stored."""
+    """A named bearer token for the JSON API, valid until `expires_at`; only its SHA-256
+    digest is stored."""
 
     __table_args__ = (UniqueConstraint("digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """A signed-in browser. Signing out deletes its row, so a copy of its cookie opens
+    nothing afterwards; a password change deletes them all."""
+
+    __table_args__ = (UniqueConstraint("digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+LINK_PURPOSES = ("signup", "reset")
+
+
+class AccountLink(db.Model):
+    """A single-use link sent by e-mail: confirm a sign-up (the account is created only
+    then, with the password chosen at sign-up) or choose a new password."""
+
+    __table_args__ = (
+        CheckConstraint("purpose IN ({})".format(", ".join(f"'{p}'" for p in LINK_PURPOSES)),
+                        name="known_purpose"),
+        CheckConstraint("purpose = 'reset' OR password_hash IS NOT NULL",
+                        name="signup_has_password"),
+        CheckConstraint("purpose = 'signup' OR user_id IS NOT NULL", name="reset_has_user"),
+        UniqueConstraint("digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()

@@ -1,18 +1,25 @@
-"""Accounts: creation, changes, sign-in and API tokens."""
+"""Accounts: creation, changes, sign-in, browser sessions and API tokens."""
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 
-from app.errors import DomainError
+from app.clock import utcnow
+from app.errors import DomainError, NotAllowed
 from app.extensions import db
 
-from .models import ApiToken, Organisation, User
+from .models import ApiToken, Organisation, User, UserSession
+from .passwords import password_problem, verify_password
+from .permissions import can_manage_users
 from .roles import Role
 
-MIN_PASSWORD_LENGTH = 10
+TOKEN_LIFETIMES_DAYS = (30, 90, 365)
+DEFAULT_TOKEN_DAYS = 90
+# Last-seen and last-used dates are written at most this often, not on every request.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class SignInRefused(DomainError):
@@ -44,19 +51,18 @@ def _organisation_for(roles, organisation_code):
     return organisation
 
 
-def _check_password(password):
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("Le mot de passe doit compter au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH),
-            "password",
-        )
+def check_password_rules(password, email, field="password"):
+    """Raise DomainError on `field` for a password too short, too long or too common."""
+    problem = password_problem(password, email)
+    if problem:
+        raise DomainError(problem, field)
 
 
 def create_user(email, roles, organisation_code=None, password=None, display_name=""):
     """Create an account. Returns (user, password); a password is generated when none is given.
 
     Raises DomainError for a duplicate e-mail, an unknown organisation, an agent without
-    organisation or a short password.
+    organisation or a weak password.
     """
     email = normalise_email(email)
     roles = [Role(role) for role in roles]
@@ -64,7 +70,7 @@ def create_user(email, roles, organisation_code=None, password=None, display_nam
         raise DomainError(_("Un compte existe déjà pour %(email)s.", email=email), "email")
     organisation = _organisation_for(roles, organisation_code)
     password = password or secrets.token_urlsafe(12)
-    _check_password(password)
+    check_password_rules(password, email)
     user = User(email=email, display_name=display_name, organisation=organisation)
     user.roles = roles
     user.set_password(password)
@@ -74,7 +80,8 @@ def create_user(email, roles, organisation_code=None, password=None, display_nam
 
 
 def update_user(actor, user, roles, organisation_code, active, display_name, password=None):
-    """Change an account's roles, organisation, state or password (an administrator's act)."""
+    """Change an account's roles, organisation, state or password (an administrator's act).
+    A new password ends every session and bearer token of the account."""
     roles = [Role(role) for role in roles]
     if actor.id == user.id and (not active or Role.ADMIN not in roles):
         raise DomainError(
@@ -87,8 +94,25 @@ def update_user(actor, user, roles, organisation_code, active, display_name, pas
     user.active = active
     user.display_name = display_name
     if password:
-        _check_password(password)
-        user.set_password(password)
+        set_new_password(user, password)
+    db.session.flush()
+    return user
+
+
+def set_new_password(user, password):
+    """Give `user` a new password and end all their sessions and bearer tokens: whoever
+    knew the old one, or held a copied cookie or token, is out."""
+    check_password_rules(password, user.email)
+    user.set_password(password)
+    end_all_sessions(user)
+
+
+def change_password(user, current_password, new_password):
+    """The person changes their own password; the current one proves it is them. Returns
+    the user, whose sessions and tokens have all ended."""
+    if not user.check_password(current_password):
+        raise DomainError(_("Ce n'est pas votre mot de passe actuel."), "current_password")
+    set_new_password(user, new_password)
     db.session.flush()
     return user
 
@@ -96,11 +120,12 @@ def update_user(actor, user, roles, organisation_code, active, display_name, pas
 def authenticate(email, password):
     """Return the user for these credentials, or raise SignInRefused with the reason.
 
-    Unknown address and wrong password give the same message, so the form does not reveal
-    who has an account; a disabled account is named only once the password is right.
+    Unknown address and wrong password give the same message after the same work (a hash
+    is checked either way), so neither the form nor its timing reveals who has an account;
+    a disabled account is named only once the password is right.
     """
     user = find_user(email)
-    if user is None or not user.check_password(password or ""):
+    if not verify_password(user.password_hash if user else None, password):
         raise SignInRefused(_("Adresse e-mail ou mot de passe incorrect."))
     if not user.active:
         raise SignInRefused(
@@ -113,21 +138,90 @@ def _digest(raw_token):
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def issue_token(user):
-    """Create a bearer token for `user` and return it; only its digest is kept."""
+# Browser sessions ---------------------------------------------------------------------------
+
+def start_session(user, user_agent="", idle_limit=None):
+    """Open a server-side session for `user` and return its secret (kept in the cookie).
+    Sessions idle longer than `idle_limit` (of any account) are cleared on the way."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, digest=_digest(raw)))
+    if idle_limit is not None:
+        db.session.execute(delete(UserSession).where(
+            UserSession.last_seen_at < utcnow() - idle_limit))
+    db.session.add(UserSession(user=user, digest=_digest(raw), user_agent=user_agent[:200]))
+    db.session.flush()
+    return raw
+
+
+def user_for_session(raw, idle_limit):
+    """The active user of the session whose secret is `raw`, or None (ended, idle too long,
+    unknown). Notes when it was last seen, at most once a minute."""
+    if not raw:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.digest == _digest(raw)))
+    now = utcnow()
+    if row is None or row.last_seen_at < now - idle_limit or not row.user.active:
+        return None
+    if row.last_seen_at < now - TOUCH_EVERY:
+        row.last_seen_at = now
+    row.user.session_token = raw
+    return row.user
+
+
+def end_session(raw):
+    """Sign out one browser: its session row goes, so its cookie (and any copy) is dead."""
+    if raw:
+        db.session.execute(delete(UserSession).where(UserSession.digest == _digest(raw)))
+        db.session.flush()
+
+
+def end_all_sessions(user):
+    """End every browser session and revoke every bearer token of `user`."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.flush()
+
+
+def sign_out_everywhere(actor, user):
+    """The person themself (lost phone) or an administrator ends all of `user`'s sessions
+    and bearer tokens."""
+    if actor.id != user.id and not can_manage_users(actor):
+        raise NotAllowed(_("Vous ne pouvez pas fermer les sessions de ce compte."))
+    end_all_sessions(user)
+
+
+def sessions_of(user):
+    return db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                              .order_by(UserSession.last_seen_at.desc())).all()
+
+
+# Bearer tokens for the JSON API ---------------------------------------------------------------
+
+def issue_token(user, name="", days=DEFAULT_TOKEN_DAYS):
+    """Create a bearer token for `user`, valid `days` days, and return it; only its digest
+    is kept, so it is shown once."""
+    if not 1 <= days <= max(TOKEN_LIFETIMES_DAYS):
+        raise DomainError(_("Un jeton vaut de 1 à %(n)d jours.", n=max(TOKEN_LIFETIMES_DAYS)),
+                          "days")
+    raw = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, digest=_digest(raw), name=(name or "").strip()[:80],
+                            expires_at=utcnow() + timedelta(days=days)))
     db.session.flush()
     return raw
 
 
 def user_for_token(raw_token):
-    """The active user a bearer token belongs to, or None."""
+    """The active user a valid (known, unexpired) bearer token belongs to, or None. Notes
+    when the token was last used, at most once a minute."""
     if not raw_token:
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(raw_token)))
-    if token is None or not token.user.active:
+    now = utcnow()
+    if token is None or token.expires_at <= now or not token.user.active:
         return None
+    db.session.execute(update(ApiToken).where(
+        ApiToken.id == token.id,
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY),
+    ).values(last_used_at=now).execution_options(synchronize_session=False))
     return token.user
 
 
@@ -135,6 +229,19 @@ def user_for_authorization(header):
     """The user of an `Authorization: Bearer <token>` header, or None."""
     scheme, _sep, token = (header or "").partition(" ")
     return user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+
+
+def tokens_of(user):
+    return db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                              .order_by(ApiToken.created_at.desc())).all()
+
+
+def revoke_token(actor, token):
+    """Revoke a bearer token: its owner or an administrator."""
+    if actor.id != token.user_id and not can_manage_users(actor):
+        raise NotAllowed(_("Vous ne pouvez pas révoquer ce jeton."))
+    db.session.delete(token)
+    db.session.flush()
 
 
 def all_users():

@@ -45,7 +45,9 @@ class Item(db.Model):
         # they group, sort and filter by).
         Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",
               "created_at", "acknowledge_due", "kind", "answer_days", "resolve_days"),
-        UniqueConstraint("idempotency_key"),
+        # A key is its caller's own: the same key from two callers makes two items, from
+        # one caller one item, even from two requests at once.
+        UniqueConstraint("idempotency_scope", "idempotency_key"),
         UniqueConstraint("tracking_digest"),
     )
 
@@ -98,6 +100,8 @@ class Item(db.Model):
     author_email: Mapped[str | None] = mapped_column(String(254))
     tracking_digest: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    idempotency_scope: Mapped[str | None] = mapped_column(String(40))  # "user:<id>", "anonymous"
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))  # what a replay must match
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

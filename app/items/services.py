@@ -2,11 +2,14 @@
 
 import hashlib
 import hmac
+import json
+import re
 import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError
 from app.extensions import db
@@ -23,6 +26,9 @@ from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower
 from .status import Status, Visibility, record
 
 TEXT_LIMITS = {"title": 200, "residence": 120, "building": 60, "entrance": 30, "floor": 30}
+# Idempotency keys: long enough not to be guessed (a random UUID, with or without its
+# hyphens, is what the capture page sends).
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{32,100}$")
 
 
 class InvalidItem(DomainError):
@@ -35,21 +41,68 @@ class InvalidItem(DomainError):
         self.errors = errors
 
 
+class IdempotencyKeyReused(InvalidItem):
+    """A key already used by this caller for a different request. Says nothing of what the
+    first request was."""
+
+    def __init__(self):
+        super().__init__({"idempotency_key": _(
+            "Cette clé d'envoi (Idempotency-Key) a déjà servi pour un envoi différent. Chaque "
+            "nouvel envoi demande une nouvelle clé ; seul un envoi identique peut la réutiliser.")})
+
+
 def tracking_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def tracking_token_for(idempotency_key):
-    """The secret of the tracking link. With an Idempotency-Key it is derived from it (HMAC
-    with the app secret), so a replayed submission can be answered with the same link."""
+def is_valid_idempotency_key(key):
+    return isinstance(key, str) and IDEMPOTENCY_KEY.match(key) is not None
+
+
+def idempotency_scope(actor):
+    """Whose keys a key lives among: the caller's account, or anonymous callers', where the
+    request itself (its fingerprint) is what a replay must prove."""
+    return f"user:{actor.id}" if actor is not None else "anonymous"
+
+
+def request_fingerprint(data, uploads=()):
+    """A digest of the normalised request: the cleaned fields (empty ones left out, keys
+    sorted) and the bytes of each photo, in order. A replay must carry the same."""
+    fields = {name: value for name, value in data.items()
+              if value is not None and value is not False and value != ""}
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, separators=(",", ":"),
+                                       default=str).encode())
+    for _filename, content in uploads:
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def tracking_token_for(scope, idempotency_key):
+    """The secret of the tracking link. With an Idempotency-Key it is derived from the key
+    and its scope (HMAC with the app secret), so a replayed submission can be answered
+    with the same link."""
     if not idempotency_key:
         return secrets.token_urlsafe(24)
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"tracking:{idempotency_key}".encode(), "sha256").hexdigest()[:32]
+    message = f"tracking:{scope}:{idempotency_key}".encode()
+    return hmac.new(key, message, "sha256").hexdigest()[:32]
 
 
-def find_by_idempotency_key(key):
-    return db.session.scalar(select(Item).where(Item.idempotency_key == key)) if key else None
+def find_replay(actor, data, uploads, idempotency_key):
+    """(item, tracking token) created earlier by this caller under this key for this same
+    request, or None when the key is new. Raises IdempotencyKeyReused when the caller used
+    the key for another request: nothing of that one is given away."""
+    if not idempotency_key:
+        return None
+    scope = idempotency_scope(actor)
+    item = db.session.scalar(select(Item).where(Item.idempotency_scope == scope,
+                                                Item.idempotency_key == idempotency_key))
+    if item is None:
+        return None
+    if not hmac.compare_digest(item.request_fingerprint or "",
+                               request_fingerprint(data, uploads)):
+        raise IdempotencyKeyReused()
+    return item, tracking_token_for(scope, idempotency_key)
 
 
 def _check_location(data, errors):
@@ -127,21 +180,25 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     residence, building, entrance, floor, spot, severity (1-3), danger, email, and for a
     walk finding walk (id), stop (id), strong_point, recommendation (app/walks/services.py).
     `uploads` is a list of (filename, bytes). `actor` is the signed-in user or None.
-    A known Idempotency-Key returns the existing item with created=False. Raises
-    InvalidItem with every problem at once, so the person can fix them in one go.
+    An Idempotency-Key is the caller's own: replaying the same request under it returns
+    the existing item with created=False; the same key with another request raises
+    IdempotencyKeyReused. Raises InvalidItem with every problem at once, so the person can
+    fix them in one go.
     """
-    existing = find_by_idempotency_key(idempotency_key)
-    if existing is not None:
-        return existing, tracking_token_for(idempotency_key), False
+    uploads = list(uploads)
+    replay = find_replay(actor, data, uploads, idempotency_key)
+    if replay is not None:
+        return (*replay, False)
     errors = {}
     _check_fields(data, errors)
     located, place = _check_location(data, errors)
-    safe = _safe_photos(list(uploads), errors)
+    safe = _safe_photos(uploads, errors)
     finding = finding_from_submission(data, errors)
     if errors:
         raise InvalidItem(errors)
     lon, lat, position = located
-    token = tracking_token_for(idempotency_key)
+    scope = idempotency_scope(actor)
+    token = tracking_token_for(scope, idempotency_key)
     staff_entry = data.get("on_behalf") and actor is not None
     item = Item(
         kind=data["kind"], category=data["category"], subcategory=data.get("subcategory"),
@@ -155,6 +212,8 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
         author=None if staff_entry else actor, entered_by_id=actor.id if staff_entry else None,
         author_email=data.get("email") or None,
         tracking_digest=tracking_digest(token), idempotency_key=idempotency_key,
+        idempotency_scope=scope if idempotency_key else None,
+        request_fingerprint=request_fingerprint(data, uploads) if idempotency_key else None,
     )
     item.suggested_organisation = suggest_organisation(item.category, lon, lat)
     record(item, Status.NEW, actor)
@@ -168,6 +227,20 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
         queue_email(item.author_email, "received", item,
                     link=public_url("items.track", token=token))
     return item, token, True
+
+
+def submit_with_replay(actor, data, uploads, idempotency_key):
+    """submit_item, also when a concurrent request under the same key and scope wins the
+    race: the unique constraint stops this insert, the session is rolled back (nothing of
+    this attempt is kept) and the winner's item is the answer, if it was the same request."""
+    try:
+        return submit_item(actor, data, uploads, idempotency_key)
+    except IntegrityError:
+        db.session.rollback()
+        replay = find_replay(actor, data, list(uploads), idempotency_key)
+        if replay is None:
+            raise
+        return (*replay, False)
 
 
 def forget_photo_files(item):

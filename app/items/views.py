@@ -21,7 +21,7 @@ from flask_login import current_user
 from app.auth.services import user_for_authorization
 from app.extensions import db, limiter
 from app.forms import show_refusal
-from app.limits import submission_limit
+from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
 from app.walks.privacy import public_point
@@ -68,20 +68,30 @@ def _staff_session():
 
 @bp.route("/signaler", methods=["GET", "POST"])
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
-@limiter.limit(submission_limit, methods=["POST"], exempt_when=_staff_session)
+@capture_limit(methods=["POST"], exempt_when=_staff_session)
 def capture():
     """The capture page. With JavaScript, the page posts to the JSON API (and queues offline);
     this POST is the path for browsers without it."""
     form = CaptureForm()
-    if not form.idempotency_key.data:  # a double tap or a resent form creates one item
-        form.idempotency_key.data = uuid.uuid4().hex
+    # A double tap or a resent form creates one item; a key that is not one of ours (a
+    # browser never sends one) is simply replaced.
+    if not services.is_valid_idempotency_key(form.idempotency_key.data):
+        form.idempotency_key.data = str(uuid.uuid4())
     if not form.validate_on_submit():
         return _capture_page(form, 422 if form.errors else 200)
     uploads = [(f.filename or "", f.read()) for f in form.photo.data or [] if f.filename]
     try:
-        item, token, _created = services.submit_item(
-            _viewer(), form.item_data(), uploads, form.idempotency_key.data or None)
+        item, token, _created = services.submit_with_replay(
+            _viewer(), form.item_data(), uploads, form.idempotency_key.data)
         db.session.commit()
+    except services.IdempotencyKeyReused:
+        # Sent before with other content (the back button, then changes): a new item.
+        db.session.rollback()
+        form.idempotency_key.data = str(uuid.uuid4())
+        form.form_errors.append(_("Ce formulaire avait déjà été envoyé avec un autre contenu. "
+                                  "Vérifiez vos saisies et renvoyez-le : il sera enregistré "
+                                  "comme un nouveau signalement."))
+        return _capture_page(form, 422)
     except services.InvalidItem as refused:
         db.session.rollback()
         show_refusal(form, refused)

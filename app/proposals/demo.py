@@ -1,21 +1,26 @@
 """Demo data for `seed-demo`: a report waiting for moderation (a name in its text, a photo
 with a face-like shape to blur) and a public proposal to support and carry. Placed on real
-places of the gazetteer and labelled as demonstration data."""
+places of the gazetteer and labelled as demonstration data. Their idempotency keys are random
+like any phone's: seeding again finds them by their text."""
 
 import io
+import uuid
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from app.extensions import db
-from app.items.services import find_by_idempotency_key, submit_item
+from app.items.models import Item
+from app.items.services import submit_item
 from app.moderation.services import moderate_item
 from app.places.models import Place
 
 from .services import submit_proposal
 
 PLACE = "Mont Blanc (bus)"
-REPORT_KEY, PROPOSAL_KEY = "demo-moderation-report", "demo-table-proposal"
+REPORT_TEXT = ("[Démo] M. Exemple du bâtiment B dépose ses encombrants près de "
+               "l'arrêt.")
+PROPOSAL_TITLE = "[Démo] Un abri et un banc à l'arrêt Mont Blanc"
 FACE_BOX = (220, 80, 380, 260)  # where the drawn face sits in the demo photo
 
 
@@ -32,23 +37,27 @@ def demo_photo():
     return out.getvalue()
 
 
+def _missing(condition):
+    """True when no demo item matches `condition` yet."""
+    return db.session.scalar(select(Item.id).where(condition).limit(1)) is None
+
+
 def seed_demo_moderation(moderator):
     """Create the demo report and proposal once; return how many were created."""
     place = db.session.scalar(select(Place).where(Place.name == PLACE))
     if place is None:
         return 0
     created = 0
-    if find_by_idempotency_key(REPORT_KEY) is None:
-        submit_item(None, {
-            "kind": "gusp", "category": "depots-sauvages", "place": place.id,
-            "description": "[Démo] M. Exemple du bâtiment B dépose ses encombrants près de "
-                           "l'arrêt."}, [("demo.jpg", demo_photo())], REPORT_KEY)
+    if _missing(Item.description == REPORT_TEXT):
+        submit_item(None, {"kind": "gusp", "category": "depots-sauvages", "place": place.id,
+                           "description": REPORT_TEXT},
+                    [("demo.jpg", demo_photo())], str(uuid.uuid4()))
         created += 1
-    if find_by_idempotency_key(PROPOSAL_KEY) is None:
+    if _missing(Item.title == PROPOSAL_TITLE):
         item, _token, _created = submit_proposal(None, {
-            "title": "[Démo] Un abri et un banc à l'arrêt Mont Blanc",
+            "title": PROPOSAL_TITLE,
             "description": "Donnée de démonstration : les personnes âgées attendent debout.",
-            "place": place.id}, "cadre-de-vie", idempotency_key=PROPOSAL_KEY)
+            "place": place.id}, "cadre-de-vie", idempotency_key=str(uuid.uuid4()))
         moderate_item(moderator, item, "publish")
         created += 1
     return created

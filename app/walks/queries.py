@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.items.permissions import can_view_item
 
-from .models import RATINGS, Recheck, Walk
+from .models import RATINGS, Recheck, Walk, WalkStatus
 
 
 def all_walks():
@@ -52,3 +52,13 @@ def grid_comparison(walk):
     previous = _means(walk.previous_walk) if walk.previous_walk is not None else None
     return [(name, label, current[name], previous[name] if previous else None)
             for name, label in RATINGS.items()]
+
+
+def walk_under_way(walk_id, today):
+    """Whether a finding sent to this walk now comes from its group: the walk is ongoing,
+    or planned or closed on `today` or the day before (night walks end after midnight).
+    A cancelled, past or future walk is not under way."""
+    walk = db.session.get(Walk, walk_id)
+    if walk is None or walk.status == WalkStatus.CANCELLED:
+        return False
+    return walk.status == WalkStatus.ONGOING or 0 <= (today - walk.date).days <= 1

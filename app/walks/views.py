@@ -21,13 +21,14 @@ from flask_login import current_user
 
 from app.auth.models import Organisation
 from app.errors import DomainError
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import show_refusal
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
 from app.items.permissions import is_staff
 from app.items.status import STATUS_LABELS, Status
+from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
@@ -155,7 +156,7 @@ def format_walk_date(value):
 
 @bp.route("/marches/<int:walk_id>/constats", methods=["POST"])
 @open_to_anyone("walk participants log findings without an account, like any report")
-@limiter.limit("10 per minute;60 per hour", exempt_when=lambda: is_staff(_viewer()))
+@capture_limit(exempt_when=lambda: is_staff(_viewer()))
 def quick_finding(walk_id):
     """The join page's short form, for phones without the full capture page: the finding
     is placed at the chosen stop and goes through the capture service."""

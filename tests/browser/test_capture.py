@@ -5,6 +5,7 @@ the keyboard alone, and zero axe-core violations in each state."""
 import json
 import re
 import urllib.request
+import uuid
 
 import pytest
 from PIL import Image
@@ -133,7 +134,7 @@ def test_the_place_list_offers_moi_aussi_then_files_an_item_there(
                   {"type": "Feature", "geometry": None,
                    "properties": {"kind": "gusp", "category": "proprete", "place": int(place_id),
                                   "description": "Papiers à l'arrêt, signalé avant"}},
-                  {"Idempotency-Key": "capture-test-earlier-item"})
+                  {"Idempotency-Key": str(uuid.uuid4())})
     api(live_server, f"/api/v1/items/{earlier['id']}/moderation", staff_token,
         {"action": "publish"})
 

@@ -24,7 +24,7 @@ def _json(url, token=None):
 def ids(live_server, live_env):
     """Ids of the demo data: a public item, a pending one, a proposal, the walk and a stop."""
     flask_command(live_env, "users", "create", TOUR, "--role", "moderator",
-                  "--password", "visite-axe-2026")
+                  "--password", "pages-accessibles-au-pouce")
     token = flask_command(live_env, "users", "token", TOUR).strip().splitlines()[-1]
     items = [f["properties"] for f in _json(f"{live_server}/api/v1/items", token)["features"]]
     walk = _json(f"{live_server}/api/v1/walks")["features"][0]["properties"]["id"]
@@ -43,7 +43,8 @@ def ids(live_server, live_env):
 PAGES = {
     None: ["/", "/signalements", "/signalements/{item}", "/signalements/{item}/alerte",
            "/propositions", "/propositions/{proposal}", "/marches/{walk}/compte-rendu",
-           "/connexion", "/signaler?walk={walk}&stop={stop}"],
+           "/connexion", "/signaler?walk={walk}&stop={stop}", "/inscription",
+           "/mot-de-passe-oublie", "/inscription/envoye"],
     "habitante": ["/mon-compte", "/propositions/nouvelle"],
     "moderation": ["/moderation", "/moderation/signalements/{pending}"],
     "coordination": ["/gestion/triage", "/gestion/signalements/{pending}", "/marches",

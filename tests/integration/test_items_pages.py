@@ -101,7 +101,7 @@ def test_a_refused_capture_comes_back_filled_with_the_reason(client):
 def test_a_form_sent_twice_creates_one_item(client):
     token = csrf_token(client, "/signaler")
     data = {"csrf_token": token, "kind": "gusp", "category": "tags", "lon": "2.2885",
-            "lat": "48.7372", "idempotency_key": "form-0123456789"}
+            "lat": "48.7372", "idempotency_key": "6f1c2a4e-0d7b-4c39-9a55-3e8f2b71c0d4"}
     first = client.post("/signaler", data=data)
     second = client.post("/signaler", data=data)
     assert first.headers["Location"] == second.headers["Location"]

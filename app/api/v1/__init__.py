@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.auth.services import user_for_authorization
 from app.errors import error_response
-from app.extensions import csrf
+from app.extensions import csrf, db
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -17,14 +17,17 @@ csrf.exempt(bp)
 
 @bp.before_request
 def authenticate_bearer():
-    """Set g.api_user from `Authorization: Bearer`; a bogus token is refused, not ignored."""
+    """Set g.api_user from `Authorization: Bearer`; a bogus, expired or revoked token is
+    refused, not ignored."""
     g.api_user = None
     header = request.headers.get("Authorization", "")
     if not header:
         return None
     user = user_for_authorization(header)
     if user is None:
-        return error_response(401, _("Jeton d'accès invalide, révoqué ou mal formé."), "auth")
+        return error_response(401, _("Jeton d'accès invalide, expiré, révoqué ou mal formé."),
+                              "auth")
+    db.session.commit()  # the token's last-used date, before the view does anything
     g.api_user = user
     return None
 

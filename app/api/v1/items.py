@@ -2,12 +2,10 @@
 
 import json
 import math
-import re
 
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, not_
-from sqlalchemy.exc import IntegrityError
 
 from app.errors import error_response
 from app.extensions import db, limiter
@@ -22,15 +20,13 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
-from app.limits import submission_limit
+from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.permissions import open_to_anyone
 from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
 from . import bp, invalid
 from .guards import api_requires
-
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
 def _staff_caller():
@@ -141,29 +137,26 @@ def _read_submission():
 
 @bp.route("/items", methods=["POST"])
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
-@limiter.limit(submission_limit, exempt_when=_staff_caller)
+@capture_limit(exempt_when=_staff_caller)
 def create_item():
-    """Create an item in one atomic request; the same Idempotency-Key creates it once."""
+    """Create an item in one atomic request. An Idempotency-Key is the caller's own (the
+    bearer's account, or anonymous callers'): the same request under the same key creates
+    one item, also from concurrent requests; the key with another request is a 422."""
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
-        return invalid({"idempotency_key": _("En-tête Idempotency-Key invalide (8 à 100 "
-                                             "caractères : lettres, chiffres, - _ . :).")})
+    if key is not None and not services.is_valid_idempotency_key(key):
+        return invalid({"idempotency_key": _("En-tête Idempotency-Key invalide (32 à 100 "
+                                             "caractères : lettres, chiffres, - _ . : ; un "
+                                             "UUID aléatoire convient).")})
     feature, uploads = _read_submission()
     data, errors = item_from_feature(feature)
     if errors:
         return invalid(errors)
     try:
-        item, token, created = services.submit_item(g.api_user, data, uploads, key)
+        item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
         db.session.commit()
     except services.InvalidItem as refused:
         db.session.rollback()
         return invalid(refused.errors)
-    except IntegrityError:  # the same key committed by a concurrent request first
-        db.session.rollback()
-        item = services.find_by_idempotency_key(key)
-        if item is None:
-            raise
-        token, created = services.tracking_token_for(key), False
     body = item_feature(item, g.api_user, token)
     body["tracking_url"] = url_for("items.track", token=token, _external=True)
     response = jsonify(body)

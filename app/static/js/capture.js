@@ -410,10 +410,22 @@
     result.focus();
   }
 
+  // The tracking links of what this phone sent, so that "Mon compte" can offer to attach
+  // them to an account later (the last 50).
+  function rememberSent(item) {
+    try {
+      var sent = JSON.parse(localStorage.getItem("arpenteur-sent") || "[]");
+      sent = sent.filter(function (entry) { return entry.url !== item.tracking_url; });
+      sent.push({ url: item.tracking_url, reference: item.properties.reference });
+      localStorage.setItem("arpenteur-sent", JSON.stringify(sent.slice(-50)));
+    } catch (error) { /* storage full or disabled: the link is still shown and e-mailed */ }
+  }
+
   // What to do with an answer. `live`: the person is sending now, the form holds the item.
   function settle(entry, outcome, live) {
     delete inFlight[entry.key];
     if (outcome.state === "sent") {
+      rememberSent(outcome.item);
       showSent(outcome.item, live);
       if (live) { clearForm(); }
       return queue.remove(entry.key);

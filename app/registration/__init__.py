@@ -1,0 +1,1 @@
+"""Residents open their own account (confirmed by e-mail) and reset a forgotten password."""
