@@ -1,6 +1,7 @@
 """Demo data for `seed-demo`: items at every stage of the follow-up — on time, overdue at
 each organisation, disputed, reopened, resolved — on real places of the gazetteer and
-labelled as demonstration data, so the committee's pages have something to show."""
+labelled as demonstration data, so the committee's pages have something to show. Seeding
+again finds them by their text."""
 
 from datetime import timedelta
 
@@ -9,36 +10,27 @@ from sqlalchemy import select
 from app.auth.services import find_organisation
 from app.clock import paris_today
 from app.extensions import db
-from app.items.services import find_by_idempotency_key, submit_item
+from app.items.models import Item
+from app.items.services import submit_item
 from app.places.models import Place
 from app.triage import services as triage
 
 PLACES = ("Kennedy (bus)", "Centre Commercial des Baconnets / Méditerranée (bus)",
           "Centre Commercial Noyer Doré (bus)", "Mont Blanc (bus)")
-# (key, place, category, organisation, what happens, description)
+# (place, category, organisation, what happens, description)
 ITEMS = (
-    ("demo-suivi-retard-hbh", 0, "parties-communes", "hbh", "overdue",
-     "Porte du hall qui ne ferme plus."),
-    ("demo-suivi-retard-ville", 1, "eclairage", "ville-antony", "overdue",
-     "Lampadaire éteint depuis deux semaines."),
-    ("demo-suivi-retard-vsgp", 2, "dechets", "vsgp", "overdue",
-     "Bacs de tri non collectés."),
-    ("demo-suivi-conteste", 3, "voirie", "hbh", "disputed",
-     "Trottoir défoncé entre la résidence et l'arrêt."),
-    ("demo-suivi-rouvert", 0, "tags", "ville-antony", "reopened",
-     "Tags revenus sur le mur du passage."),
-    ("demo-suivi-resolu", 1, "proprete", "ville-antony", "resolved",
-     "Sacs abandonnés au pied de l'arrêt."),
-    ("demo-suivi-a-temps", 2, "mobilier-urbain", "ville-antony", "routed",
-     "Banc cassé."),
+    (0, "parties-communes", "hbh", "overdue", "Porte du hall qui ne ferme plus."),
+    (1, "eclairage", "ville-antony", "overdue", "Lampadaire éteint depuis deux semaines."),
+    (2, "dechets", "vsgp", "overdue", "Bacs de tri non collectés."),
+    (3, "voirie", "hbh", "disputed", "Trottoir défoncé entre la résidence et l'arrêt."),
+    (0, "tags", "ville-antony", "reopened", "Tags revenus sur le mur du passage."),
+    (1, "proprete", "ville-antony", "resolved", "Sacs abandonnés au pied de l'arrêt."),
+    (2, "mobilier-urbain", "ville-antony", "routed", "Banc cassé."),
 )
 
 
-def _item(key, place, category, description):
-    item, _token, _created = submit_item(None, {
-        "kind": "gusp", "category": category, "place": place.id,
-        "description": f"[Démo] {description} Donnée de démonstration."}, idempotency_key=key)
-    return item
+def _text(description):
+    return f"[Démo] {description} Donnée de démonstration."
 
 
 def _play(item, organisation, story, coordinator, agents):
@@ -65,10 +57,12 @@ def seed_demo_followup(coordinator, agents):
     if len(places) < len(PLACES):
         return 0
     created = 0
-    for key, place, category, code, story, description in ITEMS:
-        if find_by_idempotency_key(key) is not None:
+    for place, category, code, story, description in ITEMS:
+        if db.session.scalar(select(Item.id).where(Item.description == _text(description))):
             continue
-        item = _item(key, places[PLACES[place]], category, description)
+        item, _token, _created = submit_item(None, {
+            "kind": "gusp", "category": category, "place": places[PLACES[place]].id,
+            "description": _text(description)})
         _play(item, find_organisation(code), story, coordinator, agents)
         db.session.flush()
         created += 1
