@@ -7,13 +7,11 @@ few disputed. Each page is read by a signed-in demo account; the API and the exp
 coordinator's bearer token.
 """
 
-import os
 import random
 import secrets
-import sys
 from datetime import date, datetime, timedelta
 
-from harness import LATENCY_COLUMNS, PROJECT_ROOT, latency_row, measure
+from harness import LATENCY_COLUMNS, app_context, latency_row, measure
 from item_capture import staff_token
 from queues import sign_in
 
@@ -69,16 +67,12 @@ def _events(item_id, row):
 
 def insert_items(env):
     """Add items (with their history) until the base holds TARGET_ITEMS; return the count."""
-    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from app import create_app
-    from app.auth.services import find_organisation
-    from app.extensions import db
-    from app.items.models import Item, ItemEvent
-
     rng = random.Random(2030)
-    app = create_app("development")
-    with app.app_context():
+    with app_context(env):
+        from app.auth.services import find_organisation
+        from app.extensions import db
+        from app.items.models import Item, ItemEvent
+
         ids = {code: find_organisation(code).id for code in ORGANISATIONS}
         today = date.today()
         missing = TARGET_ITEMS - db.session.scalar(db.select(db.func.count(Item.id)))

@@ -53,6 +53,17 @@ def arpenteur_env(workdir):
     }
 
 
+@contextmanager
+def app_context(env):
+    """An application context on the bench's database (for inserting in bulk)."""
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from app import create_app
+
+    with create_app("development").app_context():
+        yield
+
+
 def prepare_database(env):
     """Migrate, load the perimeters and seed the demo accounts, as a new instance would."""
     for command in (["db", "upgrade"], ["geodata", "load"], ["seed-demo"]):
