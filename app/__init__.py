@@ -105,6 +105,7 @@ def register_cli(app):
     from .auth.cli import users_cli
     from .demo.cli import seed_demo
     from .items.cli import retention_cli
+    from .moderation.cli import moderation_cli
     from .notifications.cli import outbox_cli
     from .perimeters.cli import geodata_cli
 
@@ -113,6 +114,7 @@ def register_cli(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(retention_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(moderation_cli)
 
 
 def register_template_helpers(app):

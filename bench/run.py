@@ -1,4 +1,5 @@
-"""`make bench`: latency of the main read routes and compressed weight of the home page.
+"""`make bench`: latency of the main read routes, compressed weight of the home page, and
+the photo detector's findings and time on real photographs.
 
 Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
 gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
@@ -9,6 +10,7 @@ import sys
 import tempfile
 
 import committee
+import detection
 import item_capture
 import queues
 import sign_in
@@ -84,6 +86,7 @@ def main():
                 failed += queues.report(app_url, env, print_table)
                 failed += sign_in.report(app_url, print_table)
                 failed += committee.report(app_url, env, print_table)
+            failed += detection.report(print_table)
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

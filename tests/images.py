@@ -45,3 +45,16 @@ def bomb():
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")
     return out.getvalue()
+
+
+def photograph(name="astronaut", side=None):
+    """A real photograph bundled with scikit-image as JPEG bytes (`astronaut`: one face,
+    Eileen Collins, NASA, public domain); `side` resizes it to that width."""
+    from skimage import data
+
+    image = Image.fromarray(getattr(data, name)()).convert("RGB")
+    if side:
+        image = image.resize((side, round(image.height * side / image.width)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92)
+    return out.getvalue()

@@ -79,40 +79,41 @@ def minutes_pdf(meeting, organisation=None):
     """The minutes as PDF bytes: meeting, attendees, notes, each decision, follow-ups."""
     title = _("Comité technique GUSP du %(date)s", date=format_date(meeting.held_on, "long"))
     pdf = ReportPDF(title)
+    pdf.add_page()
     pdf.heading(title, 16)
-    pdf.line(_("%(time)s, %(place)s", time=f"{meeting.starts_at:%H:%M}", place=meeting.place))
+    pdf.para(_("%(time)s, %(place)s", time=f"{meeting.starts_at:%H:%M}", place=meeting.place))
     if not meeting.is_closed:
-        pdf.line(_("Projet : le compte rendu n'est pas encore clos."))
+        pdf.para(_("Projet : le compte rendu n'est pas encore clos."))
     if organisation is not None:
-        pdf.line(_("Extrait : les points qui concernent %(org)s.", org=organisation.name))
+        pdf.para(_("Extrait : les points qui concernent %(org)s.", org=organisation.name))
     if meeting.attendees:
         pdf.heading(_("Présents"))
-        pdf.line(meeting.attendees)
+        pdf.para(meeting.attendees)
     if meeting.notes:
         pdf.heading(_("Relevé des échanges"))
-        pdf.line(meeting.notes)
+        pdf.para(meeting.notes)
     pdf.heading(_("Décisions"))
     rows = decision_rows(meeting, organisation)
     if not rows:
-        pdf.line(_("Aucune décision enregistrée."))
+        pdf.para(_("Aucune décision enregistrée."))
     for row in rows:
-        pdf.bold_line(f"{row['point']}. {row['objet']}")
-        pdf.line(_("Motifs : %(m)s", m=row["motifs"]))
+        pdf.para(f"{row['point']}. {row['objet']}", style="B")
+        pdf.para(_("Motifs : %(m)s", m=row["motifs"]))
         details = [_("Qui agit : %(org)s", org=row["qui_agit"] or "—"),
                    _("D'ici le : %(date)s", date=_day(row["echeance"]))]
-        pdf.line(" · ".join(details))
+        pdf.para(" · ".join(details))
         if row["decision"]:
-            pdf.line(_("Décision : %(text)s", text=row["decision"]))
-        pdf.line(_("État à la préparation : %(before)s ; après la décision : %(after)s",
+            pdf.para(_("Décision : %(text)s", text=row["decision"]))
+        pdf.para(_("État à la préparation : %(before)s ; après la décision : %(after)s",
                    before=row["etat_a_la_preparation"] or "—",
                    after=row["etat_apres_decision"] or "—"))
         if row["etat_change_depuis_la_preparation"]:
-            pdf.line(_("L'état avait changé depuis la préparation de l'ordre du jour."))
+            pdf.para(_("L'état avait changé depuis la préparation de l'ordre du jour."))
     pdf.heading(_("Suites à donner"))
     for point in follow_ups(meeting, organisation):
         decision = point.decision
-        pdf.line("· " + _("%(subject)s : %(org)s, d'ici le %(date)s",
+        pdf.para("· " + _("%(subject)s : %(org)s, d'ici le %(date)s",
                           subject=point_subject(point),
                           org=decision.organisation.name if decision.organisation else "—",
                           date=_day(decision.due_on)))
-    return pdf.bytes()
+    return bytes(pdf.output())

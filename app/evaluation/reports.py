@@ -20,22 +20,23 @@ def tfpb_pdf(year, period, reviews):
     title = _("Bilan TFPB %(year)d — Hauts-de-Bièvre Habitat, quartier du Noyer Doré",
               year=year)
     pdf = ReportPDF(title)
+    pdf.add_page()
     pdf.heading(title, 15)
-    pdf.line(_("Signalements et constats transmis au bailleur et reçus %(period)s, dans leur "
+    pdf.para(_("Signalements et constats transmis au bailleur et reçus %(period)s, dans leur "
                "état au %(today)s, classés selon les huit axes du cadre national de "
                "l'abattement de TFPB.", period=period.label,
                today=format_date(period.end, "long")))
     for review in reviews:
         pdf.heading(f"{review.axis or '-'}. {review.label}", 12)
         if not review.items:
-            pdf.line(_("Aucun signalement."))
+            pdf.para(_("Aucun signalement."))
             continue
-        pdf.line(_("%(n)d signalement(s), dont %(findings)d constat(s) de marche ; résolus : "
+        pdf.para(_("%(n)d signalement(s), dont %(findings)d constat(s) de marche ; résolus : "
                    "%(share)s.", n=len(review.items), findings=review.findings,
                    share=format_percent(review.share_resolved)))
-        pdf.line(_("Prise en compte : %(ack)s. Résolution : %(res)s.",
+        pdf.para(_("Prise en compte : %(ack)s. Résolution : %(res)s.",
                    ack=_days(review.delays[0]), res=_days(review.delays[1])))
         for item in review.items:
-            pdf.line(f"· {item.reference} — {CATEGORIES[item.category].label} — "
+            pdf.para(f"· {item.reference} — {CATEGORIES[item.category].label} — "
                      f"{STATUS_LABELS[Status(item.status)]}")
-    return pdf.bytes()
+    return bytes(pdf.output())

@@ -2,8 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.auth.forms import stripped
 from app.items.models import MAX_DESCRIPTION
@@ -11,7 +21,9 @@ from app.items.models import MAX_DESCRIPTION
 from .models import FLAG_REASONS
 
 DECISIONS = {"publish": _l("Publier"), "hide": _l("Masquer")}
-PIXELS = _l("Un nombre entier de pixels.")
+PIXELS = _l("Un nombre entier de pixels, positif ou nul.")
+SIZE = _l("Au moins un pixel.")
+ZONE_DECISIONS = {"mask": _l("Flouter"), "dismiss": _l("Écarter")}
 
 
 class PrefixedForm(FlaskForm):
@@ -41,15 +53,60 @@ class TextForm(PrefixedForm):
                          validators=[Optional(), Length(max=300)])
 
 
-class MaskForm(PrefixedForm):
+class ZoneForm(Form):
+    """One rectangle of a photo, in its pixels; `region` names an existing one."""
+
+    region = IntegerField(widget=HiddenInput(), validators=[Optional()])
     x = IntegerField(_l("Gauche (pixels depuis le bord gauche)"),
-                     validators=[InputRequired(PIXELS), NumberRange(min=0)])
+                     validators=[Optional(), NumberRange(min=0, message=PIXELS)])
     y = IntegerField(_l("Haut (pixels depuis le bord haut)"),
-                     validators=[InputRequired(PIXELS), NumberRange(min=0)])
-    width = IntegerField(_l("Largeur (pixels)"), validators=[InputRequired(PIXELS),
-                                                            NumberRange(min=1)])
-    height = IntegerField(_l("Hauteur (pixels)"), validators=[InputRequired(PIXELS),
-                                                             NumberRange(min=1)])
+                     validators=[Optional(), NumberRange(min=0, message=PIXELS)])
+    width = IntegerField(_l("Largeur (pixels)"),
+                         validators=[Optional(), NumberRange(min=1, message=SIZE)])
+    height = IntegerField(_l("Hauteur (pixels)"),
+                          validators=[Optional(), NumberRange(min=1, message=SIZE)])
+    decision = RadioField(_l("Décision"), choices=[SelectChoice(k, v)
+                                                   for k, v in ZONE_DECISIONS.items()],
+                          validators=[Optional()])
+
+    def box(self):
+        """(x, y, width, height), or None when no coordinate was given (an unused blank)."""
+        values = (self.x.data, self.y.data, self.width.data, self.height.data)
+        return None if all(v is None for v in values) else values
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        box = self.box()
+        if box is not None and None in box:
+            self.form_errors.append(_l("Indiquez les quatre nombres : gauche, haut, largeur, "
+                                       "hauteur."))
+            return False
+        return True
+
+
+class ZonesForm(PrefixedForm):
+    """The rectangles of one photo: the detector's suggestions, the moderator's masks, and
+    blank ones for new rectangles (drawn on the photo, or typed without JavaScript)."""
+
+    zones = FieldList(FormField(ZoneForm), min_entries=0)
+
+    def submitted_zones(self):
+        return [{"region": entry.form.region.data, "box": entry.form.box(),
+                 "decision": entry.form.decision.data or None}
+                for entry in self.zones if entry.form.box() is not None]
+
+    @property
+    def zone_errors(self):
+        """Every message of the rectangles, for the summary above the form."""
+        found = list(self.form_errors)
+        for number, entry in enumerate(self.zones, start=1):
+            messages = list(entry.form.form_errors) + [
+                message for errors in entry.form.errors.values() if isinstance(errors, list)
+                for message in errors]
+            found += [_l("Zone %(n)d : %(message)s", n=number, message=message)
+                      for message in messages]
+        return found
 
 
 class MergeForm(PrefixedForm):

@@ -1,5 +1,5 @@
 """The moderation record: every decision, every text edit (with the original), every flag,
-and the publicity of each category."""
+the publicity of each category, and the regions of photos to blur (suggested or drawn)."""
 
 from datetime import datetime
 
@@ -102,3 +102,56 @@ class CategoryPublicity(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+REGION_KINDS = {"face": _l("visage"), "plate": _l("plaque"), "manual": _l("zone ajoutée")}
+REGION_STATES = ("suggested", "masked", "dismissed")
+DETECTION_STATES = ("done", "failed")
+
+
+class PhotoDetection(db.Model):
+    """The detector looked at a photo once: what came of it. The primary key makes the
+    analysis happen once, however many moderators and cron runs reach it together."""
+
+    __table_args__ = (CheckConstraint(_in("state", DETECTION_STATES), name="known_state"),)
+
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    error: Mapped[str] = mapped_column(Text, default="")  # the technical reason of a failure
+    duration_ms: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PhotoRegion(db.Model):
+    """A rectangle of a photo, in its pixels: suggested by the detector (a face, a plate) or
+    drawn by a moderator; blurred when `masked`. A suggestion neither masked nor dismissed
+    keeps the photo from being published."""
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", REGION_KINDS), name="known_kind"),
+        CheckConstraint(_in("state", REGION_STATES), name="known_state"),
+        CheckConstraint("x >= 0 AND y >= 0 AND width > 0 AND height > 0", name="positive_box"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10))
+    x: Mapped[int]
+    y: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def box(self):
+        return self.x, self.y, self.width, self.height
+
+    @property
+    def suggested_by_detector(self):
+        return self.kind != "manual"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app, g
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.clock import utcnow
@@ -16,8 +17,16 @@ from app.items.services import InvalidItem
 from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
 
-from .masking import blur_regions, region_inside
-from .models import FLAG_REASONS, PUBLICITY, CategoryPublicity, Flag, ModerationEvent, TextRevision
+from . import masking
+from .models import (
+    FLAG_REASONS,
+    PUBLICITY,
+    CategoryPublicity,
+    Flag,
+    ModerationEvent,
+    PhotoRegion,
+    TextRevision,
+)
 
 FLAGS_TO_HIDE = 3
 EDITABLE = {"item": ("title", "description"), "comment": ("body",)}
@@ -49,14 +58,29 @@ def _close_flags(**target):
         flag.reviewed_at = utcnow()
 
 
+def _check_photos_publishable(photos):
+    """Refuse publication while a photo has a suggestion neither masked nor dismissed; a
+    photo the detector has not seen yet is analysed first (a failure does not block)."""
+    for number, photo in photos:
+        masking.analyse_photo(photo)
+        regions = masking.undecided(photo)
+        if regions:
+            raise InvalidItem({"photos": masking.undecided_message(photo, number, regions)})
+
+
 def moderate_item(actor, item, action, reason=""):
     """Publish or hide an item; publishing also publishes its pending photos (deleting the
-    unmasked originals). Hiding requires a reason. Open flags are closed by the decision."""
-    item.visibility = _decide(action, reason)
+    unmasked originals), and is refused while one of them has a suggested region neither
+    masked nor dismissed. Hiding requires a reason. Open flags are closed by the decision."""
+    visibility = _decide(action, reason)
+    pending = [(number, photo) for number, photo in enumerate(item.photos, start=1)
+               if photo.visibility == Visibility.PENDING]
     if action == "publish":
-        for photo in item.photos:
-            if photo.visibility == Visibility.PENDING:
-                _publish_photo(photo)
+        _check_photos_publishable(pending)
+    item.visibility = visibility
+    if action == "publish":
+        for _number, photo in pending:
+            _publish_photo(photo)
     _close_flags(item_id=item.id)
     log_decision(actor, action, item, reason)
     db.session.flush()
@@ -75,6 +99,7 @@ def moderate_photo(actor, photo, action, reason=""):
     """Publish or hide one photo of an item."""
     visibility = _decide(action, reason)
     if action == "publish":
+        _check_photos_publishable([(photo.item.photos.index(photo) + 1, photo)])
         _publish_photo(photo)
     photo.visibility = visibility
     log_decision(actor, action, photo.item, reason, photo)
@@ -127,39 +152,76 @@ def original_text(target, field, revisions=None):
     return getattr(target, field)
 
 
-def mask_photo(actor, photo, regions, reason=""):
-    """Blur rectangles (x, y, width, height in the photo's pixels) of a photo.
+def mask_photo(actor, photo, zones, reason=""):
+    """Record a moderator's rectangles on a photo and blur those to mask.
 
-    The masked image replaces the served one; the unmasked original is kept only while the
-    photo is not public (so a moderator can compare), and deleted when it is published.
-    A region that is empty or outside the photo is refused.
+    `zones` is a list of dicts: `region` (id of one of the photo's regions, or None for a
+    new rectangle), `box` (x, y, width, height in the photo's pixels) and `decision`
+    ("mask", "dismiss", or None to leave a suggestion undecided). A dismissed rectangle of
+    the moderator's own is removed. The served photo is redrawn from the unmasked original
+    with every masked region blurred, so a mask can also be moved or taken back; the
+    original is kept only while the photo is not public. A region that is empty or outside
+    the photo refuses the whole set, naming it.
     """
-    if not regions:
-        raise InvalidItem({"regions": _("Indiquez au moins une zone à flouter.")})
-    for region in regions:
-        if not region_inside(region, photo.width, photo.height):
-            raise InvalidItem({"regions": _(
-                "La zone à flouter doit être dans la photo (%(w)d × %(h)d pixels).",
-                w=photo.width, h=photo.height)})
+    if not zones:
+        raise InvalidItem({"zones": _("Dessinez ou indiquez au moins une zone.")})
+    existing = {region.id: region for region in masking.regions_of(photo)}
+    for number, zone in enumerate(zones, start=1):
+        if not masking.region_inside(zone["box"], photo.width, photo.height):
+            raise InvalidItem({"zones": _(
+                "La zone %(n)d doit être dans la photo (%(w)d × %(h)d pixels) et mesurer au "
+                "moins un pixel de côté.", n=number, w=photo.width, h=photo.height)})
+        if zone["region"] is not None and zone["region"] not in existing:
+            raise InvalidItem({"zones": _("La zone %(n)d n'existe plus : rechargez la page.",
+                                          n=number)})
+    for zone in zones:
+        region = existing.get(zone["region"])
+        if region is None:
+            if zone["decision"] == "dismiss":
+                continue
+            region = PhotoRegion(photo_id=photo.id, kind="manual", state="suggested")
+            db.session.add(region)
+        region.x, region.y, region.width, region.height = zone["box"]
+        if zone["decision"] == "dismiss" and region.kind == "manual":
+            db.session.delete(region)
+        elif zone["decision"] in ("mask", "dismiss") or region.kind == "manual":
+            region.state = "dismissed" if zone["decision"] == "dismiss" else "masked"
+            region.decided_by_id = actor.id if actor else None
+    db.session.flush()
+    masked = _redraw(photo)
+    dismissed = sum(zone["decision"] == "dismiss" for zone in zones)
+    # French uses the singular for 0 too: zero counts are worded apart, never pluralised.
+    summary = [ngettext("%(num)d zone floutée.", "%(num)d zones floutées.", masked)
+               if masked else _("Aucune zone floutée."),
+               ngettext("%(num)d zone écartée.", "%(num)d zones écartées.", dismissed)
+               if dismissed else ""]
+    log_decision(actor, "mask", photo.item, reason or " ".join(filter(None, summary)), photo)
+    db.session.flush()
+    return photo
+
+
+def _redraw(photo):
+    """Serve the unmasked original with every masked region blurred. Files go only once
+    the rows point elsewhere: a failed commit leaves stray files, never a row without its
+    file. Returns how many regions are blurred."""
     upload_dir = current_app.config["UPLOAD_DIR"]
-    current = (Path(upload_dir) / photo.stored_name).read_bytes()
-    safe = photo_files.make_safe(blur_regions(current, regions))
+    base_name = masking.unmasked_name(photo)
+    base = (Path(upload_dir) / base_name).read_bytes()
+    boxes = [region.box for region in masking.regions_of(photo) if region.state == "masked"]
+    safe = photo_files.make_safe(masking.blur_regions(base, boxes) if boxes else base)
     replaced = [photo.thumbnail_name]
-    if photo.original_name is None:
-        photo.original_name = photo.stored_name
-    else:
+    if photo.original_name is not None:
         replaced.append(photo.stored_name)  # an earlier masked version
+    if photo.visibility == Visibility.PUBLIC:  # public: no unmasked copy is kept
+        replaced.append(base_name)
+        photo.original_name = None
+    else:
+        photo.original_name = base_name
     photo.stored_name = photo_files.store(upload_dir, safe.image)
     photo.thumbnail_name = photo_files.store(upload_dir, safe.thumbnail)
-    if photo.visibility == Visibility.PUBLIC:
-        replaced.append(photo.original_name)
-        photo.original_name = None
-    log_decision(actor, "mask", photo.item, reason, photo)
     db.session.flush()
-    # Files go only once the rows point elsewhere; a failed commit leaves stray files, never
-    # a row without its file.
-    photo_files.discard(upload_dir, *replaced)
-    return photo
+    photo_files.discard(upload_dir, *set(replaced))
+    return len(boxes)
 
 
 def merge_items(actor, duplicate, original, note=""):

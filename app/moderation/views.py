@@ -1,7 +1,19 @@
 """The conseil citoyen's pages: the queue, one item under review, flags, and the
 publicity of categories (administrators)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -17,16 +29,16 @@ from app.items.status import STATUS_LABELS, VISIBILITY_LABELS
 from app.permissions import open_to_anyone, requires
 from app.proposals.models import Comment
 
-from . import queries, services
+from . import masking, queries, services
 from .forms import (
     CommentTextForm,
     DecisionForm,
     FlagForm,
-    MaskForm,
     MergeForm,
     TextForm,
+    ZonesForm,
 )
-from .models import PUBLICITY
+from .models import PUBLICITY, REGION_KINDS
 from .permissions import can_set_publicity
 from .publicity import publicity_map
 
@@ -46,9 +58,31 @@ def _item_or_404(item_id):
     return db.session.get(Item, item_id) or abort(404)
 
 
-def _mask_form(photo, formdata=None):
-    """One masking form per photo, its fields prefixed so that ids stay unique on the page."""
-    return MaskForm(formdata=formdata, prefix=f"photo{photo.id}")
+def _zones_form(photo, formdata=None):
+    """One form of rectangles per photo, its fields prefixed so that ids stay unique on the
+    page: the photo's regions, then one blank for a new rectangle."""
+    form = ZonesForm(formdata=formdata, prefix=f"photo{photo.id}")
+    if formdata is None:
+        for region in masking.regions_of(photo):
+            form.zones.append_entry({
+                "region": region.id, "x": region.x, "y": region.y, "width": region.width,
+                "height": region.height,
+                "decision": {"masked": "mask", "dismissed": "dismiss"}.get(region.state)})
+        form.zones.append_entry()
+    return form
+
+
+def _photo_panel(photo, number, form=None):
+    """What the page shows of one photo under review; `form` is a refused submission, shown
+    again with one more blank for a new rectangle."""
+    if form is not None:
+        form.zones.append_entry()
+    regions = {region.id: region for region in masking.regions_of(photo)}
+    detection = masking.detection_of(photo)
+    return {"photo": photo, "number": number, "form": form or _zones_form(photo),
+            "regions": regions, "detection": detection,
+            "detection_note": masking.detection_note(detection),
+            "undecided": [r for r in regions.values() if r.state == "suggested"]}
 
 
 def _review(item, status=200, **forms):
@@ -57,11 +91,13 @@ def _review(item, status=200, **forms):
     forms.setdefault("text", TextForm(formdata=None, prefix="text", data={
         "title": item.title, "description": item.description}))
     forms.setdefault("merge", MergeForm(formdata=None, prefix="merge"))
-    masks = {photo.id: _mask_form(photo) for photo in item.photos}
-    masks.update(forms.pop("masks", {}))
+    failed_zones = forms.pop("zones", {})
+    panels = [_photo_panel(photo, number, failed_zones.get(photo.id))
+              for number, photo in enumerate(item.photos, start=1)]
     revisions = services.revisions_of(item)
     return render_template(
-        "moderation/review.html", item=item, forms=forms, masks=masks,
+        "moderation/review.html", item=item, forms=forms, panels=panels,
+        region_kinds=REGION_KINDS,
         category=CATEGORIES[item.category], statuses=STATUS_LABELS,
         visibilities=VISIBILITY_LABELS, revisions=revisions,
         original_description=services.original_text(item, "description", revisions),
@@ -87,6 +123,9 @@ def decide_item(item_id):
     item = _item_or_404(item_id)
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
+        if form.action.data == "publish":
+            masking.analyse_pending(item.photos)
+            db.session.commit()
         try:
             services.moderate_item(current_user, item, form.action.data, form.reason.data)
         except InvalidItem as refused:
@@ -117,29 +156,71 @@ def edit_item_text(item_id):
     return _review(item, 422, text=form)
 
 
+def _photo_or_404(photo_id):
+    return db.session.get(Photo, photo_id) or abort(404)
+
+
+def _photo_anchor(photo):
+    return url_for("moderation.review", item_id=photo.item_id, _anchor=f"photo-{photo.id}")
+
+
 @bp.route("/moderation/photos/<int:photo_id>/masque", methods=["POST"])
 @requires(can_moderate_item)
 def mask_photo(photo_id):
-    photo = db.session.get(Photo, photo_id) or abort(404)
-    form = _mask_form(photo, request.form)
+    photo = _photo_or_404(photo_id)
+    form = _zones_form(photo, request.form)
     if form.validate_on_submit():
-        region = (form.x.data, form.y.data, form.width.data, form.height.data)
         try:
-            services.mask_photo(current_user, photo, [region])
+            services.mask_photo(current_user, photo, form.submitted_zones())
         except InvalidItem as refused:
             db.session.rollback()
-            show_refusal(form, refused)
+            form.form_errors.extend(refused.errors.values())
         else:
-            return _done(photo.item, _("Zone floutée."))
-    return _review(photo.item, 422, masks={photo.id: form})
+            db.session.commit()
+            flash(_("Zones enregistrées : l'aperçu montre la photo telle qu'elle sera "
+                    "publiée."), "success")
+            return redirect(_photo_anchor(photo))
+    return _review(photo.item, 422, zones={photo.id: form})
+
+
+@bp.route("/moderation/photos/<int:photo_id>/detection", methods=["POST"])
+@requires(can_moderate_item)
+def detect_regions(photo_id):
+    """Run the face and plate detector on a photo (once); JSON for the page's script, a
+    redirect for a form."""
+    photo = _photo_or_404(photo_id)
+    detection = masking.analyse_photo(photo)
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return {"state": detection.state, "note": masking.detection_note(detection),
+                "regions": [{"id": r.id, "kind": r.kind, "label": str(REGION_KINDS[r.kind]),
+                             "state": r.state, "box": r.box}
+                            for r in masking.regions_of(photo)]}
+    flash(masking.detection_note(detection),
+          "error" if detection.state == "failed" else "success")
+    return redirect(_photo_anchor(photo))
+
+
+@bp.route("/moderation/photos/<int:photo_id>/original")
+@requires(can_moderate_item)
+def original_photo(photo_id):
+    """The photo as it was sent, for the moderators who draw the regions to blur."""
+    photo = _photo_or_404(photo_id)
+    response = send_from_directory(Path(current_app.config["UPLOAD_DIR"]),
+                                   masking.unmasked_name(photo), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/moderation/photos/<int:photo_id>/decision", methods=["POST"])
 @requires(can_moderate_item)
 def decide_photo(photo_id):
-    photo = db.session.get(Photo, photo_id) or abort(404)
+    photo = _photo_or_404(photo_id)
     form = DecisionForm(prefix="decision")
     if form.validate_on_submit():
+        if form.action.data == "publish":
+            masking.analyse_pending([photo])
+            db.session.commit()
         try:
             services.moderate_photo(current_user, photo, form.action.data, form.reason.data)
         except InvalidItem as refused:

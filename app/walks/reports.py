@@ -1,4 +1,5 @@
-"""The compte rendu of a walk: a map drawn without web tiles (SVG), a PDF and a CSV.
+"""The compte rendu of a walk: a map drawn without web tiles (SVG), its rows and the CSV
+(the PDF is in pdf.py).
 
 The map is vector only — perimeter, route, lettered stops, numbered findings — so it prints,
 works offline and embeds in the PDF (fpdf2 renders SVG). Sensitive findings are drawn at
@@ -7,12 +8,11 @@ their public position for anyone who is not staff.
 
 import csv
 import io
+import math
 import string
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import current_app, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from shapely.geometry import shape
 
@@ -21,12 +21,10 @@ from app.items.categories import CATEGORIES
 from app.items.permissions import is_staff
 from app.items.schemas import SEVERITY_LABELS
 from app.items.status import STATUS_LABELS, Status
-from app.pdf import ReportPDF
 from app.perimeters.queries import all_perimeters
 
-from .models import COLLEGES, GENDERS, LIGHTING, RATINGS
 from .privacy import public_point
-from .queries import grid_comparison, numbered_findings, rechecks_of
+from .queries import numbered_findings
 
 MAP_WIDTH = 800
 PADDING_M = 40
@@ -68,8 +66,11 @@ def map_svg(walk, viewer, titled=True):
     scale = MAP_WIDTH / (maxx - minx)
     height = round((maxy - miny) * scale)
 
+    def point(index):
+        return (xs[index] - minx) * scale, (maxy - ys[index]) * scale
+
     def xy(index):
-        return f"{(xs[index] - minx) * scale:.1f},{(maxy - ys[index]) * scale:.1f}"
+        return "{:.1f},{:.1f}".format(*point(index))
 
     parts = []
     offset = len(points)
@@ -81,21 +82,20 @@ def map_svg(walk, viewer, titled=True):
     route = " ".join(xy(i) for i in range(len(walk.route)))
     parts.append(f'<polyline points="{route}" fill="none" stroke="#6a1b9a" stroke-width="4" '
                  'stroke-linejoin="round"/>')
-    base = len(walk.route)
-    for i, stop in enumerate(walk.stops):
-        x, y = xy(base + i).split(",")
-        parts.append(f'<circle cx="{x}" cy="{y}" r="13" fill="#6a1b9a"/>'
-                     f'<text x="{x}" y="{float(y) + 5:.1f}" font-size="14" fill="#ffffff" '
-                     f'text-anchor="middle" font-family="Helvetica" font-weight="bold">'
-                     f'{stop_label(stop)}</text>')
-    base += len(walk.stops)
+    stops = [point(len(walk.route) + i) for i in range(len(walk.stops))]
+    placed, markers = list(stops), []
     for i, (number, finding) in enumerate(findings):
-        x, y = xy(base + i).split(",")
-        fill = "#1b5e20" if finding.strong_point else "#b71c1c"
-        parts.append(f'<rect x="{float(x) - 10:.1f}" y="{float(y) - 10:.1f}" width="20" '
-                     f'height="20" fill="{fill}" stroke="#ffffff"/>'
-                     f'<text x="{x}" y="{float(y) + 4:.1f}" font-size="11" fill="#ffffff" '
-                     f'text-anchor="middle" font-family="Helvetica">{number}</text>')
+        at = point(len(walk.route) + len(walk.stops) + i)
+        spot = free_spot(at, placed, MAP_WIDTH, height)
+        placed.append(spot)
+        markers.append(finding_marker(*spot, number, finding.strong_point))
+        if spot != at:  # moved aside: a leader to where it was seen, under the markers
+            parts.append(f'<line x1="{at[0]:.1f}" y1="{at[1]:.1f}" x2="{spot[0]:.1f}" '
+                         f'y2="{spot[1]:.1f}" stroke="#1b1b1f" stroke-width="2"/>'
+                         f'<circle cx="{at[0]:.1f}" cy="{at[1]:.1f}" r="3" fill="#1b1b1f"/>')
+    parts += [stop_marker(x, y, stop_label(stop)) for (x, y), stop in zip(stops, walk.stops,
+                                                                         strict=True)]
+    parts += markers
     title = _("Plan de la marche « %(title)s » : périmètre du quartier, tracé, arrêts "
               "(lettres) et constats (numéros).", title=walk.title)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {height}" '
@@ -103,6 +103,44 @@ def map_svg(walk, viewer, titled=True):
             + (f'<title>{escape(title)}</title>' if titled else "") +
             f'<rect width="{MAP_WIDTH}" height="{height}" fill="#ffffff"/>'
             + "".join(parts) + "</svg>")
+
+
+MARKER_GAP = 34  # px between the centres of two markers of the plan, so none hides another
+
+
+def free_spot(at, placed, width, height):
+    """`at`, or the first spot around it clear of every marker already placed and inside
+    the `width` × `height` plan."""
+    margin = MARKER_GAP / 2
+    for radius in (0, MARKER_GAP, 2 * MARKER_GAP, 3 * MARKER_GAP):
+        for step in range(12 if radius else 1):
+            angle = math.radians(-45 + 30 * step)
+            spot = (at[0] + radius * math.cos(angle), at[1] + radius * math.sin(angle))
+            if (margin <= spot[0] <= width - margin and margin <= spot[1] <= height - margin
+                    and all(math.dist(spot, other) >= MARKER_GAP for other in placed)):
+                return spot
+    return at
+
+
+def stop_marker(x, y, letter):
+    """A stop: a purple disc with its letter."""
+    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="16" fill="#6a1b9a" stroke="#ffffff" '
+            f'stroke-width="2"/><text x="{x:.1f}" y="{y + 6:.1f}" font-size="18" '
+            'fill="#ffffff" text-anchor="middle" font-family="Helvetica" font-weight="bold">'
+            f'{letter}</text>')
+
+
+def finding_marker(x, y, number, strong):
+    """A finding: a red square (weak point) or a green diamond (strong point) with its
+    number; the shape tells them apart without colour."""
+    if strong:
+        shape_ = (f'<polygon points="{x:.1f},{y - 17:.1f} {x + 17:.1f},{y:.1f} {x:.1f},'
+                  f'{y + 17:.1f} {x - 17:.1f},{y:.1f}" fill="#1b5e20" stroke="#ffffff"/>')
+    else:
+        shape_ = (f'<rect x="{x - 13:.1f}" y="{y - 13:.1f}" width="26" height="26" '
+                  'fill="#b71c1c" stroke="#ffffff"/>')
+    return (shape_ + f'<text x="{x:.1f}" y="{y + 5:.1f}" font-size="14" fill="#ffffff" '
+            f'text-anchor="middle" font-family="Helvetica" font-weight="bold">{number}</text>')
 
 
 def report_rows(walk, viewer):
@@ -143,86 +181,3 @@ def report_csv(walk, viewer):
     writer.writeheader()
     writer.writerows(report_rows(walk, viewer))
     return out.getvalue()
-
-
-def report_pdf(walk, viewer):
-    """The compte rendu as PDF bytes."""
-    pdf = ReportPDF(_("Compte rendu — %(title)s", title=walk.title))
-    heading, line = pdf.heading, pdf.line
-
-    heading(_("Compte rendu — %(title)s", title=walk.title), 16)
-    line(f"{walk.type_label} · {format_date(walk.date, 'full')} · "
-         f"{walk.start_time:%H:%M}" + (f"–{walk.end_time:%H:%M}" if walk.end_time else ""))
-    line(_("Secteur : %(sector)s · Rendez-vous : %(place)s", sector=walk.sector,
-           place=walk.meeting_point))
-    if walk.organisations:
-        line(_("Organismes invités : %(names)s",
-               names=", ".join(o.name for o in walk.organisations)))
-    if walk.participation:
-        heading(_("Participation"))
-        for college, label in COLLEGES.items():
-            counts = walk.participation.get(college, {})
-            line(f"{label} : " + ", ".join(f"{GENDERS[g]} {counts.get(g, 0)}" for g in GENDERS))
-    if walk.summary:
-        heading(_("Synthèse"))
-        line(walk.summary)
-
-    heading(_("Plan"))
-    svg = map_svg(walk, viewer, titled=False).encode()
-    pdf.image(io.BytesIO(svg), w=pdf.epw)
-    line(_("Arrêts en lettres, constats en numéros ; carré vert : point fort, carré rouge : "
-           "point faible."))
-
-    heading(_("Constats par arrêt"))
-    rows = {row["numero"]: row for row in report_rows(walk, viewer)}
-    findings = numbered_findings(walk, viewer)
-    if not findings:
-        line(_("Aucun constat."))
-    upload_dir = Path(current_app.config["UPLOAD_DIR"])
-    current_stop = object()
-    for number, finding in findings:
-        if finding.stop is not current_stop:
-            current_stop = finding.stop
-            heading(f"{stop_label(current_stop)}. {current_stop.name}" if current_stop
-                    else _("Sans arrêt"), 11)
-        row = rows[number]
-        pdf.bold_line(f"{number}. {row['categorie']} ({row['point']}) — {row['reference']}")
-        line(row["description"] or "—")
-        details = [_("Statut : %(s)s", s=row["statut"]),
-                   _("Transmis à : %(org)s", org=row["transmis_a"])]
-        if row["gravite"]:
-            details.append(_("Gravité : %(g)s", g=row["gravite"]))
-        if finding.item.danger:
-            details.append(_("Danger immédiat"))
-        if finding.late:
-            details.append(_("Envoyé après la marche"))
-        line(" · ".join(details))
-        if finding.recommendation:
-            line(_("Préconisation : %(text)s", text=finding.recommendation))
-        for photo in finding.item.photos:
-            if photo.visibility == "public" or is_staff(viewer):
-                pdf.image(str(upload_dir / photo.thumbnail_name), w=40)
-
-    comparison = grid_comparison(walk)
-    if comparison:
-        heading(_("Grille de sécurité de nuit (0 = très mauvais, 3 = très bon)"))
-        for stop in walk.stops:
-            if stop.grid is not None:
-                grid = stop.grid
-                line(_("%(stop)s — éclairage : %(state)s ; %(ratings)s",
-                       stop=f"{stop_label(stop)}. {stop.name}",
-                       state=LIGHTING[grid.lighting_state],
-                       ratings=", ".join(f"{label} {getattr(grid, name)}"
-                                         for name, label in RATINGS.items())))
-        heading(_("Moyennes, comparées à la marche précédente du secteur"), 11)
-        for _name, label, now, before in comparison:
-            line(_("%(label)s : %(now)s (avant : %(before)s)", label=label, now=now,
-                   before=before) if before is not None else f"{label} : {now}")
-
-    checks = rechecks_of(walk, viewer)
-    if checks:
-        heading(_("Contre-visite des constats antérieurs"))
-        for check in checks:
-            line(f"{check.item.reference} — {CATEGORIES[check.item.category].label} : "
-                 f"{check.outcome_label}" + (f" — {check.note}" if check.note else ""))
-    return pdf.bytes()

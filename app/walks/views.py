@@ -32,7 +32,7 @@ from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
-from . import queries, reports, services
+from . import pdf, queries, reports, services
 from .forms import NightGridForm, ParticipationForm, PublishForm, RecheckForm, StatusForm, WalkForm
 from .models import (
     COLLEGES,
@@ -361,7 +361,7 @@ def _walk_file(walk_id, render, mimetype, disposition=None):
 
 @bp.route("/marches/<int:walk_id>/compte-rendu.pdf")
 def report_pdf(walk_id):
-    return _walk_file(walk_id, reports.report_pdf, "application/pdf",
+    return _walk_file(walk_id, pdf.report_pdf, "application/pdf",
                       'inline; filename="compte-rendu-marche-{id}.pdf"')
 
 

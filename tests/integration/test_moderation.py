@@ -1,12 +1,10 @@
-"""The conseil citoyen's moderation: decisions, text edits, masking, merging, flags and the
-publicity of categories, through the services, the pages and the API."""
+"""The conseil citoyen's moderation: decisions, text edits, merging, flags and the publicity
+of categories, through the services, the pages and the API (masking photos:
+test_masking.py)."""
 
-import io
 import re
-from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageStat
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -17,29 +15,6 @@ from app.moderation.models import Flag, ModerationEvent, TextRevision
 from app.moderation.services import AlreadyFlagged
 from app.proposals.models import Comment
 from tests.conftest import INSIDE, csrf_token, make_item, make_user, page_text
-
-
-def striped_jpeg(width=400, height=300):
-    """A photo with sharp black and white stripes (a blur flattens them) and EXIF."""
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    for x in range(0, width, 8):
-        draw.rectangle((x, 0, x + 3, height), fill="black")
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x8825] = {1: "N", 2: (48.0, 44.0, 22.9), 3: "E", 4: (2.0, 17.0, 15.6)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif, quality=95)
-    return out.getvalue()
-
-
-def upload_path(app, name):
-    return Path(app.config["UPLOAD_DIR"]) / name
-
-
-def stddev(image, box):
-    return ImageStat.Stat(image.crop(box).convert("L")).stddev[0]
-
 
 # --- decisions -------------------------------------------------------------------------------
 
@@ -136,61 +111,6 @@ def test_an_empty_public_text_is_refused():
 
 
 # --- photos ----------------------------------------------------------------------------------
-
-def test_masking_blurs_the_region_strips_exif_and_deletes_the_original_on_publication(app):
-    item = make_item(photos=[("visage.jpg", striped_jpeg())])
-    photo = item.photos[0]
-    unmasked, first_thumb = photo.stored_name, photo.thumbnail_name
-    moderator = make_user("moderator")
-    services.mask_photo(moderator, photo, [(40, 40, 120, 100)])
-    db.session.commit()
-    assert photo.original_name == unmasked and upload_path(app, unmasked).exists()
-    assert not upload_path(app, first_thumb).exists()
-    masked = Image.open(upload_path(app, photo.stored_name))
-    assert dict(masked.getexif()) == {} and "exif" not in masked.info
-    assert stddev(masked, (50, 50, 150, 130)) < 25  # stripes gone inside the region
-    assert stddev(masked, (250, 50, 350, 130)) > 80  # untouched outside
-    services.moderate_item(moderator, item, "publish")
-    db.session.commit()
-    assert photo.original_name is None and not upload_path(app, unmasked).exists()
-    assert photo.visibility == "public" and upload_path(app, photo.stored_name).exists()
-
-
-@pytest.mark.parametrize("region", [(350, 250, 100, 100), (-1, 0, 10, 10), (0, 0, 0, 10),
-                                    (0, 0, 401, 10)])
-def test_a_region_outside_the_photo_is_refused_and_the_photo_kept(app, region):
-    item = make_item(photos=[("p.jpg", striped_jpeg())])
-    photo = item.photos[0]
-    before = photo.stored_name
-    with pytest.raises(InvalidItem) as refused:
-        services.mask_photo(make_user("moderator"), photo, [region])
-    assert "doit être dans la photo (400 × 300 pixels)" in refused.value.errors["regions"]
-    assert photo.stored_name == before and upload_path(app, before).exists()
-
-
-def test_the_mask_form_shows_a_clear_message_for_a_region_outside(client, auth):
-    item = make_item(photos=[("p.jpg", striped_jpeg())])
-    photo_id = item.photos[0].id
-    auth.login("moderator")
-    path = f"/moderation/signalements/{item.id}"
-    answer = client.post(f"/moderation/photos/{photo_id}/masque", data={
-        "csrf_token": csrf_token(client, path), f"photo{photo_id}-x": "390",
-        f"photo{photo_id}-y": "0", f"photo{photo_id}-width": "50",
-        f"photo{photo_id}-height": "50"})
-    assert answer.status_code == 422
-    text = page_text(answer)
-    assert "La zone à flouter doit être dans la photo (400 × 300 pixels)." in text
-    assert 'value="390"' in text  # what was typed is kept
-
-
-def test_masking_a_public_photo_deletes_its_original_at_once(app):
-    item = make_item(photos=[("p.jpg", striped_jpeg())], publish=True)
-    photo = item.photos[0]
-    before = photo.stored_name
-    services.mask_photo(make_user("moderator"), photo, [(0, 0, 50, 50)])
-    db.session.commit()
-    assert photo.original_name is None and not upload_path(app, before).exists()
-
 
 # --- merging ---------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ ALLOWED = {
     "hide": {"moderator", "admin"},
     "edit": {"moderator", "admin"},
     "mask": {"moderator", "admin"},
+    "detect": {"moderator", "admin"},
     "merge": {"moderator", "admin"},
     "flag": set(ROLES),
     "support": {"resident"},
@@ -44,9 +45,12 @@ def attempts(client, w, headers):
         "csrf_token": token, "decision-action": "hide", "decision-reason": "Nom"})
     yield "edit", client.post(f"{review}/texte", data={
         "csrf_token": token, "text-description": "Texte revu"})
+    zone = f"photo{w['photo']}-zones-0-"
     yield "mask", client.post(f"/moderation/photos/{w['photo']}/masque", data={
-        "csrf_token": token, f"photo{w['photo']}-x": "0", f"photo{w['photo']}-y": "0",
-        f"photo{w['photo']}-width": "20", f"photo{w['photo']}-height": "20"})
+        "csrf_token": token, f"{zone}x": "0", f"{zone}y": "0", f"{zone}width": "20",
+        f"{zone}height": "20"})
+    yield "detect", client.post(f"/moderation/photos/{w['photo']}/detection",
+                                data={"csrf_token": token})
     yield "merge", client.post(f"{review}/fusion", data={
         "csrf_token": token, "merge-original": str(w["original"])})
     yield "flag", client.post(f"/signalements/{w['public']}/alerte", data={

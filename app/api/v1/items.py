@@ -22,6 +22,7 @@ from app.items.schemas import feature_collection, item_feature, item_from_featur
 from app.items.status import Status
 from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
+from app.moderation.masking import analyse_pending
 from app.permissions import open_to_anyone
 from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
@@ -189,6 +190,9 @@ def moderate(item_id):
     if item is None:
         return error_response(404, _("Ce signalement n'existe pas."))
     body = request.get_json(silent=True) or {}
+    if body.get("action") == "publish":  # suggestions stay even if publication is refused
+        analyse_pending(item.photos)
+        db.session.commit()
     try:
         moderation.moderate_item(g.api_user, item, body.get("action"), body.get("reason") or "")
     except services.InvalidItem as refused:
