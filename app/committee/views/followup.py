@@ -66,7 +66,7 @@ def _render(template, compute):
     common = {
         "tabs": TABS, "categories": CATEGORIES, "status_labels": STATUS_LABELS,
         "own_organisation": own_organisation(current_user), "args": request.args,
-        "names": _organisation_names(),
+        "names": {o.id: o.name for o in organisations},
         "choices": {
             "organisation": [(o.code, o.name) for o in organisations],
             "category": [(code, c.label) for code, c in CATEGORIES.items()],
@@ -91,8 +91,8 @@ def followup():
     overdue state; counts per organisation; the clustered map and its list."""
     def compute(filters):
         items, total = queries.followup_page(filters, current_user, _page_number())
-        by_organisation = [(name or _("Pas encore transmis"), total, overdue) for
-                           name, total, overdue in queries.overdue_by_organisation(
+        by_organisation = [(name or _("Pas encore transmis"), count, overdue) for
+                           name, count, overdue in queries.overdue_by_organisation(
                                filters, current_user)]
         return {"items": items, "total": total, "page": _page_number(),
                 "page_size": queries.PAGE_SIZE, "by_organisation": by_organisation,
