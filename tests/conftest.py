@@ -58,10 +58,12 @@ class IsolatedClient(FlaskClient):
     """Each request runs outside the test's app context, as it would in production.
 
     Flask reuses an already pushed context of the same app, which would share `g` and the
-    database session between the test body and every request it makes.
+    database session between the test body and every request it makes. A streamed body
+    (stream_with_context) is read inside that same context too, as the server would.
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

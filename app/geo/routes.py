@@ -9,7 +9,10 @@ from functools import cache
 from pyproj import Transformer
 from shapely.geometry import LineString, Point
 
-from .projection import LAMBERT93, WGS84, project_points, to_lambert93
+from .projection import LAMBERT93, WGS84, metres_between, project_points, to_lambert93
+
+GRID_M = 50
+ANCHOR_M = 100  # further than this, the anchor would misplace the point: use the grid
 
 
 @cache
@@ -41,7 +44,7 @@ def nearest_point(points, lon, lat):
     return best, distances[best]
 
 
-def snap_to_grid(lon, lat, metres=50):
+def snap_to_grid(lon, lat, metres=GRID_M):
     """The centre of the `metres` Lambert-93 grid cell holding (lon, lat): a public position
     that says "around here" without giving the exact point."""
     (x,), (y,) = project_points([lon], [lat])
@@ -49,3 +52,11 @@ def snap_to_grid(lon, lat, metres=50):
     cy = (math.floor(y / metres) + 0.5) * metres
     snapped_lon, snapped_lat = _to_wgs84().transform(cx, cy)
     return round(snapped_lon, 6), round(snapped_lat, 6)
+
+
+def generalised_point(lon, lat, anchor=None):
+    """Where a sensitive point is shown to the public: its anchor (lon, lat; e.g. the stop of
+    a walk) when within ANCHOR_M metres, otherwise the centre of its GRID_M grid cell."""
+    if anchor is not None and metres_between(lon, lat, *anchor) <= ANCHOR_M:
+        return anchor
+    return snap_to_grid(lon, lat)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,8 @@ class Item(db.Model):
         CheckConstraint("status IN ('new', 'rejected', 'duplicate') OR organisation_id IS NOT NULL",
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
+        Index("ix_item_public_lon_lat", "public_lon", "public_lat"),  # the public map's bbox
+        CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
         Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
         # The follow-up's counts and list read only the index (status first, then what
@@ -69,6 +72,17 @@ class Item(db.Model):
     entrance: Mapped[str | None] = mapped_column(String(30))
     floor: Mapped[str | None] = mapped_column(String(30))
     spot: Mapped[str | None] = mapped_column(String(30))
+    # What the public is shown (app/items/public_view.py), prepared when the item is
+    # created, attached to a walk, or its category's publicity changes — never at each read.
+    public_lon: Mapped[float]
+    public_lat: Mapped[float]
+    public_generalised: Mapped[bool] = mapped_column(default=False)
+    # Generalised whatever its category (e.g. a finding of a night walk), and the point the
+    # public may be shown instead of the exact one when near (a walk's stop): set by the
+    # package that files the item.
+    sensitive: Mapped[bool] = mapped_column(default=False)
+    anchor_lon: Mapped[float | None]
+    anchor_lat: Mapped[float | None]
 
     status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value)
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.PENDING.value)
@@ -126,6 +140,12 @@ class Item(db.Model):
     @property
     def is_public(self):
         return self.visibility == Visibility.PUBLIC
+
+    @property
+    def email_given(self):
+        """Whether the person who filed it can be kept informed by e-mail (an address given
+        with it, or their account); staff learn this, never the address."""
+        return self.author_email is not None or self.author_id is not None
 
     @property
     def is_disputed(self):
@@ -190,3 +210,24 @@ class ItemFollower(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="followers")
+
+
+PUBLICITY = {
+    "public": _l("Public après modération"),
+    "generalised": _l("Public, position généralisée (carré de 50 m)"),
+    "staff": _l("Jamais public (équipes seulement)"),
+}
+# Categories absent from the table are public after moderation.
+DEFAULT_PUBLICITY = {"tranquillite": "generalised"}
+
+
+class CategoryPublicity(db.Model):
+    """How public the items of a category are; edited by administrators."""
+
+    __table_args__ = (CheckConstraint(_in("publicity", PUBLICITY), name="known_publicity"),)
+
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    publicity: Mapped[str] = mapped_column(String(12))
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,10 +1,17 @@
 """Questions about items, asked at the edge (views, API) before any service is called."""
 
 from app.auth.roles import Role
-from app.moderation.publicity import publicity_of
+
+from .public_view import publicity_of
+from .status import Visibility
 
 # Roles that see every item, whatever its visibility or organisation.
 OVERSEERS = (Role.MODERATOR, Role.COORDINATOR, Role.COMMITTEE, Role.ADMIN)
+# Internal notes: the coordination, the committee and administrators (and the organisation
+# the item is routed to); not the conseil citoyen's moderators, not other organisations.
+NOTE_READERS = (Role.COORDINATOR, Role.COMMITTEE, Role.ADMIN)
+# What moderators took out of public view (a photo showing a face, a number plate) and why.
+MODERATION_READERS = (Role.MODERATOR, Role.COORDINATOR, Role.ADMIN)
 
 
 def _signed_in(user):
@@ -19,6 +26,12 @@ def is_staff(user):
     return _signed_in(user) and user.has_role(*OVERSEERS, Role.AGENT)
 
 
+def is_own_organisation_item(user, item):
+    """`user` is an agent of the organisation `item` is routed to."""
+    return (_signed_in(user) and user.has_role(Role.AGENT) and user.organisation_id is not None
+            and item.organisation_id == user.organisation_id)
+
+
 def can_view_item(user, item):
     """Public items for everyone; otherwise overseers, the organisation it is routed to,
     and its signed-in author. (The anonymous author uses the tracking link.)"""
@@ -26,9 +39,52 @@ def can_view_item(user, item):
         return True
     if not _signed_in(user):
         return False
-    if user.has_role(Role.AGENT) and item.organisation_id == user.organisation_id:
+    return is_own_organisation_item(user, item) or item.author_id == user.id
+
+
+def can_read_internal_notes(user, item):
+    """The coordination, the committee, administrators and the agents of the organisation
+    the item is routed to."""
+    return _signed_in(user) and (user.has_role(*NOTE_READERS)
+                                 or is_own_organisation_item(user, item))
+
+
+def can_read_moderation_log(user, item=None):
+    """Who decided what about an item and why: the moderators, the coordination and
+    administrators."""
+    return _signed_in(user) and user.has_role(*MODERATION_READERS)
+
+
+def can_see_photo(user, photo, by_tracking_link=False):
+    """A public photo: whoever may see its item. A photo awaiting moderation: also its
+    author by the tracking link, and staff who may see the item. A photo a moderator hid
+    (a face, a number plate): moderators, the coordination and administrators only."""
+    if photo.visibility == Visibility.HIDDEN:
+        return can_read_moderation_log(user)
+    if by_tracking_link:
         return True
-    return item.author_id == user.id
+    if photo.visibility == Visibility.PUBLIC:
+        return can_view_item(user, photo.item)
+    return is_staff(user) and can_view_item(user, photo.item)
+
+
+def visible_photos(item, user, by_tracking_link=False):
+    """The photos of `item` that `user` may see (every list of photos goes through it)."""
+    return [photo for photo in item.photos if can_see_photo(user, photo, by_tracking_link)]
+
+
+def can_see_email_given(user, item=None):
+    """Staff learn whether the person who filed an item can be kept informed by e-mail,
+    never the address: it serves only to send updates (and shows in the person's own
+    account and data export)."""
+    return is_staff(user)
+
+
+def can_see_exact_location(user, item=None):
+    """Staff keep the exact point and every location detail of the items they see; everyone
+    else is shown the public view (the author also sees the exact one by the tracking
+    link)."""
+    return is_staff(user)
 
 
 def can_enter_for_resident(user):

@@ -9,10 +9,10 @@ from app.auth.roles import Role
 from app.clock import utcnow
 from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
-from app.moderation.publicity import staff_only_categories
 
 from .models import Item
-from .permissions import sees_every_item
+from .permissions import can_see_exact_location, sees_every_item
+from .public_view import location_of, staff_only_categories
 from .status import Visibility
 
 NEARBY_METRES = 50
@@ -33,37 +33,39 @@ def visible_to(user):
     return or_(*clauses)
 
 
-def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000,
-                  where=None):
-    """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat),
-    the kind, status and category codes, and an extra `where` clause."""
+def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
+    """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
+    on the position `user` is shown (so probing with small boxes never finds an exact
+    point the public is not shown), and the kind, status and category codes."""
     query = (select(Item).options(selectinload(Item.place))
              .order_by(Item.created_at.desc(), Item.id.desc()).limit(limit))
     clause = visible_to(user)
     if clause is not None:
         query = query.where(clause)
     if bbox is not None:
-        query = query.where(in_bbox(bbox))
+        query = query.where(in_bbox(bbox, exact=can_see_exact_location(user)))
     for column, value in ((Item.kind, kind), (Item.status, status), (Item.category, category)):
         if value:
             query = query.where(column == value)
-    if where is not None:
-        query = query.where(where)
     return db.session.scalars(query).all()
 
 
-def in_bbox(bbox):
+def in_bbox(bbox, exact=True):
+    """A WHERE clause: the exact point, or the public position, lies in the box."""
     minlon, minlat, maxlon, maxlat = bbox
-    return and_(Item.lon.between(minlon, maxlon), Item.lat.between(minlat, maxlat))
+    lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
+    return and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
 
 
 def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAYS):
     """Visible items of `category` within `metres` of the point from the last `days` days,
-    nearest first, as (item, distance in metres)."""
+    nearest first, as (item, distance in metres to the position `user` is shown: a
+    generalised item stays generalised)."""
     dlon, dlat = degrees_around(lat, metres)
     candidates = items_in_bbox(user, (lon - dlon, lat - dlat, lon + dlon, lat + dlat),
                                category=category)
     since = utcnow() - timedelta(days=days)
-    found = [(item, metres_between(lon, lat, item.lon, item.lat))
-             for item in candidates if item.created_at >= since]
+    exact = can_see_exact_location(user)
+    shown = [(item, location_of(item, exact)) for item in candidates if item.created_at >= since]
+    found = [(item, metres_between(lon, lat, where.lon, where.lat)) for item, where in shown]
     return sorted(((i, d) for i, d in found if d <= metres), key=lambda pair: pair[1])

@@ -1,13 +1,20 @@
 """The JSON shapes of items: reading a submitted GeoJSON Feature, writing one back."""
 
+from dataclasses import asdict
+
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.walks.privacy import public_point
-
 from .categories import CATEGORIES
-from .permissions import is_staff, sees_every_item
+from .permissions import (
+    can_read_internal_notes,
+    can_see_email_given,
+    can_see_exact_location,
+    is_staff,
+    visible_photos,
+)
+from .public_view import location_of, public_history, public_view
 from .status import STATUS_LABELS, Status
 
 STRING_PROPERTIES = ("kind", "category", "subcategory", "title", "description", "residence",
@@ -64,8 +71,7 @@ def _iso(moment):
 
 
 def photo_urls(item, viewer, tracking_token=None):
-    visible = [p for p in item.photos if p.visibility == "public" or tracking_token
-               or is_staff(viewer)]
+    visible = visible_photos(item, viewer, by_tracking_link=bool(tracking_token))
     extra = {"suivi": tracking_token} if tracking_token else {}
     return [
         {"id": photo.id, "url": url_for("items.photo", photo_id=photo.id, **extra),
@@ -77,44 +83,40 @@ def photo_urls(item, viewer, tracking_token=None):
 
 
 def history(item, viewer):
-    staff = is_staff(viewer)
+    """The public moves, with their internal notes for those who may read them."""
+    internal = can_read_internal_notes(viewer, item)
     rows = []
-    for event in item.events:
-        row = {"status": event.to_status, "label": str(STATUS_LABELS[Status(event.to_status)]),
-               "at": _iso(event.created_at), "by": event.actor_label, "note": event.note}
-        if staff:
+    for event, public in zip(item.events, public_history(item), strict=True):
+        row = {**public, "label": str(STATUS_LABELS[Status(event.to_status)]),
+               "at": _iso(event.created_at)}
+        if internal:
             row["internal_note"] = event.internal_note
         rows.append(row)
     return rows
 
 
+DETAILS = ("residence", "building", "entrance", "floor", "spot")
+
+
 def item_feature(item, viewer=None, tracking_token=None, detail=True):
-    """An item as a GeoJSON Feature for `viewer`: no personal data unless they may see it."""
-    category = CATEGORIES[item.category]
-    props = {
-        "id": item.id,
-        "reference": item.reference,
-        "kind": item.kind,
-        "category": item.category,
-        "category_label": str(category.label),
-        "subcategory": item.subcategory,
-        "title": item.title,
-        "description": item.description,
-        "status": item.status,
+    """An item as a GeoJSON Feature for `viewer`: the public view (position and location
+    details generalised for a sensitive item, no personal data), plus what their role
+    allows; the exact location for staff and the author's tracking link."""
+    props = public_view(item)
+    if tracking_token or can_see_exact_location(viewer, item):
+        props.update(asdict(location_of(item, exact=True)))
+    lon, lat = props.pop("lon"), props.pop("lat")
+    details = {name: props.pop(name) for name in DETAILS}
+    props.update({
+        "category_label": str(CATEGORIES[item.category].label),
         "status_label": str(STATUS_LABELS[Status(item.status)]),
-        "visibility": item.visibility,
         "version": item.version,
-        "position": item.position,
         "created_at": _iso(item.created_at),
-        "severity": item.severity,
-        "danger": item.danger,
-        "place": item.place.name if item.place else None,
         "url": url_for("items.show", item_id=item.id),
-    }
+    })
     if detail:
         props.update({
-            "residence": item.residence, "building": item.building, "entrance": item.entrance,
-            "floor": item.floor, "spot": item.spot,
+            **details,
             "history": history(item, viewer),
             "photos": photo_urls(item, viewer, tracking_token),
             "followers": len(item.followers),
@@ -131,13 +133,10 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True):
                                 ("resolve_due", item.resolve_due),
                                 ("expected_date", item.expected_date))})
         props["disputed"] = item.is_disputed
-    if sees_every_item(viewer):
-        props["author_email"] = item.author_email
+    if can_see_email_given(viewer, item):
+        props["email_given"] = item.email_given
     return {"type": "Feature", "id": item.id,
-            "geometry": {"type": "Point", "coordinates": list(
-                (item.lon, item.lat) if is_staff(viewer) or tracking_token
-                else public_point(item))},
-            "properties": props}
+            "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
 def feature_collection(items, viewer=None):

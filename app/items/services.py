@@ -23,6 +23,7 @@ from app.walks.services import attach_finding, finding_from_submission
 from . import photos as photo_files
 from .categories import CATEGORIES
 from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower
+from .public_view import prepare_public_view
 from .status import Status, Visibility, record
 
 TEXT_LIMITS = {"title": 200, "residence": 120, "building": 60, "entrance": 30, "floor": 30}
@@ -216,6 +217,7 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
         request_fingerprint=request_fingerprint(data, uploads) if idempotency_key else None,
     )
     item.suggested_organisation = suggest_organisation(item.category, lon, lat)
+    prepare_public_view(item)
     record(item, Status.NEW, actor)
     db.session.add(item)
     if finding is not None:

@@ -24,17 +24,29 @@ from app.forms import show_refusal
 from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
-from app.walks.privacy import public_point
 
 from . import queries, services
 from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
-from .permissions import can_enter_for_resident, can_view_item, is_staff
+from .permissions import (
+    can_enter_for_resident,
+    can_read_internal_notes,
+    can_see_exact_location,
+    can_see_photo,
+    can_view_item,
+    is_staff,
+    visible_photos,
+)
+from .public_view import location_of
 from .schemas import SEVERITY_LABELS
 from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
+# Templates place an item through the one public-view function (the view says `exact`),
+# and list photos through the one question of who may see each.
+bp.add_app_template_global(location_of)
+bp.add_app_template_global(visible_photos)
 
 
 def _viewer():
@@ -111,17 +123,19 @@ def index():
     items = queries.items_in_bbox(_viewer(), None, **filters, limit=500)
     api_url = url_for("api_v1.list_items", **{k: v for k, v in filters.items() if v})
     return render_template("items/index.html", items=items, filters=filters, items_api_url=api_url,
-                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
+                           exact=can_see_exact_location(_viewer()))
 
 
 def _render_item(item, token=None):
+    viewer = _viewer()
     return render_template(
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
-        staff=is_staff(_viewer()),
-        # Generalised categories are drawn at their grid cell for the public (issue 6).
-        point=(item.lon, item.lat) if token or is_staff(_viewer()) else public_point(item),
+        staff=is_staff(viewer), internal_notes=can_read_internal_notes(viewer, item),
+        photos=visible_photos(item, viewer, by_tracking_link=bool(token)),
+        location=location_of(item, exact=bool(token) or can_see_exact_location(viewer, item)),
     )
 
 
@@ -157,14 +171,11 @@ def follow(item_id):
 
 
 def _may_see_photo(photo):
-    item = photo.item
-    if photo.visibility == "public" and can_view_item(None, item):
-        return True
+    """By the tracking link, a bearer token (the JSON API's clients) or the session."""
     token = request.args.get("suivi")
-    if token and services.item_for_tracking(token) is item:
-        return True
+    by_tracking_link = bool(token) and services.item_for_tracking(token) is photo.item
     viewer = user_for_authorization(request.headers.get("Authorization")) or _viewer()
-    return is_staff(viewer) and can_view_item(viewer, item)
+    return can_see_photo(viewer, photo, by_tracking_link)
 
 
 @bp.route("/photos/<int:photo_id>", defaults={"size": "grande"})

@@ -1,5 +1,5 @@
 """The moderation record: every decision, every text edit (with the original), every flag,
-the publicity of each category, and the regions of photos to blur (suggested or drawn)."""
+and the regions of photos to blur (suggested or drawn)."""
 
 from datetime import datetime
 
@@ -19,13 +19,6 @@ FLAG_REASONS = {
     "off-topic": _l("Hors sujet"),
     "other": _l("Autre raison"),
 }
-PUBLICITY = {
-    "public": _l("Public après modération"),
-    "generalised": _l("Public, position généralisée (carré de 50 m)"),
-    "staff": _l("Jamais public (équipes seulement)"),
-}
-# Categories absent from the table are public after moderation.
-DEFAULT_PUBLICITY = {"tranquillite": "generalised"}
 ONE_TARGET = "(item_id IS NULL) <> (comment_id IS NULL)"
 
 
@@ -90,18 +83,6 @@ class Flag(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None]  # set when a moderator decides
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CategoryPublicity(db.Model):
-    """How public the items of a category are; edited by administrators."""
-
-    __table_args__ = (CheckConstraint(_in("publicity", PUBLICITY), name="known_publicity"),)
-
-    category: Mapped[str] = mapped_column(String(32), primary_key=True)
-    publicity: Mapped[str] = mapped_column(String(12))
-    updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 REGION_KINDS = {"face": _l("visage"), "plate": _l("plaque"), "manual": _l("zone ajoutée")}

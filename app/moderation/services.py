@@ -1,10 +1,10 @@
 """The conseil citoyen's decisions: publish or hide, edit public text, mask photos, merge
-duplicates, take flags, set the publicity of categories. Every decision is logged."""
+duplicates, take flags. Every decision is logged."""
 
 import hashlib
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
@@ -13,20 +13,13 @@ from app.clock import utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
+from app.items.public_view import prepare_public_view
 from app.items.services import InvalidItem
 from app.items.status import Status, TransitionRefused, Visibility, transition
 from app.proposals.models import Comment
 
 from . import masking
-from .models import (
-    FLAG_REASONS,
-    PUBLICITY,
-    CategoryPublicity,
-    Flag,
-    ModerationEvent,
-    PhotoRegion,
-    TextRevision,
-)
+from .models import FLAG_REASONS, Flag, ModerationEvent, PhotoRegion, TextRevision
 
 FLAGS_TO_HIDE = 3
 EDITABLE = {"item": ("title", "description"), "comment": ("body",)}
@@ -79,6 +72,9 @@ def moderate_item(actor, item, action, reason=""):
         _check_photos_publishable(pending)
     item.visibility = visibility
     if action == "publish":
+        # Prepared again as it goes public, so an item filed while an administrator was
+        # changing its category's publicity is never shown by the rule it was filed under.
+        prepare_public_view(item)
         for _number, photo in pending:
             _publish_photo(photo)
     _close_flags(item_id=item.id)
@@ -293,14 +289,3 @@ def flag_content(user, address, target, reason, note=""):
         db.session.flush()
     return open_flags
 
-
-def set_publicity(actor, category, publicity):
-    """An administrator sets how public a category is."""
-    if publicity not in PUBLICITY:
-        raise InvalidItem({"publicity": _("Choisissez une publicité.")})
-    row = db.session.get(CategoryPublicity, category) or CategoryPublicity(category=category)
-    row.publicity, row.updated_by_id = publicity, actor.id
-    db.session.add(row)
-    db.session.flush()
-    g.pop("category_publicity", None)
-    return row

@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.forms import show_refusal
+from app.items import public_view
 from app.items.categories import CATEGORIES
-from app.items.models import Item, Photo
+from app.items.models import PUBLICITY, Item, Photo
 from app.items.permissions import can_moderate_item
 from app.items.services import InvalidItem
 from app.items.status import STATUS_LABELS, VISIBILITY_LABELS
@@ -38,9 +39,8 @@ from .forms import (
     TextForm,
     ZonesForm,
 )
-from .models import PUBLICITY, REGION_KINDS
+from .models import REGION_KINDS
 from .permissions import can_set_publicity
-from .publicity import publicity_map
 
 bp = Blueprint("moderation", __name__)
 
@@ -339,13 +339,20 @@ def flag(kind, target_id):
 @bp.route("/admin/publicite", methods=["GET", "POST"])
 @requires(can_set_publicity)
 def publicity():
-    """Administrators choose how public each category is."""
-    current = publicity_map()
+    """Administrators choose how public each category is; what the public is shown of the
+    items of a changed category is prepared again at once."""
+    current = dict(public_view.publicity_map())
     if request.method == "POST":
-        for code in CATEGORIES:
-            wanted = request.form.get(code)
-            if wanted and wanted != current.get(code, "public"):
-                services.set_publicity(current_user, code, wanted)
+        try:
+            for code in CATEGORIES:
+                wanted = request.form.get(code)
+                if wanted and wanted != current.get(code, "public"):
+                    public_view.set_category_publicity(current_user, code, wanted)
+        except DomainError as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+            return render_template("moderation/publicity.html", categories=CATEGORIES,
+                                   current=current, choices=PUBLICITY), 422
         db.session.commit()
         flash(_("Publicité des catégories enregistrée."), "success")
         return redirect(url_for("moderation.publicity"))

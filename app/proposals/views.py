@@ -11,7 +11,8 @@ from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
 from app.forms import show_refusal
 from app.items.models import Item
-from app.items.permissions import can_view_item, is_staff
+from app.items.permissions import can_see_exact_location, can_view_item, is_staff
+from app.items.public_view import location_of
 from app.items.status import STATUS_LABELS
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
@@ -75,6 +76,7 @@ def _page(item, status=200, comment_form=None, answer_form=None):
     viewer = _viewer()
     return render_template(
         "proposals/show.html", item=item, proposal=item.proposal, themes=THEMES,
+        location=location_of(item, exact=can_see_exact_location(viewer, item)),
         answers=ANSWERS, statuses=STATUS_LABELS, staff=is_staff(viewer),
         supports=len(item.supports), supported=queries.supported_by(item, viewer),
         may_support=can_support_proposal(viewer), may_comment=can_comment_proposal(viewer),

@@ -1,7 +1,7 @@
 """Who may work on items after capture, asked at the edge before any service runs."""
 
 from app.auth.roles import Role
-from app.items.permissions import is_staff, sees_every_item
+from app.items.permissions import is_own_organisation_item, is_staff, sees_every_item
 from app.items.status import TRANSITIONS, Status
 
 # The coordination routes, closes and verifies; undoing a rejection is theirs too.
@@ -39,11 +39,6 @@ def can_work_organisation_queue(user):
 def can_work_items(user):
     """Any staff member may ask for a move; the move itself is checked by can_act_on_item."""
     return is_staff(user)
-
-
-def is_own_organisation_item(user, item):
-    return (user.has_role(Role.AGENT) and user.organisation_id is not None
-            and item.organisation_id == user.organisation_id)
 
 
 def can_handle_item(user, item):

@@ -11,8 +11,10 @@ from app.errors import DomainError
 from app.extensions import db
 from app.items.categories import CATEGORIES
 from app.items.models import Item
+from app.items.permissions import can_read_internal_notes, can_read_moderation_log
 from app.items.services import item_for_tracking
 from app.items.status import STATUS_LABELS, TRANSITIONS, Status
+from app.moderation.queries import decisions_about
 from app.permissions import open_to_anyone, requires
 
 from . import queries, services
@@ -127,7 +129,10 @@ def _item_page(item, failed=None, status=200):
     return render_template(
         "triage/item.html", item=item, forms=forms, problems=problems,
         move_labels=MOVE_LABELS, status_labels=STATUS_LABELS, category=CATEGORIES[item.category],
-        overdue=queries.is_overdue(item)), status
+        overdue=queries.is_overdue(item),
+        internal_notes=can_read_internal_notes(current_user, item),
+        decisions=decisions_about(item) if can_read_moderation_log(current_user, item) else []
+    ), status
 
 
 @bp.route("/signalements/<int:item_id>")

@@ -6,8 +6,6 @@ works offline and embeds in the PDF (fpdf2 renders SVG). Sensitive findings are 
 their public position for anyone who is not staff.
 """
 
-import csv
-import io
 import math
 import string
 from xml.sax.saxutils import escape, quoteattr
@@ -18,12 +16,12 @@ from shapely.geometry import shape
 
 from app.geo.projection import project_points
 from app.items.categories import CATEGORIES
-from app.items.permissions import is_staff
+from app.items.permissions import can_see_exact_location
+from app.items.public_view import location_of
 from app.items.schemas import SEVERITY_LABELS
 from app.items.status import STATUS_LABELS, Status
 from app.perimeters.queries import all_perimeters
 
-from .privacy import public_point
 from .queries import numbered_findings
 
 MAP_WIDTH = 800
@@ -37,8 +35,9 @@ def stop_label(stop):
 
 
 def finding_point(finding, viewer):
-    item = finding.item
-    return (item.lon, item.lat) if is_staff(viewer) else public_point(item)
+    """Where `viewer` is shown the finding: its public view unless they keep the exact point."""
+    shown = location_of(finding.item, exact=can_see_exact_location(viewer, finding.item))
+    return shown.lon, shown.lat
 
 
 def routed_to(item):
@@ -174,10 +173,3 @@ CSV_FIELDS = ("numero", "reference", "arret", "categorie", "description", "gravi
               "danger_immediat", "point", "preconisation", "statut", "transmis_a", "en_retard",
               "longitude", "latitude", "url")
 
-
-def report_csv(walk, viewer):
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(report_rows(walk, viewer))
-    return out.getvalue()

@@ -23,6 +23,7 @@ from app.geo.projection import degrees_around
 from app.geo.routes import metres_from_route, nearest_point, route_line_l93
 from app.items import photos as photo_files
 from app.items.models import Item
+from app.items.public_view import prepare_public_view
 from app.items.status import CLOSED, TRANSITIONS, Status, record, transition
 from app.perimeters.queries import perimeter_index
 
@@ -32,6 +33,7 @@ from .models import (
     LIGHTING,
     RATINGS,
     RECHECK_LABELS,
+    SENSITIVE_WALKS,
     WALK_STATUS_LABELS,
     NightGrid,
     Recheck,
@@ -218,8 +220,13 @@ def finding_from_submission(data, errors):
 
 
 def attach_finding(item, pending):
-    """Hang the checked walk part off the new `item`; without a chosen stop, the nearest."""
-    stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
+    """Hang the checked walk part off the new `item`; without a chosen stop, the nearest.
+    The public is shown a finding at its stop when near it, and every finding of a night
+    or women's walk is generalised whatever its category."""
+    with db.session.no_autoflush:  # the item is inserted once, with its public view
+        stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
+        prepare_public_view(item, anchor=(stop.lon, stop.lat),
+                            sensitive=pending.walk.type in SENSITIVE_WALKS)
     finding = WalkFinding(item=item, walk=pending.walk, stop=stop,
                           strong_point=pending.strong_point,
                           recommendation=pending.recommendation, late=pending.late)
@@ -236,6 +243,7 @@ def update_finding(actor, finding, data):
             errors["stop"] = _("Cet arrêt ne fait pas partie de la marche.")
         else:
             finding.stop = stop
+            prepare_public_view(finding.item, anchor=(stop.lon, stop.lat))
     if "strong_point" in data:
         if not isinstance(data["strong_point"], bool):
             errors["strong_point"] = _("Ce champ vaut true ou false.")

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.models import Organisation
+from app.csv_writer import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import show_refusal
@@ -367,8 +368,9 @@ def report_pdf(walk_id):
 
 @bp.route("/marches/<int:walk_id>/constats.csv")
 def report_csv(walk_id):
-    return _walk_file(walk_id, reports.report_csv, "text/csv",
-                      'attachment; filename="constats-marche-{id}.csv"')
+    walk = _readable_walk(walk_id)
+    return csv_response(reports.report_rows(walk, _viewer()), reports.CSV_FIELDS,
+                        f"constats-marche-{walk.id}.csv")
 
 
 @bp.route("/marches/<int:walk_id>/plan.svg")

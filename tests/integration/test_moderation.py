@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.items.models import Item
+from app.items.models import CategoryPublicity, Item
+from app.items.public_view import set_category_publicity
 from app.items.services import InvalidItem
 from app.moderation import services
 from app.moderation.models import Flag, ModerationEvent, TextRevision
@@ -69,7 +70,10 @@ def test_publishing_without_the_role_is_refused(client, auth):
 
 def test_a_moderator_edits_the_public_text_and_the_original_stays_recoverable(client, auth):
     item = make_item(description="Mme Dupont du 3e jette ses sacs par la fenêtre")
-    moderator = auth.login("moderator")
+    moderator = make_user("moderator")
+    moderator.display_name = "Awa (CCND)"
+    db.session.commit()
+    auth.login(user=moderator)
     path = f"/moderation/signalements/{item.id}"
     answer = client.post(f"{path}/texte", data={
         "csrf_token": csrf_token(client, path), "text-description": "Des sacs jetés par la fenêtre",
@@ -84,10 +88,11 @@ def test_a_moderator_edits_the_public_text_and_the_original_stays_recoverable(cl
                 f"/suivi/{item.tracking_token}", "/api/v1/items"):
         text = page_text(client.get(url))
         assert "Des sacs jet" in text and "Dupont" not in text, url
-    # Moderators recover the original, with who changed what.
+    # Moderators recover the original, with who changed what (by name, never by e-mail).
     auth.login(user=moderator)
     review = page_text(client.get(path))
-    assert "Mme Dupont du 3e" in review and moderator.email in review
+    assert "Mme Dupont du 3e" in review and "Awa (CCND)" in review
+    assert moderator.email not in review
     assert services.original_text(db.session.get(Item, item.id), "description") == (
         "Mme Dupont du 3e jette ses sacs par la fenêtre")
     revision = db.session.scalar(select(TextRevision))
@@ -213,7 +218,7 @@ def test_tranquillite_is_generalised_on_a_50_m_grid_for_the_public_only(client, 
 
 def test_a_never_public_category_stays_in_staff_views(client, auth):
     admin = make_user("admin")
-    services.set_publicity(admin, "nuisibles", "staff")
+    set_category_publicity(admin, "nuisibles", "staff")
     db.session.commit()
     item = make_item(category="nuisibles", publish=True)
     assert client.get(f"/api/v1/items/{item.id}").status_code == 404
@@ -230,7 +235,6 @@ def test_an_administrator_edits_the_publicity_of_categories(client, auth):
     answer = client.post("/admin/publicite", data={
         "csrf_token": csrf_token(client, "/admin/publicite"), "tags": "generalised"})
     assert answer.status_code == 302
-    from app.moderation.models import CategoryPublicity
     assert db.session.get(CategoryPublicity, "tags").publicity == "generalised"
 
 

@@ -426,6 +426,28 @@ def test_csv_has_one_row_per_finding(client, auth):
     assert rows[0]["arret"].startswith("A — Les Baconnets RER")
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(client):
+    walk = make_walk(type="jour")
+    hostile = {"description": '=HYPERLINK("http://evil.example","Voir")',
+               "recommendation": "@SUM(1+1)*cmd|' /C calc'!A0"}
+    post_finding(client, walk, MONT_BLANC, **hostile)
+    post_finding(client, walk, BACONNETS_RER, description="-2+3", recommendation="+1")
+    services.change_walk_status(None, walk, "closed")
+    services.publish_report(None, walk, "Synthèse")
+    from app.moderation.services import moderate_item
+    moderator = make_user("moderator", email="csv-modo@x.org")
+    for finding in walk.findings:
+        moderate_item(moderator, finding.item, "publish")
+    db.session.commit()
+    response = client.get(f"/marches/{walk.id}/constats.csv")  # public once published
+    assert response.status_code == 200 and "Content-Length" not in response.headers  # streamed
+    assert response.content_type == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    cells = {(r["description"], r["preconisation"]) for r in rows}
+    assert cells == {("'" + hostile["description"], "'" + hostile["recommendation"]),
+                     ("'-2+3", "'+1")}
+
+
 def test_compte_rendu_is_staff_only_until_published(client, auth):
     walk, _descriptions = _walk_with_findings(client)
     for path in ("compte-rendu", "compte-rendu.pdf", "constats.csv", "plan.svg"):

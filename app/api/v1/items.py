@@ -5,18 +5,15 @@ import math
 
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, not_
 
 from app.errors import error_response
 from app.extensions import db, limiter
-from app.geo.projection import degrees_around, metres_between
 from app.items import queries, services
 from app.items.models import Item
 from app.items.permissions import (
     can_enter_for_resident,
     can_moderate_item,
     can_view_item,
-    is_staff,
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
@@ -24,7 +21,6 @@ from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
 from app.permissions import open_to_anyone
-from app.walks.privacy import GENERALISATION_MAX_M, may_be_generalised
 
 from . import bp, invalid
 from .guards import api_requires
@@ -73,22 +69,9 @@ def list_items():
         return invalid({"status": _("Statut inconnu.")})
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
+    # The box selects on the position each caller is shown (public_view for the public).
     items = queries.items_in_bbox(g.api_user, bbox, **filters)
-    if bbox is None or is_staff(g.api_user):  # staff are shown exact points
-        return jsonify(feature_collection(items, g.api_user))
-    # The public sees sensitive items away from their exact point: add those that may be
-    # shown inside the box from just outside it, then keep what is *shown* inside, so that
-    # probing with small boxes never reveals an exact point.
-    dlon, dlat = degrees_around(bbox[1], GENERALISATION_MAX_M)
-    wide = (bbox[0] - dlon, bbox[1] - dlat, bbox[2] + dlon, bbox[3] + dlat)
-    items += queries.items_in_bbox(g.api_user, wide, **filters, where=and_(
-        may_be_generalised(), not_(queries.in_bbox(bbox))))
-    collection = feature_collection(items, g.api_user)
-    collection["features"] = [
-        f for f in collection["features"]
-        if bbox[0] <= f["geometry"]["coordinates"][0] <= bbox[2]
-        and bbox[1] <= f["geometry"]["coordinates"][1] <= bbox[3]]
-    return jsonify(collection)
+    return jsonify(feature_collection(items, g.api_user))
 
 
 @bp.route("/items/nearby")
@@ -102,12 +85,9 @@ def nearby():
         return invalid({"location": _("Les coordonnées de l'endroit ne sont pas valides.")})
     found = queries.nearby_items(g.api_user, lon, lat, request.args.get("category"))
     features = []
-    for item, _distance in found:
+    for item, distance in found:  # measured to the position this caller is shown
         feature = item_feature(item, g.api_user, detail=False)
-        # measured to the point this caller is shown, so a generalised item stays generalised
-        shown_lon, shown_lat = feature["geometry"]["coordinates"]
-        feature["properties"]["distance_m"] = round(metres_between(lon, lat, shown_lon,
-                                                                    shown_lat))
+        feature["properties"]["distance_m"] = round(distance)
         features.append(feature)
     return jsonify({"type": "FeatureCollection", "features": features})
 

@@ -1,0 +1,130 @@
+"""The one CSV writer: every CSV Arpenteur serves (compte rendu findings, committee exports,
+anything later) goes through it.
+
+A cell a spreadsheet would read as a formula is neutralised (OWASP's rule for CSV
+injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+leading apostrophe, so a description such as `=HYPERLINK(...)` is shown, never run.
+Numbers, dates and booleans are written by the dialect and cannot carry a formula.
+
+Rows are streamed, one line at a time, so an export of every item never sits whole in
+memory:
+
+    return csv_response(rows, COLUMNS, "constats.csv", FRENCH)
+
+or, for a custom response, `Response(stream_with_context(stream_csv(rows, COLUMNS)))`.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Response, stream_with_context
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _as_utc(moment):
+    """Naive datetimes are UTC (app/clock.py); aware ones are converted."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How values are written: separator, byte-order mark, decimals, dates, booleans."""
+
+    delimiter: str
+    bom: bool
+    decimal_separator: str
+    format_date: Callable[[date], str]
+    format_datetime: Callable[[datetime], str]
+    true: str
+    false: str
+
+
+# UTF-8, comma, ISO 8601 dates (UTC, with Z), decimal point: for programs.
+DEFAULT = Dialect(
+    delimiter=",", bom=False, decimal_separator=".",
+    format_date=date.isoformat,
+    format_datetime=lambda moment: _as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    true="true", false="false",
+)
+# What a French spreadsheet opens without an import dialog: UTF-8 with a byte-order mark,
+# semicolons, decimal commas, dates as 27/11/2026 and times in Europe/Paris.
+FRENCH = Dialect(
+    delimiter=";", bom=True, decimal_separator=",",
+    format_date=lambda day: day.strftime("%d/%m/%Y"),
+    format_datetime=lambda moment: _as_utc(moment).astimezone(PARIS).strftime("%d/%m/%Y %H:%M"),
+    true="oui", false="non",
+)
+
+
+def neutralise(text):
+    """`text` as a spreadsheet may show it without ever evaluating it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _number(value, dialect):
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # shortest exact digits, never an exponent below
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return text.replace(".", dialect.decimal_separator)
+
+
+def format_cell(value, dialect=DEFAULT):
+    """One value as the text of a cell; text of any kind (lazy translations included) is
+    neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return dialect.true if value else dialect.false
+    if isinstance(value, int | float | Decimal):
+        return _number(value, dialect)
+    if isinstance(value, datetime):
+        return dialect.format_datetime(value)
+    if isinstance(value, date):
+        return dialect.format_date(value)
+    return neutralise(str(value))
+
+
+def _headings(columns):
+    """[(key, heading)] from column names, or (key, heading) pairs."""
+    return [(column, column) if isinstance(column, str) else tuple(column)
+            for column in columns]
+
+
+def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DEFAULT
+               ) -> Iterator[str]:
+    """Yield the CSV text line by line: a heading row, then one line per row.
+
+    `columns` are keys of the rows (the heading is the key) or (key, heading) pairs; a key
+    missing from a row gives an empty cell. Lines end with CRLF (RFC 4180).
+    """
+    headings = _headings(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+
+    def line(cells):
+        writer.writerow(cells)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield ("\ufeff" if dialect.bom else "") + line(
+        [format_cell(heading, dialect) for _key, heading in headings])
+    for row in rows:
+        yield line([format_cell(row.get(key), dialect) for key, _heading in headings])
+
+
+def csv_response(rows, columns, filename, dialect=DEFAULT):
+    """A streamed download of `rows` (see stream_csv) named `filename`."""
+    return Response(
+        stream_with_context(stream_csv(rows, columns, dialect)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

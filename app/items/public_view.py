@@ -1,0 +1,175 @@
+"""What the public may see of an item: the one answer every page, feed, export, PDF, CSV,
+Open311 and OGC API response starts from.
+
+- `public_view(item)`: the item's public fields as plain values (no personal data, no staff
+  material), its location generalised when the item is sensitive.
+- `location_of(item, exact=False)`: the location alone; `exact=True` for those who keep the
+  exact point (staff, the author's tracking link: see permissions.can_see_exact_location).
+
+A sensitive item (its category is "generalised", or the package that filed it said so, e.g.
+a night walk's finding) is shown near its point, never on it: at its anchor (a walk's
+stop) when within 100 m, otherwise at the centre of its 50 m grid cell; and of its location
+details only the residence is kept (no building, entrance, floor or spot, nor a gazetteer
+place as precise as a door). That position is prepared when the item changes, not at each
+read — `prepare_public_view` — and stored in `public_lon`, `public_lat`,
+`public_generalised`, so that the public map selects on what it shows.
+
+Category publicity (public / generalised / staff-only) lives here too: it is the rule the
+public view follows.
+"""
+
+from dataclasses import asdict, dataclass
+
+from flask import g
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, select, update
+
+from app.errors import DomainError
+from app.extensions import db
+from app.geo.routes import generalised_point
+
+from .models import DEFAULT_PUBLICITY, PUBLICITY, CategoryPublicity, Item
+
+# Gazetteer places as precise as a door: a generalised item does not name them.
+PRECISE_PLACE_KINDS = ("building", "entrance")
+PREPARED = ("public_lon", "public_lat", "public_generalised")
+
+
+class UnknownPublicity(DomainError):
+    status = 422
+
+
+# --- category publicity -------------------------------------------------------------------
+
+def publicity_map():
+    """{category code: "public" | "generalised" | "staff"} for the categories not public,
+    read once per request (a request may draw hundreds of items)."""
+    if "category_publicity" not in g:
+        stored = dict(db.session.execute(
+            select(CategoryPublicity.category, CategoryPublicity.publicity)).all())
+        g.category_publicity = {**DEFAULT_PUBLICITY, **stored}
+    return g.category_publicity
+
+
+def publicity_of(category):
+    return publicity_map().get(category, "public")
+
+
+def staff_only_categories():
+    return [code for code, publicity in publicity_map().items() if publicity == "staff"]
+
+
+def set_category_publicity(actor, category, publicity):
+    """An administrator sets how public a category is; what the public is shown of that
+    category's items is prepared again in the same transaction."""
+    if publicity not in PUBLICITY:
+        raise UnknownPublicity(_("Choisissez une publicité parmi celles proposées."),
+                               "publicity")
+    row = db.session.get(CategoryPublicity, category) or CategoryPublicity(category=category)
+    row.publicity, row.updated_by_id = publicity, actor.id
+    db.session.add(row)
+    db.session.flush()
+    g.pop("category_publicity", None)
+    _prepare_category(category)
+    return row
+
+
+# --- preparing the public position --------------------------------------------------------
+
+def _public_position(lon, lat, sensitive, anchor_lon, anchor_lat, category_generalised):
+    """(lon, lat, generalised): what the public is shown, in the order of PREPARED."""
+    if not (sensitive or category_generalised):
+        return lon, lat, False
+    anchor = (anchor_lon, anchor_lat) if anchor_lon is not None else None
+    return (*generalised_point(lon, lat, anchor), True)
+
+
+def prepare_public_view(item, anchor=None, sensitive=None):
+    """Prepare what the public is shown of `item`: called when it is created, and by the
+    package that attaches it to something giving it an `anchor` ((lon, lat) the public may
+    be shown instead of the exact point when near: a walk's stop) or making it `sensitive`
+    (generalised whatever its category: a night or women's walk's finding)."""
+    if anchor is not None:
+        item.anchor_lon, item.anchor_lat = anchor
+    if sensitive is not None:
+        item.sensitive = sensitive
+    item.public_lon, item.public_lat, item.public_generalised = _public_position(
+        item.lon, item.lat, bool(item.sensitive), item.anchor_lon, item.anchor_lat,
+        publicity_of(item.category) == "generalised")
+
+
+def _prepare_category(category):
+    """Prepare again the public position of every item of `category`, in one statement.
+
+    Written beside the ORM on purpose: this derived column is no edit of the item, so it
+    must not bump the version a person editing the item at the same time holds.
+    """
+    generalised = publicity_of(category) == "generalised"
+    columns = (Item.id, Item.lon, Item.lat, Item.sensitive, Item.anchor_lon, Item.anchor_lat,
+               Item.public_generalised, Item.public_lon, Item.public_lat)
+    changes = []
+    for row in db.session.execute(select(*columns).where(Item.category == category)):
+        prepared = _public_position(row.lon, row.lat, row.sensitive, row.anchor_lon,
+                                    row.anchor_lat, generalised)
+        if prepared != (row.public_lon, row.public_lat, row.public_generalised):
+            changes.append({"item_id": row.id, **{f"new_{name}": value for name, value
+                                                  in zip(PREPARED, prepared, strict=True)}})
+    if changes:
+        table = Item.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("item_id")).values(
+            {name: bindparam(f"new_{name}") for name in PREPARED}), changes)
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Item) and loaded.category == category:
+            db.session.expire(loaded, list(PREPARED))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Location:
+    lon: float
+    lat: float
+    generalised: bool
+    position: str  # "inside" the perimeter, or "near" it
+    place: str | None  # the gazetteer place's name
+    residence: str | None
+    building: str | None
+    entrance: str | None
+    floor: str | None
+    spot: str | None
+
+
+def location_of(item, exact=False):
+    """Where `item` is, as the public is shown it, or exactly when `exact`."""
+    place = item.place
+    if exact or not item.public_generalised:
+        return Location(
+            item.lon if exact else item.public_lon, item.lat if exact else item.public_lat,
+            False, item.position, place.name if place else None, item.residence,
+            item.building, item.entrance, item.floor, item.spot)
+    return Location(
+        item.public_lon, item.public_lat, True, item.position,
+        place.name if place is not None and place.kind not in PRECISE_PLACE_KINDS else None,
+        item.residence, None, None, None, None)
+
+
+def public_history(item):
+    """The public moves of `item`: status, when, by whom (an organisation or a role, never
+    a name) and the public note; internal notes are staff material."""
+    return [{"status": event.to_status, "at": event.created_at, "by": event.actor_label,
+             "note": event.note} for event in item.events]
+
+
+def public_view(item):
+    """Everything the public may see of `item`, as plain values: no author, e-mail or
+    tracking secret, no internal notes, due dates or moderation log; the location
+    generalised when the item is sensitive (see location_of). Whether the item may be seen
+    at all is asked first (permissions.can_view_item)."""
+    return {
+        "id": item.id, "reference": item.reference, "kind": item.kind,
+        "category": item.category, "subcategory": item.subcategory, "title": item.title,
+        "description": item.description, "status": item.status,
+        "visibility": item.visibility, "created_at": item.created_at,
+        "severity": item.severity, "danger": item.danger,
+        **asdict(location_of(item)),
+    }
