@@ -3,6 +3,7 @@ follow-ups they leave for the next meeting."""
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.items.categories import CATEGORIES
 from app.items.status import STATUS_LABELS, Status
@@ -10,9 +11,15 @@ from app.pdf import ReportPDF
 
 from .models import REASONS
 
-CSV_FIELDS = ("point", "objet", "motifs", "etat_a_la_preparation", "etat_apres_decision",
-              "qui_agit", "echeance", "decision", "etat_change_depuis_la_preparation",
-              "decide_par", "decide_le")
+# The decisions' columns: (key of decision_rows, heading).
+CSV_COLUMNS = (
+    ("point", _l("Point")), ("objet", _l("Objet")), ("motifs", _l("Motifs")),
+    ("etat_a_la_preparation", _l("État à la préparation")),
+    ("etat_apres_decision", _l("État après la décision")), ("qui_agit", _l("Qui agit")),
+    ("echeance", _l("D'ici le")), ("decision", _l("Décision")),
+    ("etat_change_depuis_la_preparation", _l("État changé depuis la préparation")),
+    ("decide_par", _l("Décidé par")), ("decide_le", _l("Décidé le")),
+)
 
 
 def point_subject(point):
@@ -47,7 +54,7 @@ def _state(status, organisation_name):
 
 
 def decision_rows(meeting, organisation=None):
-    """One dict per decision, keys CSV_FIELDS; dates and booleans stay values (the CSV
+    """One dict per decision, keys of CSV_COLUMNS; dates and booleans stay values (the CSV
     dialect writes them)."""
     rows = []
     for point in decided_points(meeting, organisation):

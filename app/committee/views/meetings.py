@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.services import all_organisations, find_organisation
 from app.clock import paris_today
+from app.csv_writer import FRENCH, csv_response
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.forms import show_refusal
@@ -242,3 +243,12 @@ def minutes_pdf(meeting_id):
     return Response(minutes.minutes_pdf(meeting, _minutes_scope()), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="comite-gusp-'
                                                     f'{meeting.held_on:%Y-%m-%d}.pdf"'})
+
+
+@bp.route("/reunions/<int:meeting_id>/decisions.csv")
+@requires(can_read_meeting)
+def decisions_csv(meeting_id):
+    """The decisions as a CSV for French spreadsheets (an agent's: its organisation's)."""
+    meeting = _meeting(meeting_id)
+    return csv_response(minutes.decision_rows(meeting, _minutes_scope()), minutes.CSV_COLUMNS,
+                        f"decisions-comite-gusp-{meeting.held_on:%Y-%m-%d}.csv", FRENCH)
