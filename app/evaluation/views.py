@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from app.auth.services import all_organisations, find_organisation
 from app.clock import paris_today
+from app.committee.filters import read_filters
 from app.committee.period import CONTRACT_START, presets
 from app.committee.permissions import can_follow_items, own_organisation
 from app.errors import DomainError, InvalidInput
@@ -27,6 +28,7 @@ from app.items.status import STATUS_LABELS
 from app.permissions import requires
 
 from . import tfpb
+from .exports import EXPORTS
 from .forms import AxisForm
 from .indicators import FAMILIES, UNITS, compute_indicators
 from .models import LANDLORD, TFPB_AXES
@@ -125,3 +127,11 @@ def tfpb_review_pdf():
     return Response(tfpb_pdf(year, period, reviews), mimetype="application/pdf",
                     headers={"Content-Disposition":
                              f'inline; filename="bilan-tfpb-{year}.pdf"'})
+
+
+@bp.route("/signalements.<any(csv, geojson, gpkg):extension>")
+@requires(can_follow_items)
+def export_items(extension):
+    """The follow-up's items with its filters as CSV, GeoJSON or GeoPackage: the API's
+    exports, for a signed-in person (the follow-up page's buttons)."""
+    return EXPORTS[extension](read_filters(request.args, current_user), current_user)

@@ -38,6 +38,7 @@ def invalid(errors):
 
 
 from . import (  # noqa: E402,F401  (routes register on bp)
+    exports,
     indicators,
     items,
     me,
