@@ -19,10 +19,12 @@ TARGET_ITEMS = 50_000
 ORGANISATIONS = ("hbh", "ville-antony", "vsgp")
 CATEGORIES = ("proprete", "tags", "eclairage", "depots-sauvages", "voirie", "dechets")
 START = datetime(2024, 1, 1)
+EXPORTS = ("csv", "geojson", "gpkg")
 
 
 def _item(rng, ids, n, today):
     created = START + timedelta(minutes=rng.randrange(0, (today - START.date()).days * 1440))
+    lon, lat = rng.uniform(2.284, 2.2922), rng.uniform(48.7345, 48.74)
     story = rng.choice(["new", "routed", "acknowledged", "resolved", "resolved", "verified"])
     organisation = ids[rng.choice(ORGANISATIONS)]
     routed = created + timedelta(hours=rng.randint(1, 48)) if story != "new" else None
@@ -36,7 +38,7 @@ def _item(rng, ids, n, today):
     return {
         "kind": "gusp", "category": rng.choice(CATEGORIES),
         "description": "Point de mesure du banc d'essai",
-        "lon": rng.uniform(2.284, 2.2922), "lat": rng.uniform(48.7345, 48.74),
+        "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,  # ordinary categories
         "position": "inside", "status": story, "visibility": "public", "version": 1,
         "tracking_digest": secrets.token_hex(32), "created_at": created,
         "updated_at": created, "suggested_organisation_id": organisation,
@@ -123,9 +125,6 @@ def report(app_url, env, print_table, requests=20):
                 f"(gunicorn, 2 client threads, {requests} requests each)",
                 LATENCY_COLUMNS, rows)
     return failed
-
-
-EXPORTS = ()
 
 
 def _row(url, headers, label, requests, failed):
