@@ -128,6 +128,9 @@ def test_the_follow_up_page_exports_with_its_filters(client, auth):
     assert "/evaluation/signalements.csv?category=tags" in page
     rows = _csv(client.get("/evaluation/signalements.csv?category=tags"))
     assert [row["Référence"] for row in rows] == [tags.reference]
+    refused = client.get("/evaluation/signalements.gpkg?from=2020-01-01&to=2020-02-01")
+    assert refused.status_code == 422 and refused.mimetype == "text/html"
+    assert "1er janvier 2024" in page_text(refused)
     auth.login("resident")
     assert client.get("/evaluation/signalements.csv").status_code == 403
 
