@@ -315,6 +315,10 @@ def test_agents_read_their_own_organisations_decisions_only(app, client, auth, a
     mine = page_text(client.get(page))
     assert "Relance VSGP" in mine and "HBH agit" not in mine
     assert client.get(f"{page}?organisation=hbh").status_code == 403
+    decisions = client.get(f"/comite/reunions/{meeting.id}/decisions.csv").get_data(as_text=True)
+    assert "Relance VSGP" in decisions and "HBH agit" not in decisions
+    assert client.get(f"/comite/reunions/{meeting.id}/decisions.csv?organisation=hbh"
+                      ).status_code == 403
     assert client.get(f"/comite/reunions/{meeting.id}").status_code == 403
 
 
