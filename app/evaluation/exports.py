@@ -16,7 +16,6 @@ sensitive item.
 import json
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,7 +32,7 @@ from app.items.categories import CATEGORIES
 from app.items.models import Item, reference_of
 from app.items.permissions import can_see_exact_location
 from app.items.public_view import location_of, public_view
-from app.items.status import STATUS_LABELS, Status, Visibility
+from app.items.status import STATUS_LABELS, Visibility
 from app.places.models import Place
 from app.triage.queries import is_overdue
 
@@ -91,19 +90,24 @@ def _as_item(row):
                            reference=reference_of(values["id"], values["created_at"]))
 
 
-def export_row(item, staff, today):
+def labels():
+    """{"category" | "status": {code: label}}, translated once per export (not per row)."""
+    return {"category": {code: str(c.label) for code, c in CATEGORIES.items()},
+            "status": {status.value: str(label) for status, label in STATUS_LABELS.items()}}
+
+
+def export_row(item, staff, today, labels):
     """One exported item as {column key: value}: the item's public view (the exact location
-    for staff), its labels and, for staff, its routing; dates, numbers and booleans stay
-    values (each format writes them its way)."""
+    for staff), its labels (from `labels()`) and, for staff, its routing; dates, numbers
+    and booleans stay values (each format writes them its way)."""
     row = public_view(item)
     if staff:
-        row.update(asdict(location_of(item, exact=True)))
+        row.update(vars(location_of(item, exact=True)))
     if item.visibility != Visibility.PUBLIC.value:
         row.update(title=None, description=None)  # moderation has not read them yet
-    row.update(
-        category_label=str(CATEGORIES[item.category].label),
-        status_label=str(STATUS_LABELS[Status(item.status)]),
-        lon=round(row["lon"], 6), lat=round(row["lat"], 6))
+    row.update(category_label=labels["category"][item.category],
+               status_label=labels["status"][item.status],
+               lon=round(row["lon"], 6), lat=round(row["lat"], 6))
     if staff:
         row.update({
             "organisation": item.organisation_name, "routed_at": item.routed_at,
@@ -117,7 +121,7 @@ def export_row(item, staff, today):
 def export_rows(filters, viewer, chunk=CHUNK):
     """Yield export_row of every filtered item `viewer` may follow, by id, `chunk` rows
     read at a time."""
-    staff = can_see_exact_location(viewer)
+    staff, named = can_see_exact_location(viewer), labels()
     where = clauses(filters, viewer)
     last = 0
     while True:
@@ -128,7 +132,7 @@ def export_rows(filters, viewer, chunk=CHUNK):
         if not rows:
             return
         for row in rows:
-            yield export_row(_as_item(row), staff, filters.today)
+            yield export_row(_as_item(row), staff, filters.today, named)
         last = rows[-1].id
 
 
