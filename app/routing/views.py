@@ -44,7 +44,7 @@ def rules():
                 try:
                     services.set_rule(current_user, category, land, code)
                 except services.InvalidRoutingData as refused:
-                    errors.append(refused.message)
+                    errors.append((category, refused.message))
         if not errors:
             db.session.commit()
             flash(_("Table de routage enregistrée."), "success")
@@ -177,7 +177,8 @@ def import_zones():
             return _zones_page(form, import_form, 422)
     saved, found = services.import_zones(current_user, import_form.owner.data, read, name)
     db.session.commit()
-    flash(_("%(n)d zone(s) importée(s) depuis %(file)s.", n=len(saved), file=name), "success")
+    flash(ngettext("%(num)d zone importée depuis %(file)s.",
+                   "%(num)d zones importées depuis %(file)s.", len(saved), file=name), "success")
     _report_overlaps(found)
     return redirect(url_for("routing.zones"), 303)
 

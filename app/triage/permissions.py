@@ -22,7 +22,8 @@ def can_triage(user):
 
 
 def can_view_triage_queue(user):
-    """The committee reads the queue (disputes are its to settle); the coordination works it."""
+    """The triage queue: the coordination works it; the committee reads it as an overview of
+    delays and disputes, and settles a dispute by naming who acts (settles_dispute)."""
     return can_triage(user) or (_signed_in(user) and user.has_role(Role.COMMITTEE))
 
 

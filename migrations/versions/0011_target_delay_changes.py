@@ -2,7 +2,7 @@
 old → new), so the committee can tell which delay an item was measured against.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-01 07:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
