@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo.services import DEMO_DOMAIN, demo_password
 from tests.browser.conftest import assert_accessible, menu, sign_in
@@ -49,7 +50,7 @@ def test_the_coordinator_routes_then_the_agent_resolves_on_a_phone(page):
     page.get_by_role("button", name="Prendre en compte").click()
     page.locator("summary", has_text="Marquer comme résolu").click()
     page.get_by_role("button", name="Marquer comme résolu").click()
-    assert page.locator(".error-summary").is_visible()  # what was done is required
+    expect(page.locator(".error-summary")).to_be_visible()  # what was done is required
     assert_accessible(page)
     page.get_by_label("Ce qui a été fait (public)").fill("Sacs enlevés, zone nettoyée")
     page.get_by_role("button", name="Marquer comme résolu").click()

@@ -3,7 +3,7 @@
 import json
 import math
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,6 +18,7 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
+from app.items.submission import submission_response, submit_and_commit
 from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
@@ -137,17 +138,10 @@ def create_item():
         return invalid(errors)
     data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
-        item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
-        db.session.commit()
+        item, token, created = submit_and_commit(g.api_user, data, uploads, key)
     except services.InvalidItem as refused:
-        db.session.rollback()
         return invalid(refused.errors)
-    body = item_feature(item, g.api_user, token)
-    body["tracking_url"] = url_for("items.track", token=token, _external=True)
-    response = jsonify(body)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api_v1.get_item", item_id=item.id, _external=True)
-    return response
+    return submission_response(item, token, created, g.api_user)
 
 
 @bp.route("/items/<int:item_id>/followers", methods=["POST"])
