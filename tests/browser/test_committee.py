@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from app.demo.services import DEMO_DOMAIN, demo_password
-from tests.browser.conftest import assert_accessible, flask_command, sign_in
+from tests.browser.conftest import assert_accessible, flask_command, menu, sign_in
 from tests.conftest import INSIDE
 
 pytestmark = pytest.mark.browser
@@ -81,7 +81,7 @@ def test_follow_up_agenda_three_decisions_and_minutes(request, live_server, live
     reference = disputed_item(live_server, live_env, f"Trottoir défoncé ({device})")
 
     sign_in_as(page, "comite")
-    page.get_by_role("link", name="Suivi").click()
+    menu(page).get_by_role("link", name="Suivi").click()
     summary = page.locator("#retards-summary").inner_text()
     assert "sont en retard" in summary or "est en retard" in summary
     page.wait_for_selector("[data-clusters-ready=true]")
@@ -89,10 +89,10 @@ def test_follow_up_agenda_three_decisions_and_minutes(request, live_server, live
     checked(page)
     page.get_by_role("link", name="Délais").click()
     checked(page)
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
 
     sign_in_as(page, "coordination")
-    page.get_by_role("link", name="Comité").click()
+    menu(page).get_by_role("link", name="Comité").click()
     page.get_by_label("Date de la réunion").fill("2026-12-15")
     page.get_by_label("Heure").fill("14:30")
     page.get_by_label("Lieu").fill("Maison de quartier du Noyer Doré")
