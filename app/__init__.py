@@ -90,6 +90,8 @@ def register_blueprints(app):
     from .api.v1 import bp as api_v1_bp
     from .apikeys.views import bp as apikeys_bp
     from .auth.views import bp as auth_bp
+    from .committee.views import bp as committee_bp
+    from .evaluation.views import bp as evaluation_bp
     from .items.views import bp as items_bp
     from .main.views import bp as main_bp
     from .moderation.views import bp as moderation_bp
@@ -101,7 +103,8 @@ def register_blueprints(app):
 
     for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
                       moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
-                      registration_bp, open311_bp, ogcapi_bp, apikeys_bp):
+                      registration_bp, open311_bp, ogcapi_bp, apikeys_bp, committee_bp,
+                      evaluation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,7 @@
 """Time in one place: naive UTC in the database, Europe/Paris only when shown."""
 
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -30,3 +31,28 @@ def parse_iso_datetime(text):
         return moment.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:  # year 1 or 9999 pushed out of range by the offset
         raise ValueError(text) from None
+def paris_today():
+    return datetime.now(PARIS).date()
+
+
+@lru_cache(maxsize=8192)
+def _paris_offset(day):
+    """Paris's offset from UTC all along a UTC day, or None on a day the clocks change."""
+    first = datetime.combine(day, time(0), tzinfo=UTC).astimezone(PARIS).utcoffset()
+    last = datetime.combine(day, time(23, 59), tzinfo=UTC).astimezone(PARIS).utcoffset()
+    return first if first == last else None
+
+
+def paris_date(moment):
+    """The calendar day in Paris of a naive UTC datetime from the database (fast: tens of
+    thousands of moments are dated for the delays)."""
+    offset = _paris_offset(moment.date())
+    if offset is None:
+        return moment.replace(tzinfo=UTC).astimezone(PARIS).date()
+    return (moment + offset).date()
+
+
+def paris_midnight_utc(day):
+    """Midnight in Paris at the start of `day`, as a naive UTC datetime (how moments are
+    stored), so that a period of Paris days can filter stored moments."""
+    return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(UTC).replace(tzinfo=None)

@@ -28,6 +28,16 @@ class NotAllowed(DomainError):
     status = 403
 
 
+class InvalidInput(DomainError):
+    """Bad input, field by field: {"field": "French message"} (422)."""
+
+    status = 422
+
+    def __init__(self, errors):
+        super().__init__(next(iter(errors.values())), next(iter(errors)))
+        self.errors = errors
+
+
 def wants_json_response():
     """API paths and clients that prefer JSON get JSON errors; browsers get pages."""
     if request.path.startswith(("/api/", "/healthz", "/open311/", "/ogcapi/")):
@@ -113,6 +123,6 @@ def register_errors(app):
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
-        if wants_json_response():
+        if wants_json_response():  # every field at fault, not only the first
             return jsonify({"errors": exc.errors}), exc.status
         return error_response(exc.status, exc.message, exc.field)

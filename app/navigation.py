@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app.auth.roles import Role
+from app.committee.permissions import can_follow_items
 from app.triage.permissions import can_work_organisation_queue
 
 
@@ -25,6 +26,14 @@ class Link:
     def shown_to(self, user):
         return self.when is None or self.when(user)
 
+
+# The committee's working surface: the follow-up, its meetings and the contract's
+# indicators (an agent: its organisation's part).
+COMMITTEE_WORK = [
+    Link("committee.followup", _l("Suivi"), when=can_follow_items),
+    Link("committee.meetings", _l("Comité"), when=can_follow_items),
+    Link("evaluation.indicators", _l("Indicateurs"), when=can_follow_items),
+]
 
 # Everyone, signed in or not: report, the map, walks (upcoming and past) and proposals.
 EVERYONE = [
@@ -39,15 +48,18 @@ MENUS = {
         Link("triage.triage_queue", _l("À trier")),
         Link("walks.plan", _l("Planifier une marche")),
         Link("proposals.meetings", _l("Tables de quartier")),
+        *COMMITTEE_WORK,
     ],
     Role.MODERATOR: [
         Link("moderation.queue", _l("Modération")),
     ],
     Role.AGENT: [
         Link("triage.organisation_queue", _l("À traiter"), when=can_work_organisation_queue),
+        *COMMITTEE_WORK,
     ],
     Role.COMMITTEE: [
         Link("triage.triage_queue", _l("Vue d'ensemble")),
+        *COMMITTEE_WORK,
     ],
     Role.ADMIN: [
         Link("moderation.queue", _l("Modération")),
@@ -57,6 +69,7 @@ MENUS = {
         Link("routing.zones", _l("Zones foncières")),
         Link("moderation.publicity", _l("Publicité des catégories")),
         Link("apikeys.keys", _l("Clés d'API")),
+        *COMMITTEE_WORK,
     ],
     Role.RESIDENT: [],
 }

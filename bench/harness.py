@@ -54,6 +54,17 @@ def arpenteur_env(workdir):
     }
 
 
+@contextmanager
+def app_context(env):
+    """An application context on the bench's database (for inserting in bulk)."""
+    os.environ["DATABASE_URL"] = env["DATABASE_URL"]
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from app import create_app
+
+    with create_app("development").app_context():
+        yield
+
+
 def prepare_database(env):
     """Migrate, load the perimeters and seed the demo accounts, as a new instance would."""
     for command in (["db", "upgrade"], ["geodata", "load"], ["seed-demo"]):
@@ -185,18 +196,19 @@ class Measurement:
 
 
 def measure(url, method="GET", body=None, headers=None, n=400, concurrency=4, warmup=20,
-            time_limit_s=10.0):
+            time_limit_s=10.0, timeout=REQUEST_TIMEOUT_S):
     """Send `warmup` unmeasured requests, then measure `n` from `concurrency` threads.
 
     Both phases share `time_limit_s`; past it no new request starts, and the Measurement
-    shows how many were sent. Any status of 400 or more counts as a failure.
+    shows how many were sent. Any status of 400 or more counts as a failure, and so does a
+    wait of more than `timeout` seconds for the answer or its next part.
     """
     deadline = time.monotonic() + time_limit_s
-    _drive(url, method, body, headers, warmup, concurrency, deadline)
-    return _drive(url, method, body, headers, n, concurrency, deadline)
+    _drive(url, method, body, headers, warmup, concurrency, deadline, timeout)
+    return _drive(url, method, body, headers, n, concurrency, deadline, timeout)
 
 
-def _drive(url, method, body, headers, count, concurrency, deadline):
+def _drive(url, method, body, headers, count, concurrency, deadline, timeout):
     tickets = queue.SimpleQueue()
     for _ in range(count):
         tickets.put(None)
@@ -210,7 +222,7 @@ def _drive(url, method, body, headers, count, concurrency, deadline):
                 return
             started = time.perf_counter()
             try:
-                status, _ = request(url, method, body, headers)
+                status, _ = request(url, method, body, headers, timeout)
             except (OSError, http.client.HTTPException) as error:
                 failures.append(f"{type(error).__name__}: {error}")
                 continue

@@ -10,6 +10,7 @@ request fails, since the figures would then mislead.
 import sys
 import tempfile
 
+import committee
 import detection
 import item_capture
 import open_data
@@ -88,6 +89,7 @@ def main():
                 failed += queues.report(app_url, env, print_table)
                 failed += open_data.report(app_url, print_table)  # on the queues' items
                 failed += sign_in.report(app_url, print_table)
+                failed += committee.report(app_url, env, print_table)
             failed += detection.report(print_table)
             failed += photo_load.report(env, print_table)
         except BenchError as error:

@@ -2,6 +2,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.committee.demo import seed_demo_followup
 from app.extensions import db
 from app.proposals.demo import seed_demo_moderation
 from app.walks.demo import seed_demo_walk
@@ -29,6 +30,11 @@ def seed_demo():
     created = seed_demo_moderation(by_email[f"moderation@{DEMO_DOMAIN}"])
     db.session.commit()
     click.echo(f"Demo report to moderate and proposal to support: {created} created.")
+    agents = {code: by_email[f"agent-{local}@{DEMO_DOMAIN}"]
+              for code, local in (("hbh", "hbh"), ("ville-antony", "ville"), ("vsgp", "vsgp"))}
+    created = seed_demo_followup(by_email[f"coordination@{DEMO_DOMAIN}"], agents)
+    db.session.commit()
+    click.echo(f"Demo items for the committee's follow-up: {created} created.")
     if walk is None:
         click.echo("Demo walk skipped: load the places first (flask geodata load).")
     else:

@@ -21,6 +21,11 @@ def _in(column, values):
     return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
+def reference_of(item_id, created_at):
+    """An item's reference from its id and creation time (lists that read columns only)."""
+    return f"{created_at:%Y}-{item_id:05d}"
+
+
 class Item(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="known_kind"),
@@ -39,6 +44,10 @@ class Item(db.Model):
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
         Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
+        # The follow-up's counts and list read only the index (status first, then what
+        # they group, sort and filter by).
+        Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",
+              "created_at", "acknowledge_due", "kind", "answer_days", "resolve_days"),
         # A key is its caller's own: the same key from two callers makes two items, from
         # one caller one item, even from two requests at once.
         UniqueConstraint("idempotency_scope", "idempotency_key"),
@@ -93,6 +102,13 @@ class Item(db.Model):
     acknowledge_due: Mapped[date | None]
     resolve_due: Mapped[date | None]
     expected_date: Mapped[date | None]  # the intervention date an agent planned
+    # The organisation's first answer (acknowledged, planned or resolved) and its first
+    # resolution since the item was last routed, and how many working days each took:
+    # what the committee's delays are made of (items/status.py keeps them with the status).
+    answered_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    answer_days: Mapped[int | None]
+    resolve_days: Mapped[int | None]
     return_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
@@ -124,7 +140,7 @@ class Item(db.Model):
     @property
     def reference(self):
         """The number residents quote: year of creation and a zero-padded id."""
-        return f"{self.created_at:%Y}-{self.id:05d}"
+        return reference_of(self.id, self.created_at)
 
     @property
     def is_public(self):
@@ -147,6 +163,9 @@ class Item(db.Model):
 
 class ItemEvent(db.Model):
     """One dated move in an item's history: who, when, from what to what, and why."""
+
+    # The indicators count items by the moves they made (resolved, reopened, re-routed).
+    __table_args__ = (Index("ix_item_event_to_status_item_id", "to_status", "item_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)

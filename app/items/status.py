@@ -9,6 +9,9 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from app.clock import paris_date, utcnow
+from app.workdays import working_days_between
+
 
 class Status(StrEnum):
     NEW = "new"
@@ -69,6 +72,8 @@ TRANSITIONS = {
 
 # Moves that must say why.
 REASON_REQUIRED = {Status.REJECTED, Status.RETURNED, Status.REOPENED}
+# The organisation's answers to a routed item (its first one dates `answered_at`).
+ANSWERS = {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED}
 
 
 class TransitionRefused(Exception):
@@ -109,6 +114,21 @@ def record(item, to, actor, note="", internal_note=""):
     return event
 
 
+def _date_answers(item, to, moment):
+    """A routing starts the clock again; the first answer and the first resolution after
+    it are dated once, with the working days they took."""
+    if to == Status.ROUTED:
+        item.answered_at = item.resolved_at = item.answer_days = item.resolve_days = None
+        return
+    routed = paris_date(item.routed_at) if item.routed_at else None
+    if to in ANSWERS and item.answered_at is None:
+        item.answered_at = moment
+        item.answer_days = working_days_between(routed, paris_date(moment)) if routed else None
+    if to == Status.RESOLVED and item.resolved_at is None:
+        item.resolved_at = moment
+        item.resolve_days = working_days_between(routed, paris_date(moment)) if routed else None
+
+
 def transition(item, to, actor, note="", internal_note=""):
     """Move `item` to status `to`, recording who, when and why; return the history row.
 
@@ -132,7 +152,9 @@ def transition(item, to, actor, note="", internal_note=""):
         raise TransitionRefused(_("Une proposition ne se clôt qu'avec la réponse motivée "
                                   "de l'organisme."))
     event = record(item, to, actor, note, internal_note)
+    event.created_at = utcnow()
     item.status = to.value
+    _date_answers(item, to, event.created_at)
     from . import notifications
 
     notifications.status_changed(item, event)

@@ -39,3 +39,20 @@ class ImportZonesForm(OwnerMixin, FlaskForm):
     owner = SelectField(_l("Propriétaire du terrain"), choices=[])
     file = FileField(_l("Fichier (GeoJSON, GeoPackage ou Shapefile zippé)"),
                      validators=[FileRequired(_l("Choisissez un fichier."))])
+
+
+def read_delays(formdata, codes):
+    """(wanted, errors) from the delay table's inputs `acknowledge-<code>` and
+    `resolve-<code>`: {code: (int, int) | (int|None, int|None) | None}; a value that is not
+    a whole number is an error of its row. The service checks the rules."""
+    wanted, errors = {}, {}
+    for code in codes:
+        raw = [(formdata.get(f"{name}-{code}") or "").strip() for name in ("acknowledge",
+                                                                            "resolve")]
+        if not any(raw):
+            wanted[code] = None
+        elif all(value.isdigit() or not value for value in raw):
+            wanted[code] = tuple(int(value) if value else None for value in raw)
+        else:
+            errors[code] = _l("Un délai s'écrit en nombre entier de jours ouvrés.")
+    return wanted, errors

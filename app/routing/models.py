@@ -57,3 +57,22 @@ class TargetDelay(db.Model):
     resolve_days: Mapped[int]
 
     organisation: Mapped[Organisation] = relationship()
+
+
+class TargetDelayChange(db.Model):
+    """One change of a target delay: who, when, old → new (None: no row, the default
+    applies). Kept when the account is deleted, under the name it had."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    old_acknowledge_days: Mapped[int | None]
+    old_resolve_days: Mapped[int | None]
+    new_acknowledge_days: Mapped[int | None]
+    new_resolve_days: Mapped[int | None]
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))
+    changed_by_label: Mapped[str] = mapped_column(String(254), default="")
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()

@@ -10,21 +10,26 @@ from sqlalchemy import func, select
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
 from app.clock import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.geo.files import GeodataError, checked_polygon
 from app.geo.tenure import TenureIndex, overlaps
 from app.items.categories import CATEGORIES
+from app.workdays import add_working_days
 
-from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TenureZone
-from .workdays import add_working_days
+from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, TenureZone
 
 DEFAULT_DELAY = "*"
+MAX_DELAY_DAYS = 365
 _index_cache = {}
 
 
 class InvalidRoutingData(DomainError):
     status = 422
+
+
+class InvalidDelays(InvalidInput):
+    """Target delays refused, row by row: {category code: French message}."""
 
 
 def tenure_index():
@@ -66,6 +71,81 @@ def target_delay(organisation, category):
         TargetDelay.organisation_id == organisation.id,
         TargetDelay.category.in_([category, DEFAULT_DELAY]))).all()
     return min(rows, key=lambda row: row.category == DEFAULT_DELAY, default=None)
+
+
+def delays_of(organisation):
+    """{category or DEFAULT_DELAY: TargetDelay} of the organisation."""
+    return {row.category: row for row in db.session.scalars(
+        select(TargetDelay).where(TargetDelay.organisation_id == organisation.id))}
+
+
+def delay_changes(limit=50):
+    """The latest target delay changes, newest first."""
+    return db.session.scalars(select(TargetDelayChange).order_by(
+        TargetDelayChange.changed_at.desc(), TargetDelayChange.id.desc()).limit(limit)).all()
+
+
+def _delay_errors(category, days):
+    if days is None:
+        return _("Indiquez le délai par défaut de l'organisme.") if category == DEFAULT_DELAY \
+            else None
+    acknowledge, resolve = days
+    if None in days:
+        return _("Indiquez les deux délais, ou aucun pour appliquer le délai par défaut.")
+    if not (1 <= acknowledge <= MAX_DELAY_DAYS and 1 <= resolve <= MAX_DELAY_DAYS):
+        return _("Un délai va de 1 à %(n)d jours ouvrés.", n=MAX_DELAY_DAYS)
+    if resolve < acknowledge:
+        return _("Le délai de résolution ne peut pas être plus court que celui de prise en "
+                 "compte.")
+    return None
+
+
+def delay_errors(wanted):
+    """{category: message} for the rows of `wanted` (see set_target_delays) that break a
+    rule: unknown category, half-filled, out of range, resolution before acknowledgement."""
+    errors = {}
+    for category, days in wanted.items():
+        if category != DEFAULT_DELAY and category not in CATEGORIES:
+            errors[category] = _("Catégorie inconnue : %(code)s.", code=category)
+        elif (message := _delay_errors(category, days)) is not None:
+            errors[category] = message
+    return errors
+
+
+def set_target_delays(actor, organisation, wanted):
+    """Set an organisation's target delays in working days and record each change.
+
+    `wanted` maps DEFAULT_DELAY and category codes to (acknowledge days, resolve days), or
+    to None to drop a category's own delay (its items then get the default). Checks every
+    row first and raises InvalidDelays with a message per row; changes nothing then.
+    Due dates already fixed stay as they are: a delay applies from the next routing.
+    Returns the changes recorded.
+    """
+    errors = delay_errors(wanted)
+    if errors:
+        raise InvalidDelays(errors)
+    current = delays_of(organisation)
+    changes = []
+    for category, days in wanted.items():
+        row = current.get(category)
+        old = (row.acknowledge_days, row.resolve_days) if row is not None else None
+        if old == days:
+            continue
+        if days is None:
+            db.session.delete(row)
+        else:
+            row = row or TargetDelay(organisation_id=organisation.id, category=category)
+            row.acknowledge_days, row.resolve_days = days
+            db.session.add(row)
+        changes.append(TargetDelayChange(
+            organisation_id=organisation.id, category=category,
+            old_acknowledge_days=old[0] if old else None, old_resolve_days=old[1] if old else None,
+            new_acknowledge_days=days[0] if days else None,
+            new_resolve_days=days[1] if days else None,
+            changed_by_id=actor.id, changed_by_label=actor.display_name or actor.email))
+    db.session.add_all(changes)
+    db.session.flush()
+    return changes
 
 
 def set_due_dates(item):

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from app.auth.services import all_organisations
+from app.auth.services import all_organisations, find_organisation
 from app.extensions import db
 from app.geo.files import GeodataError
 from app.geo.tenure import read_tenure_file
@@ -18,7 +18,7 @@ from app.items.categories import CATEGORIES
 from app.permissions import requires
 
 from . import services
-from .forms import ImportZonesForm, ZoneForm
+from .forms import ImportZonesForm, ZoneForm, read_delays
 from .models import PUBLIC_LAND, TenureZone
 from .permissions import can_manage_routing
 
@@ -57,6 +57,51 @@ def rules():
                            organisations=organisations,
                            owner_names={o.code: o.name for o in organisations},
                            ), 422 if errors else 200
+
+
+def _delays_page(values=None, errors=None, failed=None, status=200):
+    """Every organisation's delay table; `values`/`errors` refill the form of `failed`."""
+    organisations = all_organisations()
+    tables = {o.code: {category: (row.acknowledge_days, row.resolve_days)
+                       for category, row in services.delays_of(o).items()}
+              for o in organisations}
+    if failed is not None:
+        tables[failed] = values
+    return render_template("routing/delays.html", organisations=organisations, tables=tables,
+                           categories=CATEGORIES, default=services.DEFAULT_DELAY,
+                           errors=errors or {}, failed=failed,
+                           changes=services.delay_changes()), status
+
+
+@bp.route("/delais")
+@requires(can_manage_routing)
+def delays():
+    """Target delays in working days, per organisation and category, and their changes."""
+    return _delays_page()
+
+
+@bp.route("/delais/<code>", methods=["POST"])
+@requires(can_manage_routing)
+def save_delays(code):
+    organisation = find_organisation(code) or abort(404)
+    codes = [services.DEFAULT_DELAY, *CATEGORIES]
+    wanted, errors = read_delays(request.form, codes)
+    try:
+        if errors:  # show every row's problem at once, the rules' too
+            raise services.InvalidDelays({**services.delay_errors(wanted), **errors})
+        changes = services.set_target_delays(current_user, organisation, wanted)
+    except services.InvalidDelays as refused:
+        db.session.rollback()
+        typed = {c: tuple(request.form.get(f"{name}-{c}", "") for name in ("acknowledge",
+                                                                           "resolve"))
+                 for c in codes}
+        return _delays_page(typed, refused.errors, code, 422)
+    db.session.commit()
+    flash(ngettext("%(num)d délai modifié pour %(org)s. Il vaut pour les prochaines "
+                   "transmissions.", "%(num)d délais modifiés pour %(org)s. Ils valent pour "
+                   "les prochaines transmissions.", len(changes), org=organisation.name),
+          "success")
+    return redirect(url_for("routing.delays", _anchor=f"org-{code}"), 303)
 
 
 def _zones_page(form, import_form, status=200):

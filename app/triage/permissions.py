@@ -22,9 +22,15 @@ def can_triage(user):
 
 
 def can_view_triage_queue(user):
-    """The triage queue read as an overview: the coordination, and the committee that
-    follows delays and disputes (it routes nothing)."""
+    """The triage queue: the coordination works it; the committee reads it as an overview of
+    delays and disputes, and settles a dispute by naming who acts (settles_dispute)."""
     return can_triage(user) or (_signed_in(user) and user.has_role(Role.COMMITTEE))
+
+
+def settles_dispute(user, item, to):
+    """The committee settles a dispute: it names who acts on an item sent back twice."""
+    return (user.has_role(Role.COMMITTEE) and to == Status.ROUTED
+            and item.status == Status.RETURNED and item.is_disputed)
 
 
 def can_work_organisation_queue(user):
@@ -50,6 +56,8 @@ def can_act_on_item(user, item, to):
     if user.has_role(Role.COORDINATOR, Role.ADMIN) and to in COORDINATION_MOVES:
         return True
     if user.has_role(Role.MODERATOR) and to in MODERATION_MOVES:
+        return True
+    if settles_dispute(user, item, to):
         return True
     return to in ORGANISATION_MOVES and is_own_organisation_item(user, item)
 

@@ -73,11 +73,15 @@ def _counts(base_clauses, today):
 
 
 def triage_queue(filters, page=1):
-    """(items, total, counts): new and returned items, oldest first."""
+    """(items, total, counts): new and returned items, oldest first. The overdue count is
+    every organisation's (items waiting for triage are never overdue themselves)."""
     today = utcnow().date()
     items, total = _page(_filtered(TRIAGE_STATUSES, filters, today),
                          (Item.created_at, Item.id), page)
-    return items, total, _counts([Item.status.in_([str(s) for s in TRIAGE_STATUSES])], today)
+    counts = _counts([Item.status.in_([str(s) for s in TRIAGE_STATUSES])], today)
+    counts["overdue"] = db.session.scalar(select(func.count(Item.id)).where(
+        overdue_clause(today)))
+    return items, total, counts
 
 
 def organisation_queue(organisation_id, filters, page=1):

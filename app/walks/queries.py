@@ -24,6 +24,11 @@ def past_walks():
                               .order_by(Walk.date.desc(), Walk.id.desc())).all()
 
 
+def all_walks():
+    """Every walk, the most recent first (the follow-up's walk filter)."""
+    return db.session.scalars(select(Walk).order_by(Walk.date.desc(), Walk.id.desc())).all()
+
+
 def walk_by_code(code):
     return db.session.scalar(select(Walk).where(Walk.join_code == (code or "").upper()))
 

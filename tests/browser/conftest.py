@@ -26,6 +26,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "fr-FR"}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR"}
 
 pytestmark = pytest.mark.browser
 
@@ -68,10 +69,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A phone-sized page that fails the test on any script error or console error."""
-    context = browser.new_context(base_url=live_server, **PHONE)
+def _checked_page(browser, live_server, device):
+    """A page of `device` that fails the test on any script error or console error."""
+    context = browser.new_context(base_url=live_server, **device)
     tab = context.new_page()
     problems = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
@@ -88,6 +88,18 @@ def page(browser, live_server):
     yield tab
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page that fails the test on any script error or console error."""
+    yield from _checked_page(browser, live_server, PHONE)
+
+
+@pytest.fixture
+def laptop_page(browser, live_server):
+    """The same at a laptop's size."""
+    yield from _checked_page(browser, live_server, LAPTOP)
 
 
 _axe = Axe()

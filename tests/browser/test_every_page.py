@@ -75,10 +75,14 @@ PAGES = {
                      "/marches/nouvelle", "/marches/{walk}", "/marches/{walk}/participation",
                      "/marches/{walk}/contre-visite", "/marches/{walk}/arrets/{stop}/grille",
                      "/marches/{walk}/compte-rendu", "/tables-de-quartier"],
-    "agent-hbh": ["/gestion/organisme", "/gestion/signalements/{routed}"],
-    "comite": ["/gestion/triage", "/gestion/signalements/{pending}"],
+    "agent-hbh": ["/gestion/organisme", "/gestion/signalements/{routed}", "/comite/suivi",
+                  "/comite/reunions", "/evaluation/indicateurs",
+                  "/evaluation/tfpb/signalements/{routed}"],
+    "comite": ["/gestion/triage", "/gestion/signalements/{pending}", "/comite/suivi/repartition",
+               "/comite/suivi/points-recurrents", "/comite/suivi/marches",
+               "/evaluation/indicateurs?from=2024-01-01&to=2030-12-31", "/evaluation/tfpb"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
-              "/admin/publicite", "/admin/cles-api"],
+              "/admin/publicite", "/admin/cles-api", "/admin/delais"],
 }
 
 

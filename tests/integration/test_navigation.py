@@ -12,6 +12,7 @@ from app.navigation import MENUS, Link, links_for
 from tests.conftest import PASSWORD, csrf_token, make_item, make_user, page_text
 
 EVERYONE = ["Signaler", "Carte et liste", "Marches", "Propositions"]
+COMMITTEE_WORK = ["Suivi", "Comité", "Indicateurs"]
 
 
 def menu(client, path="/"):
@@ -31,11 +32,13 @@ def sign_in(client, user, next_path=None):
 @pytest.mark.parametrize(("role", "org", "extra"), [
     ("resident", None, []),
     ("moderator", None, ["Modération"]),
-    ("coordinator", None, ["À trier", "Planifier une marche", "Tables de quartier"]),
-    ("agent", "hbh", ["À traiter"]),
-    ("committee", None, ["Vue d'ensemble"]),
+    ("coordinator", None, ["À trier", "Planifier une marche", "Tables de quartier",
+                           *COMMITTEE_WORK]),
+    ("agent", "hbh", ["À traiter", *COMMITTEE_WORK]),
+    ("committee", None, ["Vue d'ensemble", *COMMITTEE_WORK]),
     ("admin", None, ["Modération", "À trier", "Comptes", "Table de routage",
-                     "Zones foncières", "Publicité des catégories", "Clés d'API"]),
+                     "Zones foncières", "Publicité des catégories", "Clés d'API",
+                     *COMMITTEE_WORK]),
 ])
 def test_each_role_sees_the_links_of_its_work(client, auth, role, org, extra):
     auth.login(role, org)
@@ -65,7 +68,7 @@ def test_an_agent_without_organisation_has_no_queue_link_and_lands_home(client):
     user.organisation = None
     db.session.commit()
     assert sign_in(client, user).headers["Location"] == "/"
-    assert "À traiter" not in menu(client)
+    assert "À traiter" not in menu(client) and "Suivi" not in menu(client)
 
 
 def test_the_current_page_is_marked_for_screen_readers(client, auth):
@@ -82,7 +85,7 @@ def test_a_feature_adds_a_role_link_with_one_line(app, monkeypatch):
     with app.test_request_context():
         labels = [str(link.label) for link, _url in links_for(user)]
         # already among everyone's links under its own label: shown once
-        assert labels == EVERYONE + ["Vue d'ensemble"]
+        assert labels == EVERYONE + ["Vue d'ensemble", *COMMITTEE_WORK]
         monkeypatch.setitem(MENUS, Role.COMMITTEE, [Link("admin.users", "Comptes du comité")])
         assert [str(link.label) for link, _url in links_for(user)][-1] == "Comptes du comité"
         assert links_for(user)[-1][1] == url_for("admin.users")

@@ -11,8 +11,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.items.models import Item, ItemFollower
 from app.items.services import follow_item
-from app.routing.workdays import add_working_days
 from app.triage import services
+from app.workdays import add_working_days
 from tests.conftest import csrf_token, make_item, make_user, page_text
 from tests.images import jpeg
 from tests.workflow import coordinator, routed_item

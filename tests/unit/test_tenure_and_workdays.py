@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from app.geo.files import GeodataError
 from app.geo.tenure import TenureIndex, checked_polygon, overlaps
-from app.routing.workdays import add_working_days, is_working_day
+from app.workdays import add_working_days, is_working_day, working_days_between
 
 
 def square(lon, lat, half):
@@ -55,3 +55,32 @@ def test_working_days_skip_weekends_and_french_public_holidays():
     assert not is_working_day(date(2026, 5, 14))  # Ascension 2026
     assert not is_working_day(date(2026, 5, 25))  # Whit Monday 2026
     assert add_working_days(date(2026, 12, 24), 3) == date(2026, 12, 30)
+
+
+def test_working_days_between_counts_across_a_public_holiday_and_a_weekend():
+    # Tue 10 Nov 2026 -> Mon 16 Nov: Wed 11 is Armistice, then Thu, Fri, (weekend), Mon.
+    assert working_days_between(date(2026, 11, 10), date(2026, 11, 16)) == 3
+    assert working_days_between(date(2026, 11, 10), date(2026, 11, 10)) == 0
+    assert working_days_between(date(2026, 11, 16), date(2026, 11, 10)) == 0
+    # Across New Year: Thu 24 Dec 2026 -> Mon 4 Jan 2027 (25 Dec and 1 Jan are holidays).
+    assert working_days_between(date(2026, 12, 24), date(2027, 1, 4)) == 5
+
+
+def test_working_days_between_undoes_add_working_days():
+    start = date(2024, 1, 1)
+    for offset in range(0, 800, 7):
+        day = start + timedelta(days=offset)
+        for n in (1, 3, 15, 40):
+            assert working_days_between(day, add_working_days(day, n)) == n
+
+
+def test_paris_dates_match_the_time_zone_database_across_clock_changes():
+    from datetime import UTC, datetime
+
+    from app.clock import PARIS, paris_date
+
+    moments = [datetime(2026, 3, 28, 22, 30) + timedelta(minutes=17 * n) for n in range(300)]
+    moments += [datetime(2025, 10, 25, 21, 0) + timedelta(minutes=13 * n) for n in range(400)]
+    moments += [datetime(2024, 12, 31, 22, 59), datetime(2024, 12, 31, 23, 0)]
+    for moment in moments:
+        assert paris_date(moment) == moment.replace(tzinfo=UTC).astimezone(PARIS).date()

@@ -37,4 +37,14 @@ def invalid(errors):
     return jsonify({"errors": errors}), 422
 
 
-from . import items, me, openapi, perimeters, supports, transitions, walks  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    exports,
+    indicators,
+    items,
+    me,
+    openapi,
+    perimeters,
+    supports,
+    transitions,
+    walks,
+)

@@ -51,6 +51,7 @@
 
   function draw(element) {
     var map = L.map(element, { zoomControl: false, scrollWheelZoom: false });
+    element.arpenteurMap = map;  // page modules loaded after this one add their layers
     L.control.zoom({
       zoomInTitle: element.dataset.zoomIn,
       zoomOutTitle: element.dataset.zoomOut

@@ -37,3 +37,33 @@ def add_working_days(start, days):
         if is_working_day(day):
             days -= 1
     return day
+
+
+# Working days are counted from a table of these years' days; outside, day by day.
+TABLE_YEARS = (2000, 2100)
+
+
+@cache
+def _running_count():
+    """[n]: working days from 1 January of TABLE_YEARS[0] up to and including each day."""
+    day, end = date(TABLE_YEARS[0], 1, 1), date(TABLE_YEARS[1], 1, 1)
+    counts, count = [], 0
+    while day < end:
+        count += is_working_day(day)
+        counts.append(count)
+        day += timedelta(days=1)
+    return counts
+
+
+def working_days_between(start, end):
+    """How many working days lie after `start` up to and including `end` (dates); 0 when
+    `end` is not after `start`. The inverse of add_working_days."""
+    if end <= start:
+        return 0
+    origin = date(TABLE_YEARS[0], 1, 1).toordinal()
+    counts = _running_count()
+    first, last = start.toordinal() - origin, end.toordinal() - origin
+    if first >= 0 and last < len(counts):
+        return counts[last] - counts[first]
+    return sum(1 for n in range(1, (end - start).days + 1)
+               if is_working_day(start + timedelta(days=n)))

@@ -1,0 +1,1 @@
+"""The GUSP technical committee: follow-up across organisations and committee meetings."""

@@ -1,0 +1,140 @@
+"""Benchmark of the committee's pages, the indicators and the exports on 50,000 items.
+
+Items are added in bulk until the bench's base holds 50,000, spread over 2024-2026 and the
+perimeter's bounding box, across categories and organisations, with the history rows
+(routed, acknowledged, resolved) the delays are measured from; a tenth are overdue and a
+few disputed. Each page is read by a signed-in demo account; the API and the exports by a
+coordinator's bearer token.
+"""
+
+import random
+import secrets
+from datetime import date, datetime, timedelta
+
+from harness import LATENCY_COLUMNS, app_context, latency_row, measure
+from item_capture import staff_token
+from queues import sign_in
+
+TARGET_ITEMS = 50_000
+ORGANISATIONS = ("hbh", "ville-antony", "vsgp")
+CATEGORIES = ("proprete", "tags", "eclairage", "depots-sauvages", "voirie", "dechets")
+START = datetime(2024, 1, 1)
+EXPORTS = ("csv", "geojson", "gpkg")
+# A download of every item takes seconds, not milliseconds: a few, one at a time, and a
+# longer wait for each answer (the GeoPackage is written whole before it is sent).
+EXPORT_REQUESTS = 5
+EXPORT_TIMEOUT_S = 120
+
+
+def _item(rng, ids, n, today):
+    created = START + timedelta(minutes=rng.randrange(0, (today - START.date()).days * 1440))
+    lon, lat = rng.uniform(2.284, 2.2922), rng.uniform(48.7345, 48.74)
+    story = rng.choice(["new", "routed", "acknowledged", "resolved", "resolved", "verified"])
+    organisation = ids[rng.choice(ORGANISATIONS)]
+    routed = created + timedelta(hours=rng.randint(1, 48)) if story != "new" else None
+    answered = routed + timedelta(days=rng.randint(0, 12)) if story not in (
+        "new", "routed") else None
+    resolved = answered + timedelta(days=rng.randint(0, 20)) if story in (
+        "resolved", "verified") else None
+    due = (routed or created).date() + timedelta(days=rng.randint(2, 20))
+    if n % 10 == 0 and story in ("routed", "acknowledged"):
+        due = today - timedelta(days=rng.randint(1, 30))  # overdue
+    return {
+        "kind": "gusp", "category": rng.choice(CATEGORIES),
+        "description": "Point de mesure du banc d'essai",
+        "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,  # ordinary categories
+        "position": "inside", "status": story, "visibility": "public", "version": 1,
+        "tracking_digest": secrets.token_hex(32), "created_at": created,
+        "updated_at": created, "suggested_organisation_id": organisation,
+        "organisation_id": organisation if routed else None, "routed_at": routed,
+        "answered_at": answered, "resolved_at": resolved,
+        "acknowledge_due": due if routed else None,
+        "resolve_due": due + timedelta(days=10) if routed else None,
+        "return_count": 2 if n % 97 == 0 and routed else 0,
+    }
+
+
+def _events(item_id, row):
+    """The history that matches the row's dates."""
+    steps = [("new", row["created_at"]), ("routed", row["routed_at"]),
+             ("acknowledged", row["answered_at"]), ("resolved", row["resolved_at"])]
+    if row["status"] == "verified":
+        steps.append(("verified", row["resolved_at"]))
+    events, previous = [], None
+    for status, moment in steps:
+        if moment is None:
+            break
+        events.append({"item_id": item_id, "from_status": previous, "to_status": status,
+                       "created_at": moment, "actor_label": "Banc d'essai", "note": "",
+                       "internal_note": ""})
+        previous = status
+    return events
+
+
+def insert_items(env):
+    """Add items (with their history) until the base holds TARGET_ITEMS; return the count."""
+    rng = random.Random(2030)
+    with app_context(env):
+        from app.auth.services import find_organisation
+        from app.extensions import db
+        from app.items.models import Item, ItemEvent
+
+        ids = {code: find_organisation(code).id for code in ORGANISATIONS}
+        today = date.today()
+        missing = TARGET_ITEMS - db.session.scalar(db.select(db.func.count(Item.id)))
+        for batch in range(0, max(missing, 0), 5_000):
+            rows = [_item(rng, ids, batch + n, today)
+                    for n in range(min(5_000, missing - batch))]
+            first = (db.session.scalar(db.select(db.func.max(Item.id))) or 0) + 1
+            db.session.execute(db.insert(Item), rows)
+            events = [e for offset, row in enumerate(rows)
+                      for e in _events(first + offset, row)]
+            db.session.execute(db.insert(ItemEvent), events)
+            db.session.commit()
+        return db.session.scalar(db.select(db.func.count(Item.id)))
+
+
+def report(app_url, env, print_table, requests=20):
+    total = insert_items(env)
+    from app.demo.services import DEMO_DOMAIN, demo_password
+
+    year = f"from={date.today().year}-01-01&to={date.today().isoformat()}"
+    pages = [
+        ("comite", "GET /comite/suivi", "/comite/suivi"),
+        ("comite", "GET /comite/suivi, all states, overdue", "/comite/suivi?status=all&overdue=1"),
+        ("comite", "GET /comite/suivi/carte.json (zoom 16)",
+         "/comite/suivi/carte.json?bbox=2.28,48.73,2.30,48.745&zoom=16"),
+        ("comite", "GET /comite/suivi/repartition", "/comite/suivi/repartition"),
+        ("comite", "GET /comite/suivi/delais (all time)", "/comite/suivi/delais"),
+        ("comite", "GET /comite/suivi/points-recurrents", "/comite/suivi/points-recurrents"),
+        ("comite", "GET /comite/suivi/marches", "/comite/suivi/marches"),
+        ("comite", "GET /evaluation/indicateurs (this year)", f"/evaluation/indicateurs?{year}"),
+        ("comite", "GET /evaluation/indicateurs (2024-2030)",
+         "/evaluation/indicateurs?from=2024-01-01&to=2030-12-31"),
+    ]
+    rows, failed, headers = [], [], {}
+    for account, label, path in pages:
+        if account not in headers:
+            headers[account] = {"Cookie": sign_in(app_url, f"{account}@{DEMO_DOMAIN}",
+                                                  demo_password(account))}
+        rows.append(_row(app_url + path, headers[account], label, requests, failed))
+    token = {"Authorization": f"Bearer {staff_token(env)}"}
+    rows.append(_row(app_url + "/api/v1/indicators?from=2024-01-01&to=2030-12-31", token,
+                     "GET /api/v1/indicators (2024-2030)", requests, failed))
+    print_table(f"Committee and indicators: {total:,} items in the base "
+                f"(gunicorn, 2 client threads, {requests} requests each)",
+                LATENCY_COLUMNS, rows)
+    exports = [_row(f"{app_url}/api/v1/exports/items.{ext}?status=all", token,
+                    f"GET /api/v1/exports/items.{ext} (every item)", EXPORT_REQUESTS, failed,
+                    concurrency=1, warmup=1, timeout=EXPORT_TIMEOUT_S)
+               for ext in EXPORTS]
+    print_table(f"Exports of every item: {total:,} items (gunicorn, 1 client thread, "
+                f"{EXPORT_REQUESTS} requests each after 1 warm-up)", LATENCY_COLUMNS, exports)
+    return failed
+
+
+def _row(url, headers, label, requests, failed, concurrency=2, warmup=2, timeout=30):
+    result = measure(url, headers=headers, n=requests, concurrency=concurrency, warmup=warmup,
+                     time_limit_s=20 * timeout, timeout=timeout)
+    failed += [(label, f, 1) for f in result.failures[:1]]
+    return latency_row(label, result)

@@ -1,0 +1,174 @@
+"""Exports for spreadsheets and GIS, read back as their users would: the CSV with a `;`
+dialect and its byte-order mark, the GeoJSON, the GeoPackage with geopandas. No personal
+data, public view for the public, the follow-up's filters and refusals, and streaming."""
+
+import csv
+import io
+
+import geopandas
+from sqlalchemy import event
+
+from app.committee.filters import read_filters
+from app.evaluation.exports import export_rows
+from app.extensions import db
+from app.triage import services as triage
+from tests.conftest import INSIDE, make_user, page_text
+from tests.integration.test_meetings import _decide, _generated, make_meeting
+from tests.integration.test_walks import offset
+from tests.workflow import coordinator, routed_item
+
+DETAILS = {"residence": "Résidence du Parc", "building": "B", "entrance": "3", "floor": "2"}
+
+
+def _csv(response):
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())  # UTF-8 with a byte-order mark
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def staff_headers(auth):
+    return auth.token("committee")
+
+
+def test_the_csv_opens_in_a_french_spreadsheet_without_personal_data(client, auth):
+    public = routed_item("ville-antony", category="tags", publish=True,
+                         description="=HYPERLINK(\"http://x\") tag sur le mur",
+                         email="habitante@example.org", **DETAILS)
+    hidden = routed_item("hbh", category="proprete", description="M. Dupont, bât. B")
+    response = client.get("/api/v1/exports/items.csv?status=all",
+                          headers=staff_headers(auth))
+    assert response.status_code == 200
+    assert "Content-Length" not in response.headers  # streamed as it is written
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = {row["Référence"]: row for row in _csv(response)}
+    assert set(rows) == {public.reference, hidden.reference}
+    row = rows[public.reference]
+    assert row["Description"].startswith("'=HYPERLINK")  # a formula never runs
+    assert row["Organisme"] == "Ville d'Antony" and row["En retard"] == "non"
+    received = public.created_at.strftime("%d/%m/%Y")
+    assert row["Reçu le"].startswith(received[:6])
+    assert "," in row["Longitude"] and "." not in row["Longitude"]  # French decimals
+    assert row["Bâtiment"] == "B" and row["Entrée"] == "3"  # staff: every detail
+    text = response.get_data(as_text=True)
+    assert "habitante@example.org" not in text and "Dupont" not in text
+    assert rows[hidden.reference]["Description"] == ""  # not moderated: not exported
+
+
+def test_the_public_gets_public_items_in_their_public_view(client):
+    ordinary = routed_item("ville-antony", category="tags", publish=True)
+    sensitive = routed_item("ville-antony", category="tranquillite", publish=True,
+                            where=offset(INSIDE, 12, 40), **DETAILS)
+    routed_item("hbh", category="proprete")  # pending moderation: never exported
+    answer = client.get("/api/v1/exports/items.geojson?status=all")
+    assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
+    collection = answer.get_json()
+    features = {f["properties"]["reference"]: f for f in collection["features"]}
+    assert set(features) == {ordinary.reference, sensitive.reference}
+    shown = features[sensitive.reference]
+    assert shown["geometry"]["coordinates"] != [round(sensitive.lon, 6),
+                                                round(sensitive.lat, 6)]
+    assert shown["geometry"]["coordinates"] == [round(sensitive.public_lon, 6),
+                                                round(sensitive.public_lat, 6)]
+    assert shown["properties"]["generalised"] is True
+    assert shown["properties"]["building"] is None and shown["properties"]["floor"] is None
+    assert "organisation" not in shown["properties"]  # routing fields are staff material
+    exact = features[ordinary.reference]["geometry"]["coordinates"]
+    assert exact == [round(ordinary.lon, 6), round(ordinary.lat, 6)]
+    rows = _csv(client.get("/api/v1/exports/items.csv?status=all"))
+    assert "Organisme" not in rows[0] and len(rows) == 2
+
+
+def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
+    late = routed_item("vsgp", category="dechets")
+    other = routed_item("ville-antony", category="tags", where=offset(INSIDE, 30, 90))
+    triage.resolve_item(make_user("agent", "ville-antony"), other, "Effacé")
+    db.session.commit()
+    headers = staff_headers(auth)
+    response = client.get("/api/v1/exports/items.gpkg?status=all", headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geopackage+sqlite3"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.get_data())
+    frame = geopandas.read_file(path, layer="items")
+    assert frame.crs.to_epsg() == 4326 and len(frame) == 2
+    by_reference = frame.set_index("reference")
+    assert by_reference.loc[late.reference, "organisation"] == "Vallée Sud – Grand Paris"
+    assert by_reference.loc[other.reference, "status"] == "resolved"
+    assert by_reference.loc[other.reference, "resolve_days"] == 0
+    point = by_reference.loc[late.reference, "geometry"]
+    assert abs(point.x - late.lon) < 1e-6 and abs(point.y - late.lat) < 1e-6
+    empty = client.get("/api/v1/exports/items.gpkg?category=transports", headers=headers)
+    path.write_bytes(empty.get_data())
+    assert len(geopandas.read_file(path, layer="items")) == 0
+
+
+def test_exports_take_the_follow_ups_filters_and_refusals(client, auth):
+    hbh = routed_item("hbh", category="proprete")
+    city = routed_item("ville-antony", category="tags")
+    headers = staff_headers(auth)
+    rows = _csv(client.get("/api/v1/exports/items.csv?organisation=hbh", headers=headers))
+    assert [row["Référence"] for row in rows] == [hbh.reference]
+    refused = client.get("/api/v1/exports/items.csv?category=graffiti", headers=headers)
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["category"] == "Catégorie inconnue : graffiti."
+    agent = auth.token("agent", "ville-antony")
+    mine = _csv(client.get("/api/v1/exports/items.csv", headers=agent))
+    assert [row["Référence"] for row in mine] == [city.reference]
+    assert client.get("/api/v1/exports/items.geojson?organisation=hbh",
+                      headers=agent).status_code == 403
+    assert client.get("/api/v1/exports/items.xlsx").status_code == 404
+
+
+def test_the_follow_up_page_exports_with_its_filters(client, auth):
+    routed_item("hbh", category="proprete")
+    tags = routed_item("ville-antony", category="tags")
+    auth.login("committee")
+    page = page_text(client.get("/comite/suivi?category=tags"))
+    assert "/evaluation/signalements.csv?category=tags" in page
+    rows = _csv(client.get("/evaluation/signalements.csv?category=tags"))
+    assert [row["Référence"] for row in rows] == [tags.reference]
+    refused = client.get("/evaluation/signalements.gpkg?from=2020-01-01&to=2020-02-01")
+    assert refused.status_code == 422 and refused.mimetype == "text/html"
+    assert "1er janvier 2024" in page_text(refused)
+    auth.login("resident")
+    assert client.get("/evaluation/signalements.csv").status_code == 403
+
+
+def test_exports_read_the_items_a_chunk_at_a_time(app):
+    for _n in range(5):
+        routed_item("hbh", category="proprete")
+    viewer = make_user("committee")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with app.test_request_context():
+            rows = export_rows(read_filters({"status": "all"}, viewer), viewer, chunk=2)
+            first = next(rows)
+            assert len([s for s in statements if "FROM item" in s]) == 1  # one chunk read
+            rest = list(rows)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len([first, *rest]) == 5
+    assert len([s for s in statements if "FROM item" in s]) == 4  # 2 + 2 + 1, then none
+
+
+def test_the_minutes_decisions_as_a_french_csv(app, client, auth):
+    disputed = routed_item("hbh")
+    agent = make_user("agent", "hbh", email="a-hbh@x.org")
+    triage.return_item(agent, disputed, "Pas nous")
+    triage.route_item(coordinator(), disputed, disputed.organisation, "Si")
+    triage.return_item(agent, disputed, "Toujours pas")
+    db.session.commit()
+    meeting = make_meeting()
+    points = _generated(app, meeting)
+    auth.login(user=coordinator())
+    _decide(client, meeting, points[disputed.id], organisation="ville-antony",
+            due_on="2030-01-15", note="=1+1 la Ville agit")
+    rows = _csv(client.get(f"/comite/reunions/{meeting.id}/decisions.csv"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["Qui agit"] == "Ville d'Antony" and row["D'ici le"] == "15/01/2030"
+    assert row["Décision"] == "'=1+1 la Ville agit"
+    assert row["État changé depuis la préparation"] == "non"
