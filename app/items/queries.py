@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -11,6 +11,7 @@ from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 
 from .models import Item
+from .pagination import Page, after, cursor_of, newest_first
 from .permissions import can_see_exact_location, sees_every_item
 from .public_view import location_of, staff_only_categories
 from .status import Visibility
@@ -33,21 +34,40 @@ def visible_to(user):
     return or_(*clauses)
 
 
+def _selection(user, bbox, kind, status, category):
+    """The WHERE clauses of a list: what `user` may see, in the box, of the kind, status and
+    category codes."""
+    clauses = [clause for clause in (visible_to(user),) if clause is not None]
+    if bbox is not None:
+        clauses.append(in_bbox(bbox, exact=can_see_exact_location(user)))
+    clauses += [column == value for column, value in
+                ((Item.kind, kind), (Item.status, status), (Item.category, category)) if value]
+    return clauses
+
+
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
     """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
     on the position `user` is shown (so probing with small boxes never finds an exact
     point the public is not shown), and the kind, status and category codes."""
-    query = (select(Item).options(selectinload(Item.place))
-             .order_by(Item.created_at.desc(), Item.id.desc()).limit(limit))
-    clause = visible_to(user)
-    if clause is not None:
-        query = query.where(clause)
-    if bbox is not None:
-        query = query.where(in_bbox(bbox, exact=can_see_exact_location(user)))
-    for column, value in ((Item.kind, kind), (Item.status, status), (Item.category, category)):
-        if value:
-            query = query.where(column == value)
-    return db.session.scalars(query).all()
+    return page_of_items(user, bbox, kind, status, category, limit=limit, count=False).items
+
+
+def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=2000,
+                  start=None, count=True):
+    """One page of items_in_bbox, starting after the position `start` (see pagination), with
+    how many items match in all (unless `count` is False) and where the next page starts."""
+    clauses = _selection(user, bbox, kind, status, category)
+    query = (select(Item).where(*clauses).options(selectinload(Item.place))
+             .order_by(*newest_first()).limit(limit + 1))
+    if start is not None:
+        query = query.where(after(start))
+    items = db.session.scalars(query).all()
+    more = len(items) > limit
+    items = items[:limit]
+    matched = None
+    if count:
+        matched = db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+    return Page(items, matched, cursor_of(items[-1]) if more else None)
 
 
 def in_bbox(bbox, exact=True):

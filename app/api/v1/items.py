@@ -10,6 +10,7 @@ from app.errors import error_response
 from app.extensions import db, limiter
 from app.items import queries, services
 from app.items.models import Item
+from app.items.pagination import BadCursor, read_cursor
 from app.items.permissions import (
     can_enter_for_resident,
     can_moderate_item,
@@ -55,23 +56,55 @@ def _visible_item(item_id):
     return (item, None) if can_view_item(g.api_user, item) else (None, None)
 
 
+MAX_FEATURES = 2000
+
+
+def _limit(raw):
+    """The page size asked for (MAX_FEATURES when not asked), or None when malformed."""
+    if raw is None:
+        return MAX_FEATURES
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_FEATURES else None
+
+
 @bp.route("/items")
 def list_items():
-    """Items the caller may see, as GeoJSON; `bbox=minlon,minlat,maxlon,maxlat`, `kind`,
-    `status`, `category` filter them."""
+    """Items the caller may see, as GeoJSON, newest first; `bbox=minlon,minlat,maxlon,maxlat`,
+    `kind`, `status`, `category` filter them. At most `limit` (2000) features per answer:
+    `numberMatched` says how many match in all, `numberReturned` how many this answer holds,
+    and when more follow, `links` holds the `next` page (a keyset cursor in `after`)."""
+    errors = {}
     bbox = None
     if request.args.get("bbox"):
         bbox = _bbox(request.args["bbox"])
         if bbox is None:
-            return invalid({"bbox": _("bbox attend minlon,minlat,maxlon,maxlat en degrés.")})
+            errors["bbox"] = _("bbox attend minlon,minlat,maxlon,maxlat en degrés.")
     status = request.args.get("status")
     if status and status not in {s.value for s in Status}:
-        return invalid({"status": _("Statut inconnu.")})
+        errors["status"] = _("Statut inconnu.")
+    limit = _limit(request.args.get("limit"))
+    if limit is None:
+        errors["limit"] = _("limit attend un nombre entier de 1 à %(max)d.", max=MAX_FEATURES)
+    start = None
+    if request.args.get("after"):
+        try:
+            start = read_cursor(request.args["after"])
+        except BadCursor:
+            errors["after"] = _("Ce curseur de page n'est pas valide : reprenez la liste "
+                                "depuis le début.")
+    if errors:
+        return invalid(errors)
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
-    items = queries.items_in_bbox(g.api_user, bbox, **filters)
-    return jsonify(feature_collection(items, g.api_user))
+    page = queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start)
+    body = feature_collection(page.items, g.api_user)
+    body.update({"numberMatched": page.matched, "numberReturned": len(page.items),
+                 "links": []})
+    if page.next_cursor:
+        args = {**request.args.to_dict(), "after": page.next_cursor}
+        body["links"].append({"rel": "next", "type": "application/geo+json",
+                              "href": url_for("api_v1.list_items", **args, _external=True)})
+    return jsonify(body)
 
 
 @bp.route("/items/nearby")

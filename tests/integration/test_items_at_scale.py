@@ -1,0 +1,79 @@
+"""Reading many items: answers that say when they are cut, keyset pages that neither skip
+nor repeat, and a bbox selection the database serves from an index."""
+
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from app.extensions import db
+from app.items.models import Item
+from tests.conftest import INSIDE
+
+# Three items share each creation time: the id must settle their order.
+START = datetime(2026, 3, 1, 9, 0)
+
+
+def insert_public_items(count, kind="gusp", category="proprete"):
+    """`count` public items inserted in bulk (as years of use leave them), returned newest
+    first, the order of every list."""
+    rows = [{"kind": kind, "category": category, "description": f"Constat {n}",
+             "lon": INSIDE[0] + n * 1e-5, "lat": INSIDE[1], "public_lon": INSIDE[0] + n * 1e-5,
+             "public_lat": INSIDE[1], "position": "inside", "status": "new",
+             "visibility": "public", "version": 1, "tracking_digest": secrets.token_hex(32),
+             "created_at": START + timedelta(minutes=n // 3)} for n in range(count)]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    items = db.session.scalars(db.select(Item)).all()
+    return [item.id for item in sorted(items, key=lambda i: (i.created_at, i.id), reverse=True)]
+
+
+def follow_pages(client, url):
+    """Every page from `url` on, by its next links: (ids in order, the pages' bodies)."""
+    ids, bodies = [], []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        bodies.append(body)
+        ids += [feature["id"] for feature in body["features"]]
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
+        assert len(bodies) < 20
+    return ids, bodies
+
+
+def test_a_cut_answer_says_how_many_match_and_links_to_the_rest(client):
+    expected = insert_public_items(8)
+    ids, bodies = follow_pages(client, "/api/v1/items?bbox=2.28,48.73,2.30,48.75&limit=3")
+    assert ids == expected  # newest first, none skipped, none repeated
+    assert [body["numberReturned"] for body in bodies] == [3, 3, 2]
+    assert {body["numberMatched"] for body in bodies} == {8}
+    assert bodies[-1]["links"] == []
+    assert parse_qs(urlsplit(bodies[0]["links"][0]["href"]).query)["bbox"] == [
+        "2.28,48.73,2.30,48.75"]
+
+
+def test_an_answer_within_the_cap_is_whole_and_says_so(client):
+    expected = insert_public_items(4)
+    body = client.get("/api/v1/items?bbox=-180,-90,180,90").get_json()
+    assert body["type"] == "FeatureCollection"
+    assert [f["id"] for f in body["features"]] == expected
+    assert (body["numberMatched"], body["numberReturned"], body["links"]) == (4, 4, [])
+
+
+def test_items_filed_while_paging_neither_shift_nor_repeat_a_page(client):
+    expected = insert_public_items(6)
+    first = client.get("/api/v1/items?limit=4").get_json()
+    insert_public_items(3)  # newer items arrive between two pages
+    rest, _bodies = follow_pages(client, first["links"][0]["href"])
+    assert [f["id"] for f in first["features"]] + rest == expected
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=2001", "limit=dix", "after=hier",
+                                   "after=20261301T000000000000.1", "after=../../etc"])
+def test_a_malformed_page_request_is_a_clear_422(client, query):
+    response = client.get(f"/api/v1/items?{query}")
+    assert response.status_code == 422
+    field = query.split("=")[0]
+    assert set(response.get_json()["errors"]) == {field}
