@@ -25,8 +25,9 @@ def visible_to(user):
     if sees_every_item(user):
         return None
     # Categories that are never public stay in staff views (and with their own authors).
+    staff_only = staff_only_categories()
     clauses = [and_(Item.visibility == Visibility.PUBLIC.value,
-                    Item.category.not_in(staff_only_categories()))]
+                    *([Item.category.not_in(staff_only)] if staff_only else []))]
     if user is not None and user.is_authenticated:
         clauses.append(Item.author_id == user.id)
         if user.has_role(Role.AGENT) and user.organisation_id is not None:
@@ -45,6 +46,11 @@ def _selection(user, bbox, kind, status, category):
     return clauses
 
 
+def listing(clauses):
+    """The items matching `clauses`, newest first (the statement, for EXPLAIN too)."""
+    return select(Item).where(*clauses).order_by(*newest_first())
+
+
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
     """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
     on the position `user` is shown (so probing with small boxes never finds an exact
@@ -57,8 +63,7 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     """One page of items_in_bbox, starting after the position `start` (see pagination), with
     how many items match in all (unless `count` is False) and where the next page starts."""
     clauses = _selection(user, bbox, kind, status, category)
-    query = (select(Item).where(*clauses).options(selectinload(Item.place))
-             .order_by(*newest_first()).limit(limit + 1))
+    query = listing(clauses).options(selectinload(Item.place)).limit(limit + 1)
     if start is not None:
         query = query.where(after(start))
     items = db.session.scalars(query).all()

@@ -1,13 +1,17 @@
 """Reading many items: answers that say when they are cut, keyset pages that neither skip
 nor repeat, and a bbox selection the database serves from an index."""
 
+import random
+import re
 import secrets
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import text
 
 from app.extensions import db
+from app.items import queries
 from app.items.models import Item
 from tests.conftest import INSIDE
 
@@ -77,3 +81,35 @@ def test_a_malformed_page_request_is_a_clear_422(client, query):
     assert response.status_code == 422
     field = query.split("=")[0]
     assert set(response.get_json()["errors"]) == {field}
+
+
+def query_plan(statement):
+    """The database's plan for `statement`, as one text."""
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    rows = db.session.execute(text(prefix + str(compiled))).all()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
+    """A street-sized box among items spread over the whole town: the database must find
+    them through the index on the shown position, not by reading every public item.
+    SQLite has no statistics until ANALYZE and must choose well both ways; PostgreSQL's
+    autovacuum always gathers them, so it is asked with statistics."""
+    rng = random.Random(12)
+    rows = [{"kind": "gusp", "category": "proprete", "description": "",
+             "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,
+             "position": "inside", "status": "new", "visibility": "public", "version": 1,
+             "tracking_digest": secrets.token_hex(32)}
+            for lon, lat in ((rng.uniform(2.2, 2.4), rng.uniform(48.7, 48.8))
+                             for _ in range(3000))]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    if analysed or db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE item"))
+        db.session.commit()
+    bbox = (2.288, 48.737, 2.289, 48.7376)
+    clauses = queries._selection(None, bbox, None, None, None)
+    plan = query_plan(queries.listing(clauses).limit(2001))
+    assert re.search(r"ix_item_(visibility_)?public_lon_lat", plan), plan
