@@ -18,7 +18,7 @@ Category publicity (public / generalised / staff-only) lives here too: it is the
 public view follows.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask import g
 from flask_babel import gettext as _
@@ -171,5 +171,5 @@ def public_view(item):
         "description": item.description, "status": item.status,
         "visibility": item.visibility, "created_at": item.created_at,
         "severity": item.severity, "danger": item.danger,
-        **asdict(location_of(item)),
+        **vars(location_of(item)),  # plain values: no deep copy needed
     }

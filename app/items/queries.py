@@ -75,6 +75,19 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     return Page(items, matched, cursor_of(items[-1]) if more else None)
 
 
+def support_counts(items):
+    """{item id: number of supports} for the proposals among `items`, in one query. The
+    supports table hangs off the item (from the proposals package), reached through the
+    relationship so that items need not know that package."""
+    ids = [item.id for item in items if item.kind == "proposal"]
+    if not ids:
+        return {}
+    table = Item.supports.property.mapper.local_table
+    return dict(db.session.execute(
+        select(table.c.item_id, func.count()).where(table.c.item_id.in_(ids))
+        .group_by(table.c.item_id)).all())
+
+
 def in_bbox(bbox, exact=True):
     """A WHERE clause: the exact point, or the public position, lies in the box."""
     minlon, minlat, maxlon, maxlat = bbox

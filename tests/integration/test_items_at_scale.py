@@ -4,16 +4,18 @@ nor repeat, and a bbox selection the database serves from an index."""
 import random
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.extensions import db
 from app.items import queries
 from app.items.models import Item
-from tests.conftest import INSIDE
+from app.proposals.models import Support
+from tests.conftest import INSIDE, make_user
 
 # Three items share each creation time: the id must settle their order.
 START = datetime(2026, 3, 1, 9, 0)
@@ -113,3 +115,37 @@ def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
     clauses = queries._selection(None, bbox, None, None, None)
     plan = query_plan(queries.listing(clauses).limit(2001))
     assert re.search(r"ix_item_(visibility_)?public_lon_lat", plan), plan
+
+
+@contextmanager
+def counted_statements():
+    """The SQL statements run inside the block."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_list_of_proposals_counts_their_supports_in_one_query(client):
+    def read():
+        with counted_statements() as statements:
+            features = client.get("/api/v1/items").get_json()["features"]
+        return {f["id"]: f["properties"]["supports"] for f in features}, len(statements)
+
+    first = insert_public_items(2, kind="proposal")
+    supporters = [make_user(email=f"voisin{n}@example.org") for n in range(3)]
+    db.session.execute(db.insert(Support), [
+        {"item_id": first[0], "user_id": user.id} for user in supporters])
+    db.session.commit()
+    few, statements_for_few = read()
+    assert few == {first[0]: 3, first[1]: 0}
+    more = insert_public_items(30, kind="proposal")
+    many, statements_for_many = read()
+    assert len(many) == 32 and many[first[0]] == 3 and many[more[0]] == 0
+    assert statements_for_many == statements_for_few  # no query per item
