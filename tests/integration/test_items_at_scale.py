@@ -1,6 +1,7 @@
 """Reading many items: answers that say when they are cut, keyset pages that neither skip
 nor repeat, and a bbox selection the database serves from an index."""
 
+import html
 import random
 import re
 import secrets
@@ -14,6 +15,7 @@ from sqlalchemy import event, text
 from app.extensions import db
 from app.items import queries
 from app.items.models import Item
+from app.items.views import PUBLIC_PAGE_SIZE
 from app.proposals.models import Support
 from tests.conftest import INSIDE, make_user
 
@@ -149,3 +151,25 @@ def test_a_list_of_proposals_counts_their_supports_in_one_query(client):
     many, statements_for_many = read()
     assert len(many) == 32 and many[first[0]] == 3 and many[more[0]] == 0
     assert statements_for_many == statements_for_few  # no query per item
+
+
+def test_the_public_list_pages_by_keyset_without_skipping_or_repeating(client):
+    expected = insert_public_items(PUBLIC_PAGE_SIZE * 2 + 5)
+    url, seen, pages = "/signalements", [], 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert f"{len(expected)} signalements" in page
+        seen += [int(n) for n in re.findall(r'<h3 id="item-(\d+)-title"', page)]
+        found = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = html.unescape(found.group(1)) if found else None
+        pages += 1
+    assert seen == expected and pages == 3
+
+
+def test_a_forged_page_link_shows_the_start_of_the_list(client):
+    expected = insert_public_items(3)
+    response = client.get("/signalements?apres=n-importe-quoi")
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Ce lien de page n'est pas valide" in page
+    assert [int(n) for n in re.findall(r'<h3 id="item-(\d+)-title"', page)] == expected
