@@ -173,3 +173,25 @@ def test_a_forged_page_link_shows_the_start_of_the_list(client):
     page = html.unescape(response.get_data(as_text=True))
     assert "Ce lien de page n'est pas valide" in page
     assert [int(n) for n in re.findall(r'<h3 id="item-(\d+)-title"', page)] == expected
+
+
+def test_creating_an_item_reads_nothing_back_after_its_commit(client):
+    statements, committed_at = [], []
+    listen = [("before_cursor_execute", lambda conn, cursor, statement, *a:
+               statements.append(statement)),
+              ("commit", lambda conn: committed_at.append(len(statements)))]
+    for name, listener in listen:
+        event.listen(db.engine, name, listener)
+    try:
+        response = client.post("/api/v1/items", json={
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
+            "properties": {"kind": "gusp", "category": "proprete", "description": "Sacs"}})
+    finally:
+        for name, listener in listen:
+            event.remove(db.engine, name, listener)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["properties"]["history"][0]["status"] == "new"
+    assert body["properties"]["version"] == 1 and body["properties"]["photos"] == []
+    assert committed_at and statements[committed_at[-1]:] == []
+    assert db.session.get(Item, body["id"]).description == "Sacs"

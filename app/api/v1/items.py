@@ -167,15 +167,17 @@ def create_item():
         return invalid(errors)
     try:
         item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
-        db.session.commit()
     except services.InvalidItem as refused:
         db.session.rollback()
         return invalid(refused.errors)
+    # Written from what the session holds once flushed: committing first would expire the
+    # item and read it all back just to answer.
     body = item_feature(item, g.api_user, token)
+    db.session.commit()
     body["tracking_url"] = url_for("items.track", token=token, _external=True)
     response = jsonify(body)
     response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api_v1.get_item", item_id=item.id, _external=True)
+    response.headers["Location"] = url_for("api_v1.get_item", item_id=body["id"], _external=True)
     return response
 
 
