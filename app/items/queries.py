@@ -1,5 +1,6 @@
 """Reading items with the viewer's rights applied in SQL."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -51,6 +52,15 @@ def listing(clauses):
     return select(Item).where(*clauses).order_by(*newest_first())
 
 
+def _count(clauses):
+    return db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+
+
+def count_items(user, bbox=None, kind=None, status=None, category=None):
+    """How many items page_of_items would list over all its pages."""
+    return _count(_selection(user, bbox, kind, status, category))
+
+
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
     """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
     on the position `user` is shown (so probing with small boxes never finds an exact
@@ -69,10 +79,36 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     items = db.session.scalars(query).all()
     more = len(items) > limit
     items = items[:limit]
-    matched = None
-    if count:
-        matched = db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+    matched = _count(clauses) if count else None
     return Page(items, matched, cursor_of(items[-1]) if more else None)
+
+
+CLUSTER_GRID = 8  # cells across and down the box
+
+
+@dataclass(frozen=True)
+class Cluster:
+    lon: float  # the mean position of its items, as `user` is shown them
+    lat: float
+    count: int
+
+
+def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
+    """The items of page_of_items counted per cell of a CLUSTER_GRID × CLUSTER_GRID grid
+    over `bbox`, by the database: what a map draws when more items fall in view than a
+    phone should draw one by one."""
+    minlon, minlat, maxlon, maxlat = bbox
+    exact = can_see_exact_location(user)
+    lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
+    width = max(maxlon - minlon, 1e-9) / CLUSTER_GRID
+    height = max(maxlat - minlat, 1e-9) / CLUSTER_GRID
+    column = func.round((lon - minlon) / width - 0.5)
+    row = func.round((lat - minlat) / height - 0.5)
+    query = (select(func.avg(lon), func.avg(lat), func.count())
+             .where(*_selection(user, bbox, kind, status, category))
+             .group_by(column, row))
+    return [Cluster(float(mean_lon), float(mean_lat), count)
+            for mean_lon, mean_lat, count in db.session.execute(query)]
 
 
 def support_counts(items):

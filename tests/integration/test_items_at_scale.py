@@ -17,7 +17,7 @@ from app.items import queries
 from app.items.models import Item
 from app.items.views import PUBLIC_PAGE_SIZE
 from app.proposals.models import Support
-from tests.conftest import INSIDE, make_user
+from tests.conftest import INSIDE, make_item, make_user
 
 # Three items share each creation time: the id must settle their order.
 START = datetime(2026, 3, 1, 9, 0)
@@ -79,6 +79,7 @@ def test_items_filed_while_paging_neither_shift_nor_repeat_a_page(client):
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=2001", "limit=dix", "after=hier",
+                                   "clusters=0", "clusters=-3",
                                    "after=20261301T000000000000.1", "after=../../etc"])
 def test_a_malformed_page_request_is_a_clear_422(client, query):
     response = client.get(f"/api/v1/items?{query}")
@@ -195,3 +196,27 @@ def test_creating_an_item_reads_nothing_back_after_its_commit(client):
     assert body["properties"]["version"] == 1 and body["properties"]["photos"] == []
     assert committed_at and statements[committed_at[-1]:] == []
     assert db.session.get(Item, body["id"]).description == "Sacs"
+
+
+def test_a_map_zoomed_out_gets_counts_per_area_that_add_up(client):
+    insert_public_items(40)  # along a 40 m line east of the centre
+    url = "/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=10"
+    body = client.get(url).get_json()
+    assert body["clustered"] is True and body["numberMatched"] == 40
+    assert all(f["properties"]["cluster"] for f in body["features"])
+    assert sum(f["properties"]["count"] for f in body["features"]) == 40
+    for feature in body["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert 2.28 <= lon <= 2.30 and 48.73 <= lat <= 48.75
+    # zoomed in, or few enough: the items themselves
+    within = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=40").get_json()
+    assert "clustered" not in within and within["numberReturned"] == 40
+    assert client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75").get_json()[
+        "numberReturned"] == 40  # clients that do not ask never get clusters
+
+
+def test_clusters_count_only_what_the_caller_may_see(client):
+    insert_public_items(5)
+    make_item(description="En attente de modération")  # pending: not public
+    body = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=1").get_json()
+    assert sum(f["properties"]["count"] for f in body["features"]) == 5

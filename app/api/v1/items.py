@@ -71,7 +71,9 @@ def list_items():
     """Items the caller may see, as GeoJSON, newest first; `bbox=minlon,minlat,maxlon,maxlat`,
     `kind`, `status`, `category` filter them. At most `limit` (2000) features per answer:
     `numberMatched` says how many match in all, `numberReturned` how many this answer holds,
-    and when more follow, `links` holds the `next` page (a keyset cursor in `after`)."""
+    and when more follow, `links` holds the `next` page (a keyset cursor in `after`).
+    With `clusters=N` and a bbox, more than N matching items are answered as counts per
+    area instead (`clustered: true`, see _clusters): what the map draws when zoomed out."""
     errors = {}
     bbox = None
     if request.args.get("bbox"):
@@ -91,11 +93,20 @@ def list_items():
         except BadCursor:
             errors["after"] = _("Ce curseur de page n'est pas valide : reprenez la liste "
                                 "depuis le début.")
+    clusters_over = _limit(request.args["clusters"]) if "clusters" in request.args else 0
+    if clusters_over is None:
+        errors["clusters"] = _("clusters attend un nombre entier de 1 à %(max)d.",
+                               max=MAX_FEATURES)
     if errors:
         return invalid(errors)
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
+    if clusters_over and bbox is not None:
+        matched = queries.count_items(g.api_user, bbox, **filters)
+        if matched > clusters_over:
+            return jsonify(_clusters(queries.clusters_in_bbox(g.api_user, bbox, **filters),
+                                     matched))
     page = queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start)
     body = feature_collection(page.items, g.api_user)
     body.update({"numberMatched": page.matched, "numberReturned": len(page.items),
@@ -105,6 +116,17 @@ def list_items():
         body["links"].append({"rel": "next", "type": "application/geo+json",
                               "href": url_for("api_v1.list_items", **args, _external=True)})
     return jsonify(body)
+
+
+def _clusters(clusters, matched):
+    """Counts per area as a FeatureCollection: each feature a point (the mean position of
+    its items) with `cluster: true` and `count`; `clustered: true` says no item is listed."""
+    return {"type": "FeatureCollection", "clustered": True, "numberMatched": matched,
+            "numberReturned": 0, "links": [],
+            "features": [{"type": "Feature", "geometry": {
+                "type": "Point", "coordinates": [cluster.lon, cluster.lat]},
+                "properties": {"cluster": True, "count": cluster.count}}
+                for cluster in clusters]}
 
 
 @bp.route("/items/nearby")
