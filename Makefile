@@ -49,8 +49,10 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-## translations: extract the strings, merge them into the English catalog, compile
+## translations: extract the strings, merge them into the English catalog, write the French
+## plural forms (French is the source language), compile
 translations: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --ignore-dirs ".* __pycache__" -o app/translations/messages.pot app
 	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+	$(PY) app/translations/french_plurals.py
 	$(VENV)/bin/pybabel compile -d app/translations -f

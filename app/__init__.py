@@ -120,9 +120,12 @@ def register_cli(app):
 
 def register_template_helpers(app):
     from flask_babel import format_decimal, get_locale
+    from flask_login import current_user
+    from markupsafe import Markup, escape
 
     from .auth.roles import ROLE_LABELS
     from .leaflet import leaflet_asset
+    from .navigation import links_for
 
     @app.context_processor
     def helpers():
@@ -131,4 +134,13 @@ def register_template_helpers(app):
             "current_locale": str(get_locale()),
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "format_decimal": format_decimal,
+            "navigation": lambda: links_for(current_user),
         }
+
+    @app.template_filter("email_wrap")
+    def email_wrap(address):
+        """An e-mail address that may wrap after its @ and before its dots, never inside a
+        word, so a long one fits a phone's width."""
+        return Markup("@<wbr>").join(
+            Markup("<wbr>.").join(escape(part) for part in side.split("."))
+            for side in str(address).split("@"))

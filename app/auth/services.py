@@ -79,6 +79,12 @@ def create_user(email, roles, organisation_code=None, password=None, display_nam
     return user, password
 
 
+def remember_locale(user, locale):
+    """Write the person's e-mails in `locale` from now on (the language they use the site in)."""
+    user.locale = locale
+    db.session.flush()
+
+
 def update_user(actor, user, roles, organisation_code, active, display_name, password=None):
     """Change an account's roles, organisation, state or password (an administrator's act).
     A new password ends every session and bearer token of the account."""

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,6 +26,7 @@ from app.errors import DomainError
 from app.extensions import db, limiter, login_manager
 from app.forms import show_refusal
 from app.limits import login_limit
+from app.navigation import landing_url
 from app.permissions import open_to_anyone
 
 from . import services
@@ -62,7 +64,8 @@ def safe_next(target):
 
 def start_browser_session(user):
     """Sign `user` in on this browser: a new server-side session and a new cookie (so no
-    session fixation). Commits."""
+    session fixation); their e-mails follow the language of this browser. Commits."""
+    services.remember_locale(user, str(get_locale()))
     token = services.start_session(user, request.user_agent.string,
                                    idle_limit=current_app.permanent_session_lifetime)
     db.session.commit()
@@ -101,7 +104,8 @@ def login():
             return render_template("auth/login.html", form=form), 401
         start_browser_session(user)
         flash(_("Vous êtes connecté·e."), "success")
-        return redirect(safe_next(request.args.get("next")))
+        wanted = request.args.get("next")
+        return redirect(safe_next(wanted) if wanted else landing_url(user))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

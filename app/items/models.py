@@ -77,6 +77,9 @@ class Item(db.Model):
     sensitive: Mapped[bool] = mapped_column(default=False)
     anchor_lon: Mapped[float | None]
     anchor_lat: Mapped[float | None]
+    # Something to keep rather than a problem (a walk's strong point, set by the package
+    # that files it): shown as such, and nobody is offered to follow it ("moi aussi").
+    strong_point: Mapped[bool] = mapped_column(default=False)
 
     status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value)
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.PENDING.value)
@@ -99,6 +102,8 @@ class Item(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))  # staff entering for a resident
     author_email: Mapped[str | None] = mapped_column(String(254))
+    # The language the author reported in: the e-mails to author_email are written in it.
+    author_locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
     tracking_digest: Mapped[str] = mapped_column(String(64))
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     idempotency_scope: Mapped[str | None] = mapped_column(String(40))  # "user:<id>", "anonymous"
@@ -191,6 +196,7 @@ class ItemFollower(db.Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     email: Mapped[str | None] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="followers")

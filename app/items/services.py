@@ -179,7 +179,8 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
 
     `data` holds kind, category, subcategory, title, description, lon, lat, place (id),
     residence, building, entrance, floor, spot, severity (1-3), danger, email, and for a
-    walk finding walk (id), stop (id), strong_point, recommendation (app/walks/services.py).
+    walk finding walk (id), stop (id), strong_point, recommendation (app/walks/services.py),
+    and locale, the language the person reports in (their e-mails are written in it).
     `uploads` is a list of (filename, bytes). `actor` is the signed-in user or None.
     An Idempotency-Key is the caller's own: replaying the same request under it returns
     the existing item with created=False; the same key with another request raises
@@ -211,7 +212,7 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
         entrance=data.get("entrance"), floor=data.get("floor"), spot=data.get("spot"),
         status=Status.NEW.value, visibility=Visibility.PENDING.value,
         author=None if staff_entry else actor, entered_by_id=actor.id if staff_entry else None,
-        author_email=data.get("email") or None,
+        author_email=data.get("email") or None, author_locale=data.get("locale") or "fr",
         tracking_digest=tracking_digest(token), idempotency_key=idempotency_key,
         idempotency_scope=scope if idempotency_key else None,
         request_fingerprint=request_fingerprint(data, uploads) if idempotency_key else None,
@@ -226,7 +227,7 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
         photo_files.attach_photo(item, photo)
     db.session.flush()
     if item.author_email:  # the only copy of the tracking link the author can get back
-        queue_email(item.author_email, "received", item,
+        queue_email(item.author_email, "received", item, item.author_locale,
                     link=public_url("items.track", token=token))
     return item, token, True
 
@@ -258,16 +259,17 @@ def item_for_tracking(token):
     return db.session.scalar(select(Item).where(Item.tracking_digest == tracking_digest(token)))
 
 
-def follow_item(actor, item, email=None):
-    """"Moi aussi": follow an item instead of filing a duplicate. Idempotent per person."""
+def follow_item(actor, item, email=None, locale="fr"):
+    """"Moi aussi": follow an item instead of filing a duplicate. Idempotent per person.
+    `locale` is the language the person uses: their e-mails are written in it."""
     if actor is not None:
         if any(f.user_id == actor.id for f in item.followers):
             return None
-        follower = ItemFollower(user_id=actor.id, email=email)
+        follower = ItemFollower(user_id=actor.id, email=email, locale=locale)
     else:
         if email and any(f.email == email for f in item.followers):
             return None
-        follower = ItemFollower(email=email)
+        follower = ItemFollower(email=email, locale=locale)
     item.followers.append(follower)
     db.session.flush()
     return follower

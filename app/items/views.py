@@ -15,6 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,6 +25,7 @@ from app.forms import show_refusal
 from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
+from app.places.wording import describe_point
 
 from . import queries, services
 from .categories import CATEGORIES
@@ -39,7 +41,7 @@ from .permissions import (
     is_staff,
     visible_photos,
 )
-from .public_view import location_of
+from .public_view import PRECISE_PLACE_KINDS, location_of
 from .schemas import SEVERITY_LABELS
 from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
@@ -95,7 +97,8 @@ def capture():
     uploads = [(f.filename or "", f.read()) for f in form.photo.data or [] if f.filename]
     try:
         item, token, _created = services.submit_with_replay(
-            _viewer(), form.item_data(), uploads, form.idempotency_key.data)
+            _viewer(), {**form.item_data(), "locale": str(get_locale())}, uploads,
+            form.idempotency_key.data)
         db.session.commit()
     except services.IdempotencyKeyReused:
         # Sent before with other content (the back button, then changes): a new item.
@@ -135,7 +138,8 @@ def index():
     page = queries.page_of_items(_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
                                  start=start)
     shown = {k: v for k, v in filters.items() if v}
-    return render_template("items/index.html", page=page, filters=filters, first_page=start is None,
+    return render_template("items/index.html", page=page, filters=filters,
+                           first_page=start is None,
                            items_api_url=url_for("api_v1.list_items", **shown),
                            next_url=page.next_cursor and url_for(
                                "items.index", **shown, apres=page.next_cursor),
@@ -144,15 +148,24 @@ def index():
                            exact=can_see_exact_location(_viewer()))
 
 
+def _near(location):
+    """The place nearest to the point shown, in words; a generalised location is never named
+    after a place as precise as a door."""
+    return describe_point(location.lon, location.lat,
+                          exclude_kinds=PRECISE_PLACE_KINDS if location.generalised else ())
+
+
 def _render_item(item, token=None):
     viewer = _viewer()
+    location = location_of(item, exact=bool(token) or can_see_exact_location(viewer, item))
     return render_template(
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
         staff=is_staff(viewer), internal_notes=can_read_internal_notes(viewer, item),
-        photos=visible_photos(item, viewer, by_tracking_link=bool(token)),
-        location=location_of(item, exact=bool(token) or can_see_exact_location(viewer, item)),
+        photos=visible_photos(item, viewer, by_tracking_link=bool(token)), location=location,
+        # named after the place nearest to the point shown (a generalised one for the public)
+        near=_near(location),
     )
 
 
@@ -178,12 +191,13 @@ def track(token):
 @limiter.limit(submission_limit, exempt_when=_staff_session)
 def follow(item_id):
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public:
+    if item is None or not item.is_public or item.strong_point:
         abort(404)
-    services.follow_item(_viewer(), item)
+    services.follow_item(_viewer(), item, locale=str(get_locale()))
     db.session.commit()
-    flash(_("C'est noté : vous suivez ce signalement (%(n)d personnes concernées).",
-            n=len(item.followers)), "success")
+    flash(ngettext("C'est noté : vous suivez ce signalement (%(num)d personne concernée).",
+                   "C'est noté : vous suivez ce signalement (%(num)d personnes concernées).",
+                   len(item.followers)), "success")
     return redirect(url_for("items.show", item_id=item.id))
 
 

@@ -1,4 +1,5 @@
-"""The home page (the perimeter map and its text equivalent), health and language."""
+"""The home page (report, the public map with its list, the next walks), health and
+language."""
 
 from flask import (
     Blueprint,
@@ -10,23 +11,37 @@ from flask import (
     render_template,
     request,
 )
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.auth.services import remember_locale
 from app.auth.views import safe_next
 from app.extensions import db
+from app.items.categories import CATEGORIES
+from app.items.queries import items_in_bbox
+from app.items.status import STATUS_LABELS
 from app.perimeters.queries import all_perimeters
+from app.walks.queries import upcoming_walks
 
 bp = Blueprint("main", __name__)
 
 LANGUAGE_COOKIE = "lang"
 
 
+HOME_ITEMS = 10  # the latest public items listed under the map; all are on the map
+HOME_WALKS = 3
+
+
 @bp.route("/")
 def index():
+    """Report in one tap, what is public on the perimeter map with its list, the next walks."""
     served = current_app.config["PERIMETER_CODE"]
     perimeters = sorted(all_perimeters(), key=lambda p: p.code != served)
-    return render_template("main/index.html", perimeters=perimeters)
+    return render_template(
+        "main/index.html", perimeters=perimeters, walks=upcoming_walks(HOME_WALKS),
+        items=items_in_bbox(None, None, limit=HOME_ITEMS), categories=CATEGORIES,
+        statuses=STATUS_LABELS)
 
 
 @bp.route("/healthz")
@@ -44,6 +59,9 @@ def set_language(code):
     """Remember the reader's language in a cookie (not a server-side change)."""
     response = make_response(redirect(safe_next(request.args.get("next"))))
     if code in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:  # their e-mails follow the language they chose
+            remember_locale(current_user, code)
+            db.session.commit()
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -23,9 +23,10 @@ def public_url(endpoint, **values):
     return current_app.config["PUBLIC_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
-def queue_email(to_address, template, item=None, **context):
-    """Render email/<template>.txt in French (first line: subject) and queue it."""
-    with force_locale("fr"):
+def queue_email(to_address, template, item=None, locale="fr", **context):
+    """Render email/<template>.txt in `locale`, the language the person used (first line:
+    subject), and queue it."""
+    with force_locale(locale):
         text = render_template(f"email/{template}.txt", item=item, **context)
     subject, _blank, body = text.strip().partition("\n")
     message = OutboxMessage(to_address=to_address, subject=subject.strip(),
@@ -35,19 +36,24 @@ def queue_email(to_address, template, item=None, **context):
 
 
 def _agents_of(organisation_id):
+    """(e-mail, language) of the organisation's active agents."""
     users = db.session.scalars(select(User).where(
         User.organisation_id == organisation_id, User.active.is_(True))).all()
-    return [user.email for user in users if user.has_role(Role.AGENT)]
+    return [(user.email, user.locale) for user in users if user.has_role(Role.AGENT)]
 
 
 def _people_following(item):
-    """E-mails of the author (if they gave one) and of the followers."""
-    addresses = [item.author_email or (item.author.email if item.author else None)]
+    """(e-mail, language) of the author (if they gave an address or have an account) and
+    of the followers."""
+    if item.author_email:
+        people = [(item.author_email, item.author_locale)]
+    else:
+        people = [(item.author.email, item.author.locale)] if item.author else []
     user_ids = [f.user_id for f in item.followers if f.user_id]
-    followers = (db.session.scalars(select(User.email).where(User.id.in_(user_ids))).all()
-                 if user_ids else [])
-    addresses += [f.email for f in item.followers] + list(followers)
-    return addresses
+    accounts = (db.session.execute(select(User.email, User.locale).where(
+        User.id.in_(user_ids))).all() if user_ids else [])
+    people += [(f.email, f.locale) for f in item.followers] + [tuple(row) for row in accounts]
+    return people
 
 
 def notify_status_change(item, event):
@@ -57,17 +63,17 @@ def notify_status_change(item, event):
     actor_email = event.actor.email if event.actor is not None else None
     if event.actor is None and event.actor_id is not None:
         actor_email = db.session.get(User, event.actor_id).email
-    status_label = str(STATUS_LABELS[Status(event.to_status)])
     sent = {actor_email, None, ""}
     if event.to_status == Status.ROUTED and item.organisation_id:
-        for address in _agents_of(item.organisation_id):
+        for address, locale in _agents_of(item.organisation_id):
             if address not in sent:
                 sent.add(address)
-                queue_email(address, "routed", item, event=event,
+                queue_email(address, "routed", item, locale, event=event,
                             category=CATEGORIES[item.category].label,
                             link=public_url("triage.item", item_id=item.id))
-    for address in _people_following(item):
+    for address, locale in _people_following(item):
         if address not in sent:
             sent.add(address)
-            queue_email(address, "status_changed", item, event=event, status_label=status_label,
+            queue_email(address, "status_changed", item, locale, event=event,
+                        status_label=STATUS_LABELS[Status(event.to_status)],
                         link=public_url("items.show", item_id=item.id))

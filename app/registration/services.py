@@ -81,19 +81,21 @@ def _use_links(purpose, email):
         .execution_options(synchronize_session=False))
 
 
-def request_signup(email, password):
+def request_signup(email, password, locale="fr"):
     """Someone asks for a resident account on `email`. A new address gets a confirmation
     link; an address that has an account gets an e-mail saying so (with the way to sign
-    in or reset the password). Raises DomainError for a weak password."""
+    in or reset the password), in `locale`, the language of the page they used. Raises
+    DomainError for a weak password."""
     email = normalise_email(email)
     check_password_rules(password, email)
     password_hash = hash_password(password)  # the same work whether the address is known
     if find_user(email) is not None:
-        queue_email(email, "signup_existing", sign_in=public_url("auth.login"),
+        queue_email(email, "signup_existing", locale=locale, sign_in=public_url("auth.login"),
                     reset=public_url("registration.forgot_password"))
         return
     raw = _new_link("signup", email, SIGNUP_VALID, password_hash=password_hash)
-    queue_email(email, "signup_confirm", link=public_url("registration.confirm", token=raw))
+    queue_email(email, "signup_confirm", locale=locale,
+                link=public_url("registration.confirm", token=raw))
 
 
 def confirm_signup(raw, password):
@@ -120,18 +122,20 @@ def confirm_signup(raw, password):
     return user
 
 
-def request_password_reset(email):
+def request_password_reset(email, locale="fr"):
     """Someone forgot the password of `email`: an active account gets a reset link, a
-    disabled one is told whom to ask, an unknown address is told it has no account."""
+    disabled one is told whom to ask, an unknown address is told it has no account; in
+    `locale`, the language of the page they asked from."""
     email = normalise_email(email)
     user = find_user(email)
     if user is None:
-        queue_email(email, "password_reset_unknown", signup=public_url("registration.signup"))
+        queue_email(email, "password_reset_unknown", locale=locale,
+                    signup=public_url("registration.signup"))
     elif not user.active:
-        queue_email(email, "password_reset_disabled")
+        queue_email(email, "password_reset_disabled", locale=locale)
     else:
         raw = _new_link("reset", email, RESET_VALID, user=user)
-        queue_email(email, "password_reset",
+        queue_email(email, "password_reset", locale=locale,
                     link=public_url("registration.reset_password", token=raw))
 
 

@@ -7,6 +7,7 @@ Both forms answer the same whatever the address; both are rate-limited per netwo
 import hashlib
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.auth.services import normalise_email
@@ -54,7 +55,7 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            services.request_signup(form.email.data, form.password.data)
+            services.request_signup(form.email.data, form.password.data, str(get_locale()))
         except DomainError as refused:
             db.session.rollback()
             show_refusal(form, refused)
@@ -89,7 +90,7 @@ def confirm(token):
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, str(get_locale()))
         db.session.commit()
         return redirect(url_for("registration.sent", what="mot-de-passe-oublie"))
     return _form_page("registration/forgot.html", form)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -43,7 +44,7 @@ def rules():
                 try:
                     services.set_rule(current_user, category, land, code)
                 except services.InvalidRoutingData as refused:
-                    errors.append(refused.message)
+                    errors.append((category, refused.message))
         if not errors:
             db.session.commit()
             flash(_("Table de routage enregistrée."), "success")
@@ -131,7 +132,8 @@ def import_zones():
             return _zones_page(form, import_form, 422)
     saved, found = services.import_zones(current_user, import_form.owner.data, read, name)
     db.session.commit()
-    flash(_("%(n)d zone(s) importée(s) depuis %(file)s.", n=len(saved), file=name), "success")
+    flash(ngettext("%(num)d zone importée depuis %(file)s.",
+                   "%(num)d zones importées depuis %(file)s.", len(saved), file=name), "success")
     _report_overlaps(found)
     return redirect(url_for("routing.zones"), 303)
 

@@ -21,6 +21,12 @@ def can_triage(user):
     return _signed_in(user) and user.has_role(Role.COORDINATOR, Role.ADMIN)
 
 
+def can_view_triage_queue(user):
+    """The triage queue read as an overview: the coordination, and the committee that
+    follows delays and disputes (it routes nothing)."""
+    return can_triage(user) or (_signed_in(user) and user.has_role(Role.COMMITTEE))
+
+
 def can_work_organisation_queue(user):
     return _signed_in(user) and user.has_role(Role.AGENT) and user.organisation_id is not None
 

@@ -3,6 +3,7 @@ working page with the moves the person may make, and the author's reopening."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,10 +13,12 @@ from app.extensions import db
 from app.items.categories import CATEGORIES
 from app.items.models import Item
 from app.items.permissions import can_read_internal_notes, can_read_moderation_log
+from app.items.public_view import location_of
 from app.items.services import item_for_tracking
 from app.items.status import STATUS_LABELS, TRANSITIONS, Status
 from app.moderation.queries import decisions_about
 from app.permissions import open_to_anyone, requires
+from app.places.wording import describe_point
 
 from . import queries, services
 from .forms import MOVE_LABELS, MoveForm, ReopenForm
@@ -24,6 +27,7 @@ from .permissions import (
     can_act_on_item,
     can_handle_item,
     can_triage,
+    can_view_triage_queue,
     can_work_items,
     can_work_organisation_queue,
 )
@@ -58,13 +62,15 @@ def _queue_page(template, statuses, items, total, counts, filters, **context):
 
 
 @bp.route("/triage")
-@requires(can_triage)
+@requires(can_view_triage_queue)
 def triage_queue():
-    """New and returned items, oldest first, with filters and counts."""
+    """New and returned items, oldest first, with filters and counts; only those who
+    triage get the checkboxes to route them."""
     filters = _filters(queries.TRIAGE_STATUSES)
     items, total, counts = queries.triage_queue(filters, _page_number())
     return _queue_page("triage/queue.html", queries.TRIAGE_STATUSES, items, total, counts,
-                       filters, organisations=all_organisations())
+                       filters, organisations=all_organisations(),
+                       may_route=can_triage(current_user))
 
 
 @bp.route("/triage/transmettre", methods=["POST"])
@@ -83,7 +89,8 @@ def route_checked():
         flash(_("Un des signalements a été modifié entre-temps : rien n'a été transmis. "
                 "Rechargez la liste et recommencez."), "error")
         return redirect(url_for("triage.triage_queue"), 303)
-    flash(_("%(n)d signalement(s) transmis à l'organisme proposé.", n=len(routed)), "success")
+    flash(ngettext("%(num)d signalement transmis à l'organisme proposé.",
+                   "%(num)d signalements transmis à l'organisme proposé.", len(routed)), "success")
     if skipped:
         flash(_("Non transmis (pas d'organisme proposé ou état incompatible) : %(refs)s.",
                 refs=", ".join(item.reference for item in skipped)), "error")
@@ -127,7 +134,8 @@ def _item_page(item, failed=None, status=200):
     return render_template(
         "triage/item.html", item=item, forms=forms, problems=problems,
         move_labels=MOVE_LABELS, status_labels=STATUS_LABELS, category=CATEGORIES[item.category],
-        overdue=queries.is_overdue(item),
+        overdue=queries.is_overdue(item), near=describe_point(item.lon, item.lat),
+        location=location_of(item, exact=True),
         internal_notes=can_read_internal_notes(current_user, item),
         decisions=decisions_about(item) if can_read_moderation_log(current_user, item) else []
     ), status

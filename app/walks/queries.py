@@ -9,9 +9,19 @@ from app.items.permissions import can_view_item
 
 from .models import RATINGS, Recheck, Walk, WalkStatus
 
+UPCOMING = (WalkStatus.PLANNED.value, WalkStatus.ONGOING.value)
 
-def all_walks():
-    return db.session.scalars(select(Walk).order_by(Walk.date.desc(), Walk.id.desc())).all()
+
+def upcoming_walks(limit=None):
+    """Planned and ongoing walks, the soonest first."""
+    return db.session.scalars(select(Walk).where(Walk.status.in_(UPCOMING))
+                              .order_by(Walk.date, Walk.start_time, Walk.id).limit(limit)).all()
+
+
+def past_walks():
+    """Closed and cancelled walks, the most recent first."""
+    return db.session.scalars(select(Walk).where(Walk.status.not_in(UPCOMING))
+                              .order_by(Walk.date.desc(), Walk.id.desc())).all()
 
 
 def walk_by_code(code):

@@ -227,6 +227,7 @@ def attach_finding(item, pending):
         stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
         prepare_public_view(item, anchor=(stop.lon, stop.lat),
                             sensitive=pending.walk.type in SENSITIVE_WALKS)
+    item.strong_point = pending.strong_point
     finding = WalkFinding(item=item, walk=pending.walk, stop=stop,
                           strong_point=pending.strong_point,
                           recommendation=pending.recommendation, late=pending.late)
@@ -248,7 +249,7 @@ def update_finding(actor, finding, data):
         if not isinstance(data["strong_point"], bool):
             errors["strong_point"] = _("Ce champ vaut true ou false.")
         else:
-            finding.strong_point = data["strong_point"]
+            finding.strong_point = finding.item.strong_point = data["strong_point"]
     if "recommendation" in data:
         text = data["recommendation"]
         if not isinstance(text, str) or len(text) > MAX_RECOMMENDATION:

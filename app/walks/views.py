@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -68,8 +68,8 @@ def _join_url(walk):
 
 @bp.route("/marches")
 def index():
-    return render_template("walks/index.html", walks=queries.all_walks(),
-                           may_plan=can_plan_walk(_viewer()))
+    return render_template("walks/index.html", upcoming=queries.upcoming_walks(),
+                           past=queries.past_walks(), may_plan=can_plan_walk(_viewer()))
 
 
 @bp.route("/marches/nouvelle", methods=["GET", "POST"])
@@ -155,6 +155,12 @@ def format_walk_date(value):
     return format_date(value, "long")
 
 
+@bp.app_template_filter("format_walk_time")
+def format_walk_time(value):
+    """A walk's local time of day ("20:30", "8:30 PM"): already Paris time, never rebased."""
+    return format_time(value, "short", rebase=False)
+
+
 @bp.route("/marches/<int:walk_id>/constats", methods=["POST"])
 @open_to_anyone("walk participants log findings without an account, like any report")
 @capture_limit(exempt_when=lambda: is_staff(_viewer()))
@@ -168,7 +174,8 @@ def quick_finding(walk_id):
             "stop": stop.id if stop else None, "lon": stop.lon if stop else None,
             "lat": stop.lat if stop else None,
             "strong_point": request.form.get("strong_point") == "1",
-            "recommendation": request.form.get("recommendation", "")}
+            "recommendation": request.form.get("recommendation", ""),
+            "locale": str(get_locale())}
     try:
         item, token, _created = items.submit_item(_viewer(), data)
         db.session.commit()

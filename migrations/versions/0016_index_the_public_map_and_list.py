@@ -4,7 +4,7 @@ and PostgreSQL both pick them over reading every public item, whether or not the
 has statistics (SQLite has none until ANALYZE).
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-01 10:40:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0008'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

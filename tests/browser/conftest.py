@@ -122,8 +122,17 @@ def assert_accessible(page):
 
 
 def sign_in(page, email, password):
+    """Sign in; the person lands on their work (or the home page)."""
     page.goto("/connexion")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+def menu(page):
+    """The header's navigation, its Menu button opened as a person on a phone would."""
+    button = page.locator("summary.menu-button")
+    if button.is_visible() and not page.locator("details.menu").evaluate("menu => menu.open"):
+        button.click()
+    return page.locator("nav.menu-panel")

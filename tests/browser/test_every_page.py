@@ -1,28 +1,52 @@
-"""Every page a person reaches, as the role that reaches it: zero axe-core violations and
-no script error, at a phone viewport, on the seeded demo data."""
+"""Every page a person reaches, as the role that reaches it, at 390 x 844: zero axe-core
+violations, no script error, no sideways scroll and no word broken inside a table cell, on
+the seeded demo data."""
 
 import json
 import urllib.request
+import uuid
 
 import pytest
 
 from app.demo.services import demo_password
 from tests.browser.conftest import assert_accessible, flask_command, sign_in
+from tests.browser.layout import layout_problems
+from tests.conftest import INSIDE
 
 pytestmark = pytest.mark.browser
 
 TOUR = "visite-axe@example.org"
 
 
-def _json(url, token=None):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as r:
+def _json(url, token=None, body=None, headers=()):
+    headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **dict(headers)}
+    data = None if body is None else json.dumps(body).encode()
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as r:
         return json.load(r)
+
+
+def _item_routed_to_hbh(live_server, live_env):
+    """A new item the coordination routed to Hauts-de-Bièvre Habitat: the agent's page."""
+    token = flask_command(live_env, "users", "token", "coordination@demo.arpenteur.example")
+    token = token.strip().splitlines()[-1]
+    item = _json(f"{live_server}/api/v1/items", token, {
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
+        "properties": {"kind": "gusp", "category": "parties-communes", "on_behalf": True,
+                       "description": "Porte du hall qui ne ferme plus, entrée 4"}},
+        headers={"Idempotency-Key": str(uuid.uuid4())})
+    _json(f"{live_server}/api/v1/items/{item['id']}/transitions", token, {
+        "to": "routed", "organisation": "hbh", "note": "Parties communes du bailleur",
+        "version": item["properties"]["version"]})
+    return item["id"]
 
 
 @pytest.fixture(scope="module")
 def ids(live_server, live_env):
-    """Ids of the demo data: a public item, a pending one, a proposal, the walk and a stop."""
+    """Ids of the demo data: a public item, a pending one, a proposal, the walk and a stop,
+    and an item routed to the landlord."""
     flask_command(live_env, "users", "create", TOUR, "--role", "moderator",
                   "--password", "pages-accessibles-au-pouce")
     token = flask_command(live_env, "users", "token", TOUR).strip().splitlines()[-1]
@@ -35,39 +59,68 @@ def ids(live_server, live_env):
                      and p["kind"] != "proposal"),
         "pending": next(p["id"] for p in items if p["visibility"] == "pending"),
         "proposal": next(p["id"] for p in items if p["kind"] == "proposal"),
-        "walk": walk, "stop": stops[0],
+        "walk": walk, "stop": stops[0], "routed": _item_routed_to_hbh(live_server, live_env),
     }
 
 
 PAGES = {
     None: ["/", "/signalements", "/signalements/{item}", "/signalements/{item}/alerte",
-           "/propositions", "/propositions/{proposal}", "/marches/{walk}/compte-rendu",
-           "/connexion", "/signaler?walk={walk}&stop={stop}", "/inscription",
-           "/mot-de-passe-oublie", "/inscription/envoye"],
-    "habitante": ["/mon-compte", "/propositions/nouvelle"],
+           "/propositions", "/propositions/{proposal}", "/marches", "/marches/{walk}",
+           "/marches/{walk}/compte-rendu", "/connexion", "/signaler",
+           "/signaler?walk={walk}&stop={stop}", "/inscription", "/mot-de-passe-oublie",
+           "/inscription/envoye"],
+    "habitante": ["/", "/mon-compte", "/propositions/nouvelle"],
     "moderation": ["/moderation", "/moderation/signalements/{pending}"],
     "coordination": ["/gestion/triage", "/gestion/signalements/{pending}", "/marches",
                      "/marches/nouvelle", "/marches/{walk}", "/marches/{walk}/participation",
                      "/marches/{walk}/contre-visite", "/marches/{walk}/arrets/{stop}/grille",
-                     "/tables-de-quartier"],
-    "agent-hbh": ["/gestion/organisme"],
+                     "/marches/{walk}/compte-rendu", "/tables-de-quartier"],
+    "agent-hbh": ["/gestion/organisme", "/gestion/signalements/{routed}"],
+    "comite": ["/gestion/triage", "/gestion/signalements/{pending}"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
               "/admin/publicite"],
 }
 
 
 @pytest.mark.parametrize("account", list(PAGES), ids=lambda a: a or "anonymous")
-def test_every_page_of_each_role_is_accessible(page, ids, account):
+def test_every_page_of_each_role_fits_a_phone_and_is_accessible(page, ids, account):
     if account:
         sign_in(page, f"{account}@demo.arpenteur.example", demo_password(account))
+    problems = []
     for template in PAGES[account]:
         path = template.format(**ids)
         response = page.goto(path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         assert_accessible(page)
+        problems += layout_problems(page)
+    assert problems == []
+
+
+def test_the_layout_check_catches_sideways_scroll_and_broken_words(page):
+    """The check above would fail on the faults it is there for."""
+    page.goto("/")
+    assert layout_problems(page) == []
+    page.evaluate("""() => {
+      const cell = document.createElement('td');
+      cell.textContent = 'Éclairage Suffisant';
+      cell.style.width = '3em';
+      cell.style.overflowWrap = 'anywhere';  /* what once gave "Éclaira/ge" */
+      const table = document.createElement('table');
+      table.insertRow().append(cell);
+      document.querySelector('main').append(table);
+    }""")
+    assert "words broken in table cells: Suffisant, Éclairage" in " ".join(layout_problems(page))
+    page.evaluate("""() => {
+      const wide = document.createElement('div');
+      wide.style.width = '500px';
+      wide.style.height = '1em';
+      document.querySelector('main').append(wide);
+    }""")
+    assert any("sideways scroll" in problem for problem in layout_problems(page))
 
 
 def test_the_error_page_is_accessible(page):
     assert page.goto("/nulle-part").status == 404
     assert_accessible(page)
+    assert layout_problems(page) == []

@@ -1,18 +1,21 @@
 import pytest
+from playwright.sync_api import expect
 
 from app.demo.services import demo_password
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_home_page_draws_the_perimeter_without_tiles(page):
+def test_the_home_page_draws_the_perimeter_and_public_items_without_tiles(page):
     page.goto("/")
     page.wait_for_selector("[data-map][data-ready=true]")
     assert page.locator(".leaflet-overlay-pane path").count() == 1  # the QN09203M polygon
     assert page.locator(".leaflet-tile").count() == 0
-    row = page.get_by_role("row", name="Noyer Doré")
-    assert "QN09203M" in row.inner_text() and "13,90 ha" in row.inner_text()
+    listed = page.locator(".card-list .card-title").count()
+    assert listed > 0 and page.locator(".leaflet-marker-pane .map-pin").count() >= listed
+    assert "QN09203M" in page.get_by_text("Noyer Doré (QN09203M)").inner_text()
+    assert page.get_by_role("link", name="Signaler", exact=True).first.is_visible()
     assert_accessible(page)
 
 
@@ -29,12 +32,12 @@ def test_the_map_works_with_the_keyboard(page):
 
 def test_the_language_link_switches_to_english_and_back(page):
     page.goto("/")
-    page.get_by_role("link", name="English").click()
+    menu(page).get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Noyer Doré, a priority neighbourhood of Antony")
     assert_accessible(page)
-    page.get_by_role("link", name="Français").click()
+    menu(page).get_by_role("link", name="Français").click()
     assert page.locator("html").get_attribute("lang") == "fr"
 
 
@@ -51,7 +54,7 @@ def test_a_wrong_password_is_announced_and_the_address_kept(page):
 
 def test_an_administrator_creates_an_account_on_a_phone(page):
     sign_in(page, "admin@demo.arpenteur.example", demo_password("admin"))
-    page.get_by_role("link", name="Comptes").click()
+    menu(page).get_by_role("link", name="Comptes").click()
     assert_accessible(page)
     page.get_by_role("link", name="Créer un compte").click()
     page.get_by_label("Adresse e-mail").fill("nouvel.agent@vsgp.fr")
@@ -63,5 +66,6 @@ def test_an_administrator_creates_an_account_on_a_phone(page):
     page.get_by_label("Organisme (obligatoire pour un agent)").select_option("vsgp")
     page.get_by_role("button", name="Enregistrer").click()
     assert "Compte nouvel.agent@vsgp.fr créé." in page.get_by_role("status").inner_text()
-    page.get_by_role("button", name="Se déconnecter").click()
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
+    expect(menu(page).get_by_role("link", name="Se connecter")).to_be_visible()

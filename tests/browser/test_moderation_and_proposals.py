@@ -8,14 +8,14 @@ from playwright.sync_api import expect
 
 from app.demo.services import DEMO_DOMAIN, demo_password
 from app.proposals.demo import FACE_BOX
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_moderator_removes_a_name_masks_a_face_by_numbers_and_publishes(page):
     sign_in(page, f"moderation@{DEMO_DOMAIN}", demo_password("moderation"))
-    page.get_by_role("link", name="Modération").click()
+    menu(page).get_by_role("link", name="Modération").click()
     assert_accessible(page)
     page.locator("li", has_text="M. Exemple du bâtiment B").get_by_role("link").click()
     assert_accessible(page)
@@ -54,7 +54,7 @@ def test_a_moderator_removes_a_name_masks_a_face_by_numbers_and_publishes(page):
 
 def test_a_resident_supports_a_proposal(page):
     sign_in(page, f"habitante@{DEMO_DOMAIN}", demo_password("habitante"))
-    page.get_by_role("link", name="Propositions").click()
+    menu(page).get_by_role("link", name="Propositions").click()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Un abri et un banc")).click()
     assert_accessible(page)

@@ -7,7 +7,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, flask_command, sign_in
+from tests.browser.conftest import assert_accessible, flask_command, menu, sign_in
 from tests.integration.test_outbox import Inbox, free_port
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,6 @@ def test_sign_up_confirm_then_sign_in_on_a_phone(page, live_env, mailbox):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
     sign_in(page, EMAIL, PASSWORD)
-    expect(page.get_by_role("link", name="Mon compte")).to_be_visible()
+    expect(menu(page).get_by_role("link", name="Mon compte")).to_be_visible()

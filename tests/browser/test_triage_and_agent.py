@@ -2,9 +2,10 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.demo.services import DEMO_DOMAIN, demo_password
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 from tests.conftest import INSIDE
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def sign_in_as(page, local):
 def test_the_coordinator_routes_then_the_agent_resolves_on_a_phone(page):
     sign_in_as(page, "coordination")
     reference = report(page, "Sacs éventrés devant l'entrée 12")
-    page.get_by_role("link", name="À trier").click()
+    menu(page).get_by_role("link", name="À trier").click()
     row = page.get_by_role("row", name=reference)
     assert "Ville d'Antony" in row.inner_text()  # suggested: public land, cleanliness
     assert_accessible(page)
@@ -39,21 +40,21 @@ def test_the_coordinator_routes_then_the_agent_resolves_on_a_phone(page):
     assert_accessible(page)
     page.get_by_role("button", name="Transmettre").click()
     assert "C'est fait" in page.locator(".flashes").inner_text()
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
 
     sign_in_as(page, "agent-ville")
-    page.get_by_role("link", name="À traiter").click()
+    menu(page).get_by_role("link", name="À traiter").click()
     assert_accessible(page)
     page.get_by_role("link", name=reference).click()
     page.locator("summary", has_text="Prendre en compte").click()
     page.get_by_role("button", name="Prendre en compte").click()
     page.locator("summary", has_text="Marquer comme résolu").click()
     page.get_by_role("button", name="Marquer comme résolu").click()
-    assert page.locator(".error-summary").is_visible()  # what was done is required
+    expect(page.locator(".error-summary")).to_be_visible()  # what was done is required
     assert_accessible(page)
     page.get_by_label("Ce qui a été fait (public)").fill("Sacs enlevés, zone nettoyée")
     page.get_by_role("button", name="Marquer comme résolu").click()
-    facts = page.locator(".item-facts").inner_text()
+    facts = page.locator(".facts").inner_text()
     assert "Résolu" in facts
     assert "Sacs enlevés, zone nettoyée" in page.locator(".history").inner_text()
     assert_accessible(page)
@@ -66,7 +67,7 @@ def test_bulk_confirmation_from_the_queue(page):
     for reference in (first, second):
         page.get_by_label(f"Choisir le signalement {reference}").check()
     page.get_by_role("button", name="Transmettre les signalements cochés").click()
-    assert "2 signalement(s) transmis" in page.locator(".flashes").inner_text()
+    assert "2 signalements transmis" in page.locator(".flashes").inner_text()
     assert page.get_by_role("row", name=first).count() == 0
     assert_accessible(page)
 

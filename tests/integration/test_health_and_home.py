@@ -2,7 +2,7 @@ import re
 
 from app import create_app
 from config import TestingConfig
-from tests.conftest import page_text
+from tests.conftest import make_item, page_text
 
 
 def test_health_answers_ok_when_the_database_answers(client):
@@ -29,11 +29,15 @@ def test_pages_answer_503_in_french_when_the_database_is_down():
     assert "momentanément indisponible" in page_text(response)
 
 
-def test_the_home_page_has_the_map_and_its_text_equivalent(client):
+def test_the_home_page_invites_to_report_and_lists_what_its_map_shows(client):
+    public = make_item(description="Banc cassé près du square", publish=True)
+    make_item(description="Pas encore relu par le conseil citoyen")
     page = page_text(client.get("/"))
-    assert 'data-map' in page and 'data-src="/api/v1/perimeters"' in page
-    assert "<th scope=\"row\">Noyer Doré</th>" in page
-    assert "QN09203M" in page and "13,90 ha" in page and "Antony" in page
+    assert 'class="button button-large" href="/signaler">Signaler</a>' in page
+    assert 'data-src="/api/v1/perimeters"' in page and 'data-items="/api/v1/items"' in page
+    assert f'href="/signalements/{public.id}"' in page and "Banc cassé près du square" in page
+    assert "Pas encore relu" not in page  # the list, like the map, is the public items
+    assert "Noyer Doré (QN09203M) : 13,90 ha, Antony." in page
     assert '<html lang="fr">' in page
 
 

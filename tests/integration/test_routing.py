@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.auth.services import find_organisation
 from app.extensions import db
+from app.items.categories import CATEGORIES
 from app.routing.models import RoutingRule, TenureZone
 from tests.conftest import INSIDE, NEAR, csrf_token, make_item, page_text
 from tests.workflow import landlord_zone, square
@@ -89,6 +90,23 @@ def test_import_tenure_refuses_an_unknown_owner(cli, tmp_path):
     assert result.exit_code == 1 and "Organisme inconnu : nobody" in result.output
 
 
+def test_the_routing_table_is_one_small_form_per_category(client, auth):
+    auth.login("admin")
+    page = page_text(client.get("/admin/routage"))
+    assert page.count('<details class="disclosure" id="categorie-') == len(CATEGORIES)
+    assert "<table" not in page  # no wide table on a phone
+    tags = page[page.index('id="categorie-tags"'):page.index("</details>", page.index(
+        'id="categorie-tags"'))]
+    assert '<span class="hint">Domaine public : Ville d\'Antony</span>' in tags
+    assert '<label for="rule-tags-public">Domaine public</label>' in tags
+    token = csrf_token(client, "/admin/routage")
+    refused = page_text(client.post("/admin/routage", data={
+        "csrf_token": token, "rule-tags-public": "mairie-de-paris"}))
+    assert '<details class="disclosure" id="categorie-tags" open>' in refused
+    assert '<a href="#categorie-tags">Tags, graffitis : Organisme inconnu' in refused
+    assert '<details class="disclosure" id="categorie-proprete">' in refused
+
+
 def test_the_admin_edits_the_routing_table_and_an_unknown_organisation_is_refused(client, auth):
     auth.login("admin")
     token = csrf_token(client, "/admin/routage")
@@ -147,7 +165,7 @@ def test_the_admin_imports_a_file_and_sees_overlaps(client, auth, tmp_path):
             "csrf_token": csrf_token(client, "/admin/zones"), "owner": "hbh",
             "file": (upload, "zones.geojson")}, follow_redirects=True)
     text = page_text(response)
-    assert "1 zone(s) importée(s) depuis zones.geojson" in text
+    assert "1 zone importée depuis zones.geojson" in text
     assert "Chevauchement : Résidence test" in text
 
 

@@ -91,7 +91,7 @@ def test_bulk_confirmation_routes_those_with_a_suggestion_and_lists_the_others(c
         "csrf_token": csrf_token(client, "/gestion/triage"),
         "item": [str(a.id), str(b.id), str(orphan.id)]}, follow_redirects=True)
     text = page_text(response)
-    assert "2 signalement(s) transmis" in text and "Non transmis" in text
+    assert "2 signalements transmis" in text and "Non transmis" in text
     assert orphan.reference in text
     assert [_reload(i).status for i in (a, b, orphan)] == ["routed", "routed", "new"]
     assert _reload(b).organisation.code == "vsgp"

@@ -4,6 +4,7 @@ import json
 import math
 
 from flask import g, jsonify, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.errors import error_response
@@ -141,6 +142,8 @@ def nearby():
     found = queries.nearby_items(g.api_user, lon, lat, request.args.get("category"))
     features = []
     for item, distance in found:  # measured to the position this caller is shown
+        if item.strong_point:  # not a problem to say "moi aussi" to
+            continue
         feature = item_feature(item, g.api_user, detail=False)
         feature["properties"]["distance_m"] = round(distance)
         features.append(feature)
@@ -187,6 +190,7 @@ def create_item():
     data, errors = item_from_feature(feature)
     if errors:
         return invalid(errors)
+    data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
         item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
     except services.InvalidItem as refused:
@@ -209,12 +213,12 @@ def create_item():
 def follow(item_id):
     """"Moi aussi": follow a public item instead of filing a duplicate."""
     item = db.session.get(Item, item_id)
-    if item is None or not item.is_public:
+    if item is None or not item.is_public or item.strong_point:
         return error_response(404, _("Ce signalement n'existe pas ou n'est pas public."))
     email = (request.get_json(silent=True) or {}).get("email")
     if email is not None and (not isinstance(email, str) or "@" not in email):
         return invalid({"email": _("Cette adresse e-mail n'est pas valide.")})
-    follower = services.follow_item(g.api_user, item, email)
+    follower = services.follow_item(g.api_user, item, email, str(get_locale()))
     db.session.commit()
     return jsonify({"followers": len(item.followers)}), 201 if follower else 200
 

@@ -1,8 +1,9 @@
 // Draws every <div data-map data-src="…perimeters GeoJSON…"> with Leaflet, plus, when
 // present, the items of data-items (GeoJSON) in view as keyboard-focusable pins, or as
-// counts per area (server clusters) when too many fall in view, and the single
-// point of data-point ("lon,lat"). Works without tiles (data-tiles empty or unreachable).
-// User text only ever reaches the DOM through textContent.
+// counts per area (server clusters) when too many fall in view, and the single point of
+// data-point ("lon,lat"). The view frames the perimeter together with the point, so a
+// person sees where in the neighbourhood it is. Works without tiles (data-tiles empty or
+// unreachable). User text only ever reaches the DOM through textContent.
 (function () {
   "use strict";
 
@@ -14,12 +15,12 @@
       });
   }
 
-  function pin(latlng, title) {
+  function pin(latlng, title, className) {
     return L.marker(latlng, {
       title: title,
       alt: title,
       keyboard: true,
-      icon: L.divIcon({ className: "map-pin", iconSize: [22, 22], iconAnchor: [11, 22] })
+      icon: L.divIcon({ className: className, iconSize: [22, 22], iconAnchor: [11, 22] })
     });
   }
 
@@ -80,7 +81,7 @@
             clusterMarker([c[1], c[0]], p.count, element, map).addTo(layer);
             return;
           }
-          pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label)
+          pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label, "map-pin")
             .bindPopup(itemPopup(p, element.dataset.openLabel))
             .addTo(layer);
         });
@@ -96,7 +97,13 @@
       zoomInTitle: element.dataset.zoomIn,
       zoomOutTitle: element.dataset.zoomOut
     }).addTo(map);
-    map.setView([48.7372, 2.2885], 16);
+    var point = null;
+    if (element.dataset.point) {
+      var lonLat = element.dataset.point.split(",").map(Number);
+      point = L.latLng(lonLat[1], lonLat[0]);
+      pin(point, element.getAttribute("aria-label"), "map-pin map-pin-current").addTo(map);
+    }
+    map.setView(point || [48.7372, 2.2885], 16);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 19,
@@ -112,16 +119,13 @@
           featureLayer.bindTooltip(label);
         }
       }).addTo(map);
-      if (!element.dataset.point && perimeter.getBounds().isValid()) {
-        map.fitBounds(perimeter.getBounds(), { padding: [12, 12] });
+      var frame = perimeter.getBounds();
+      if (frame.isValid()) {
+        if (point) { frame.extend(point); }
+        map.fitBounds(frame, { padding: [16, 16] });
       }
     })];
     if (element.dataset.items) { layers.push(drawItems(map, element)); }
-    if (element.dataset.point) {
-      var lonLat = element.dataset.point.split(",").map(Number);
-      pin([lonLat[1], lonLat[0]], element.getAttribute("aria-label")).addTo(map);
-      map.setView([lonLat[1], lonLat[0]], 18);
-    }
     Promise.all(layers)
       .then(function () { element.dataset.ready = "true"; })
       .catch(function () { element.dataset.ready = "error"; });

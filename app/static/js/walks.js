@@ -6,7 +6,8 @@
 
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-  function baseMap(element) {
+  // The map with the perimeter dashed; `framePerimeter` fits the view to it (planning).
+  function baseMap(element, framePerimeter) {
     var map = L.map(element, { zoomControl: false, scrollWheelZoom: false });
     L.control.zoom({
       zoomInTitle: element.dataset.zoomIn,
@@ -19,10 +20,13 @@
       }).addTo(map);
     }
     fetchJSON(element.dataset.perimeter).then(function (collection) {
-      L.geoJSON(collection, {
+      var perimeter = L.geoJSON(collection, {
         style: { color: "#005a70", weight: 2, dashArray: "6 4", fillOpacity: 0.08 },
         interactive: false
       }).addTo(map);
+      if (framePerimeter && perimeter.getBounds().isValid()) {
+        map.fitBounds(perimeter.getBounds(), { padding: [16, 16] });
+      }
     }).catch(function () { /* the walk still draws without the perimeter */ });
     return map;
   }
@@ -52,7 +56,7 @@
     var route = form.querySelector("textarea[name=route]");
     var nameInput = form.querySelector("[data-stop-name]");
     var tools = form.querySelector("[data-plan-tools]");
-    var map = baseMap(element);
+    var map = baseMap(element, true);
     var layer = L.layerGroup().addTo(map);
     tools.hidden = false;
 
@@ -105,7 +109,7 @@
 
   // --- live walk ----------------------------------------------------------------------
   function live(element) {
-    var map = baseMap(element);
+    var map = baseMap(element, false);
     var layer = L.layerGroup().addTo(map);
     var list = document.querySelector(element.dataset.list);
     var fitted = false;
@@ -114,6 +118,7 @@
       layer.clearLayers();
       var bounds = [];
       var findings = [];
+      var letters = {};
       collection.features.forEach(function (feature) {
         var p = feature.properties;
         var c = feature.geometry.coordinates;
@@ -122,6 +127,7 @@
           L.polyline(path, { color: "#6a1b9a", weight: 4 }).addTo(layer);
           bounds = bounds.concat(path);
         } else if (p.role === "stop") {
+          letters[p.id] = stopLetter(p.position);
           L.marker([c[1], c[0]], { icon: label(stopLetter(p.position), "marker-stop"),
             title: stopLetter(p.position) + ". " + p.name, keyboard: false }).addTo(layer);
         } else if (p.role === "finding") {
@@ -133,31 +139,41 @@
         }
       });
       if (!fitted && bounds.length) { map.fitBounds(bounds, { padding: [24, 24] }); fitted = true; }
-      renderList(findings);
+      renderList(findings, letters);
       element.dataset.ready = "true";
     }
 
-    function renderList(findings) {
+    function make(tag, className, text) {
+      var node = document.createElement(tag);
+      if (className) { node.className = className; }
+      if (text) { node.textContent = text; }
+      return node;
+    }
+
+    // The same card as the server renders (walks/show.html): number, category, strong or
+    // weak point as a badge, stop, late flag, description.
+    function renderList(findings, letters) {
       while (list.firstChild) { list.removeChild(list.firstChild); }
       findings.forEach(function (feature) {
         var p = feature.properties;
-        var item = document.createElement("li");
+        var item = make("li", "card");
         item.value = p.number;
-        var link = document.createElement("a");
+        var title = make("p", "card-title", p.number + ". ");
+        var link = make("a", null, p.category_label);
         link.href = p.url;
-        link.textContent = p.category_label;
-        item.appendChild(link);
-        var words = [p.strong_point ? element.dataset.strong : element.dataset.weak];
-        if (p.stop_name) { words.push(element.dataset.stopWord + " " + p.stop_name); }
-        if (p.late) { words.push(element.dataset.late); }
-        item.appendChild(document.createTextNode(" — " + words.join(" — ")));
-        if (p.description) {
-          item.appendChild(document.createElement("br"));
-          var excerpt = document.createElement("span");
-          excerpt.className = "item-excerpt";
-          excerpt.textContent = p.description;
-          item.appendChild(excerpt);
+        title.appendChild(link);
+        item.appendChild(title);
+        var meta = make("p", "item-meta");
+        meta.appendChild(p.strong_point ? make("span", "badge badge-strong", element.dataset.strong)
+          : make("span", "badge", element.dataset.weak));
+        var words = [];
+        if (p.stop_name) {
+          words.push(element.dataset.stopWord + " " + letters[p.stop] + ". " + p.stop_name);
         }
+        if (p.late) { words.push(element.dataset.late); }
+        if (words.length) { meta.appendChild(document.createTextNode(" · " + words.join(" · "))); }
+        item.appendChild(meta);
+        if (p.description) { item.appendChild(make("p", "item-excerpt", p.description)); }
         list.appendChild(item);
       });
       var empty = document.querySelector("[data-empty]");
