@@ -16,7 +16,6 @@ import argparse
 import gzip
 import json
 import sys
-import tempfile
 import time
 
 import harness
@@ -25,12 +24,12 @@ from harness import (
     BARE_APP_SPEC,
     LATENCY_COLUMNS,
     BenchError,
-    arpenteur_env,
     latency_row,
     measure,
     prepare_database,
     print_table,
     request,
+    run_bench,
     serve_app,
 )
 from item_capture import INSIDE, insert_items, staff_token
@@ -112,19 +111,14 @@ def main():
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--database-url", help="a throwaway PostgreSQL database (dropped)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="arpenteur-scale-") as workdir:
-        env = arpenteur_env(workdir)
+
+    def measure_all(env):
         if args.database_url:
             recreate_postgresql(args.database_url)
             env["DATABASE_URL"] = args.database_url
-        try:
-            failed = run(env, args.items)
-        except BenchError as error:
-            print(f"bench: {error}", file=sys.stderr)
-            return 1
-    for label, first, _count in failed:
-        print(f"bench: {label}: requests failed, first: {first}", file=sys.stderr)
-    return 1 if failed else 0
+        return run(env, args.items)
+
+    return run_bench(measure_all, prefix="arpenteur-scale-")
 
 
 if __name__ == "__main__":
