@@ -73,6 +73,14 @@ class CaptureForm(FlaskForm):
     strong_point = HiddenField()
     recommendation = TextAreaField(filters=[stripped], validators=[Optional(), Length(max=2000)])
 
+    def follow_walk(self, args):
+        """/signaler?walk=<id>&stop=<id>: a finding of that walk, also without JavaScript
+        (the ids are checked when the form is posted)."""
+        walk, stop = args.get("walk", ""), args.get("stop", "")
+        if walk.isdigit():
+            self.walk.data, self.kind.data = walk, "dem"
+            self.stop.data = stop if stop.isdigit() else ""
+
     def set_places(self, places):
         self.place.choices = [SelectChoice("", _l("— Aucun —"))] + [
             SelectChoice(str(p.id), p.name) for p in places]

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -18,10 +19,12 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from app.auth.services import user_for_authorization
+from app.errors import wants_json_response
 from app.extensions import db, limiter
-from app.forms import show_refusal
+from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
@@ -31,7 +34,11 @@ from . import queries, services
 from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
+<<<<<<< HEAD
 from .pagination import BadCursor, read_cursor
+=======
+from .offline import offline_files, service_worker_url
+>>>>>>> main
 from .permissions import (
     can_enter_for_resident,
     can_read_internal_notes,
@@ -44,8 +51,10 @@ from .permissions import (
 from .public_view import PRECISE_PLACE_KINDS, location_of
 from .schemas import SEVERITY_LABELS
 from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
+from .submission import refusal_response, submission_response, submit_and_commit
 
 bp = Blueprint("items", __name__)
+bp.add_app_template_global(service_worker_url)
 # Templates place an item through the one public-view function (the view says `exact`),
 # and list photos through the one question of who may see each.
 bp.add_app_template_global(location_of)
@@ -59,10 +68,15 @@ def _viewer():
 def _capture_page(form, status=200):
     places = all_places()
     form.set_places(places)
+    walk = form.walk.data if (form.walk.data or "").isdigit() else None
+    # During a walk: this very page and the walk's route are kept for offline use too.
+    kept = [url_for("items.capture", walk=walk, stop=form.stop.data or None),
+            url_for("api_v1.get_walk", walk_id=walk)] if walk else []
     return render_template(
         "items/capture.html", form=form, categories=CATEGORIES, kinds=KIND_LABELS,
         severities=SEVERITY_LABELS, staff=can_enter_for_resident(_viewer()),
         place_points={str(p.id): (p.lon, p.lat) for p in places},
+        walk_route=kept[1] if kept else None, offline_files=offline_files(*kept),
     ), status
 
 
@@ -85,40 +99,62 @@ def _staff_session():
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
 @capture_limit(methods=["POST"], exempt_when=_staff_session)
 def capture():
-    """The capture page. With JavaScript, the page posts to the JSON API (and queues offline);
-    this POST is the path for browsers without it."""
+    """The capture page, and the form it posts. Without JavaScript the browser posts it and
+    is sent to the tracking page. With JavaScript the item is kept on the phone and sent
+    later: anonymous people's to the JSON API, signed-in people's here, as JSON
+    (`Accept: application/json`, CSRF token and Idempotency-Key in the form), so that it
+    is filed under their account; the answer is then the JSON API's."""
     form = CaptureForm()
+    as_json = request.method == "POST" and wants_json_response()
+    if request.method == "GET":
+        form.follow_walk(request.args)
     # A double tap or a resent form creates one item; a key that is not one of ours (a
-    # browser never sends one) is simply replaced.
+    # browser never sends one) is simply replaced. A phone's is refused instead: replacing
+    # it at each attempt would make one item per attempt.
     if not services.is_valid_idempotency_key(form.idempotency_key.data):
+        if as_json:
+            return refusal_response({"idempotency_key": _(
+                "Clé d'envoi (Idempotency-Key) invalide : 32 à 100 caractères, lettres, "
+                "chiffres, - _ . : (un UUID aléatoire convient).")})
         form.idempotency_key.data = str(uuid.uuid4())
     if not form.validate_on_submit():
+        if as_json:
+            return refusal_response({name: messages[0] for name, messages in form.errors.items()})
         return _capture_page(form, 422 if form.errors else 200)
-    uploads = [(f.filename or "", f.read()) for f in form.photo.data or [] if f.filename]
     try:
-        item, token, _created = services.submit_with_replay(
-            _viewer(), {**form.item_data(), "locale": str(get_locale())}, uploads,
-            form.idempotency_key.data)
-        db.session.commit()
-    except services.IdempotencyKeyReused:
-        # Sent before with other content (the back button, then changes): a new item.
-        db.session.rollback()
-        form.idempotency_key.data = str(uuid.uuid4())
-        form.form_errors.append(_("Ce formulaire avait déjà été envoyé avec un autre contenu. "
-                                  "Vérifiez vos saisies et renvoyez-le : il sera enregistré "
-                                  "comme un nouveau signalement."))
+        item, token, created = submit_and_commit(
+            _viewer(), {**form.item_data(), "locale": str(get_locale())},
+            uploaded_files(form.photo), form.idempotency_key.data)
+    except services.IdempotencyKeyReused as reused:
+        if as_json:
+            return refusal_response(reused.errors)
+        renew_idempotency_key(form)
         return _capture_page(form, 422)
     except services.InvalidItem as refused:
-        db.session.rollback()
+        if as_json:
+            return refusal_response(refused.errors)
         show_refusal(form, refused)
         return _capture_page(form, 422)
+    if as_json:
+        return submission_response(item, token, created, _viewer())
     flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
             "relecture par le conseil citoyen. Gardez ce lien pour le suivre.",
             ref=item.reference), "success")
     return redirect(url_for("items.track", token=token))
 
 
+<<<<<<< HEAD
 PUBLIC_PAGE_SIZE = 50
+=======
+@bp.route("/signaler/session")
+def capture_session():
+    """Who is signed in here, with a fresh CSRF token: asked by a phone just before it sends
+    an item a signed-in person kept on it, which is sent only under that same account."""
+    response = jsonify({"account": current_user.id if current_user.is_authenticated else None,
+                        "csrf_token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+>>>>>>> main
 
 
 @bp.route("/signalements")

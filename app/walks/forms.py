@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    HiddenField,
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -17,8 +19,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.admin.forms import CheckboxesField
 from app.auth.forms import stripped
+from app.items.models import MAX_DESCRIPTION
 
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS, RECHECK_LABELS, WALK_TYPE_LABELS
+from .services import MAX_RECOMMENDATION
 
 SCORES = [SelectChoice(str(n), label) for n, label in (
     (0, _l("0 — très mauvais")), (1, _l("1 — mauvais")), (2, _l("2 — correct")),
@@ -140,3 +144,23 @@ class PublishForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     """Only the CSRF token: the target state is in the URL."""
+
+
+class QuickFindingForm(FlaskForm):
+    """The join page's short form: a finding at a stop, with photos. Its field names are the
+    capture form's, so that a phone keeps and sends it like any capture (sending.js); the
+    stop and category are checked by the capture service."""
+
+    stop = SelectField(_l("Arrêt"), choices=[], validate_choice=False)
+    category = SelectField(_l("Catégorie"), choices=[], validate_choice=False)
+    description = TextAreaField(
+        _l("Ce que vous constatez"), filters=[stripped],
+        validators=[Optional(), Length(max=MAX_DESCRIPTION,
+                                       message=_l("La description dépasse 4000 caractères."))])
+    strong_point = RadioField(_l("C'est…"), default="false", validate_choice=False, choices=[
+        SelectChoice("false", _l("un point faible (à améliorer)")),
+        SelectChoice("true", _l("un point fort (à garder)"))])
+    recommendation = TextAreaField(_l("Préconisation (facultatif)"), filters=[stripped],
+                                   validators=[Optional(), Length(max=MAX_RECOMMENDATION)])
+    photo = MultipleFileField(_l("Photos (trois au plus)"))
+    idempotency_key = HiddenField()

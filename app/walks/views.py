@@ -2,6 +2,7 @@
 re-check, and the compte rendu (printable page, PDF, CSV, SVG map)."""
 
 import io
+import uuid
 
 import segno
 from flask import (
@@ -23,18 +24,28 @@ from app.auth.models import Organisation
 from app.csv_writer import csv_response
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import show_refusal
+from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
+from app.items.offline import offline_files
 from app.items.permissions import is_staff
 from app.items.status import STATUS_LABELS, Status
+from app.items.submission import submit_and_commit
 from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
 from . import pdf, queries, reports, services
-from .forms import NightGridForm, ParticipationForm, PublishForm, RecheckForm, StatusForm, WalkForm
+from .forms import (
+    NightGridForm,
+    ParticipationForm,
+    PublishForm,
+    QuickFindingForm,
+    RecheckForm,
+    StatusForm,
+    WalkForm,
+)
 from .models import (
     COLLEGES,
     GENDERS,
@@ -43,7 +54,6 @@ from .models import (
     RECHECK_LABELS,
     Walk,
     WalkStatus,
-    WalkStop,
 )
 from .permissions import can_manage_walk, can_plan_walk, can_read_report
 from .schemas import walk_collection
@@ -131,12 +141,9 @@ def qr_code(walk_id):
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
-@bp.route("/m/<code>")
-def join(code):
-    """The short link participants open on their phone."""
-    walk = queries.walk_by_code(code)
-    if walk is None:
-        abort(404)
+def _join_page(walk, form=None, status=200):
+    """The join page: the stops' capture links and the quick-finding form (none for a
+    cancelled walk), and what the phone keeps for offline use once it has been opened."""
     if walk.status == WalkStatus.CANCELLED:
         return render_template("walks/join.html", walk=walk, stop_label=reports.stop_label,
                                notice=_("Cette marche a été annulée : il n'est plus possible "
@@ -145,9 +152,34 @@ def join(code):
     if walk.status == WalkStatus.CLOSED:
         notice = _("Cette marche est terminée. Un constat oublié peut encore être envoyé : il "
                    "sera rattaché à la marche et marqué « envoyé après la marche ».")
-    return render_template("walks/join.html", walk=walk, stop_label=reports.stop_label,
-                           categories=[c for c in CATEGORIES.values() if "dem" in c.kinds],
-                           notice=notice)
+    form = form or QuickFindingForm()
+    if not items.is_valid_idempotency_key(form.idempotency_key.data):
+        form.idempotency_key.data = str(uuid.uuid4())  # a double tap makes one finding
+    stops = [url_for("items.capture", walk=walk.id, stop=stop.id) for stop in walk.stops]
+    return render_template(
+        "walks/join.html", walk=walk, stop_label=reports.stop_label, notice=notice, form=form,
+        categories=[c for c in CATEGORIES.values() if "dem" in c.kinds], sent=_sent_finding(walk),
+        offline_files=offline_files(url_for("walks.join", code=walk.join_code), *stops,
+                                    url_for("api_v1.get_walk", walk_id=walk.id)),
+    ), status
+
+
+def _sent_finding(walk):
+    """(item, tracking URL) of the finding just sent without JavaScript (?suivi=<token>)."""
+    token = request.args.get("suivi")
+    item = items.item_for_tracking(token)
+    if item is None or item.walk_finding is None or item.walk_finding.walk_id != walk.id:
+        return None
+    return item, url_for("items.track", token=token)
+
+
+@bp.route("/m/<code>")
+def join(code):
+    """The short link participants open on their phone."""
+    walk = queries.walk_by_code(code)
+    if walk is None:
+        abort(404)
+    return _join_page(walk)
 
 
 @bp.app_template_filter("format_walk_date")
@@ -165,28 +197,30 @@ def format_walk_time(value):
 @open_to_anyone("walk participants log findings without an account, like any report")
 @capture_limit(exempt_when=lambda: is_staff(_viewer()))
 def quick_finding(walk_id):
-    """The join page's short form, for phones without the full capture page: the finding
-    is placed at the chosen stop and goes through the capture service."""
+    """The join page's short form without JavaScript: the finding is placed at the chosen
+    stop and goes through the capture service; the participant gets its tracking link on
+    the join page. (With JavaScript the phone sends it like any capture.)"""
     walk = _walk_or_404(walk_id)
-    stop = db.session.get(WalkStop, request.form.get("stop", type=int) or 0)
-    data = {"kind": "dem", "walk": walk.id, "category": request.form.get("category"),
-            "description": request.form.get("description", ""),
-            "stop": stop.id if stop else None, "lon": stop.lon if stop else None,
-            "lat": stop.lat if stop else None,
-            "strong_point": request.form.get("strong_point") == "1",
-            "recommendation": request.form.get("recommendation", ""),
-            "locale": str(get_locale())}
+    form = QuickFindingForm()
+    if not form.validate_on_submit():
+        return _join_page(walk, form, 422)
+    chosen = form.stop.data or ""
+    stop = services.stop_of(walk, int(chosen)) if chosen.isdigit() else None
+    data = {"kind": "dem", "walk": walk.id, "category": form.category.data,
+            "description": form.description.data or "", "stop": stop.id if stop else chosen,
+            "lon": stop.lon if stop else None, "lat": stop.lat if stop else None,
+            "strong_point": form.strong_point.data == "true",
+            "recommendation": form.recommendation.data or "", "locale": str(get_locale())}
     try:
-        item, token, _created = items.submit_item(_viewer(), data)
-        db.session.commit()
+        _item, token, _created = submit_and_commit(
+            _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data)
+    except items.IdempotencyKeyReused:
+        renew_idempotency_key(form)
+        return _join_page(walk, form, 422)
     except items.InvalidItem as refused:
-        db.session.rollback()
-        for message in refused.errors.values():
-            flash(message, "error")
-        return redirect(url_for("walks.join", code=walk.join_code))
-    flash(_("Merci ! Constat n° %(ref)s enregistré pour la marche.", ref=item.reference),
-          "success")
-    return redirect(url_for("walks.join", code=walk.join_code))
+        show_refusal(form, refused)
+        return _join_page(walk, form, 422)
+    return redirect(url_for("walks.join", code=walk.join_code, suivi=token, _anchor="envoye"))
 
 
 @bp.route("/marches/<int:walk_id>/etat/<to>", methods=["POST"])

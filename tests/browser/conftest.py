@@ -4,6 +4,9 @@ Chromium is Debian's (/usr/bin/chromium), driven by Playwright; pages are opened
 phone viewport. Every page is checked for script errors and axe-core violations.
 """
 
+import contextlib
+import datetime
+import json
 import os
 import socket
 import subprocess
@@ -18,6 +21,7 @@ from playwright.sync_api import sync_playwright
 
 from config import BASE_DIR
 
+STAFF = "coordination.capture@example.org"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update"]
@@ -65,11 +69,14 @@ def live_server(live_env):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _attempt in range(100):
+        # A generous deadline: the machine running the tests may be busy with others.
+        for _attempt in range(600):
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=1):
                     break
             except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(Path(log.name).read_text()) from None
                 time.sleep(0.1)
         else:
             raise RuntimeError(Path(log.name).read_text())
@@ -128,6 +135,103 @@ def sign_in(page, email, password):
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(lambda url: "/connexion" not in url)
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """Opens phone pages (new_context options: geolocation, base_url...), each in its own
+    context unless `context` is given. Script errors fail the test, and so do console
+    errors, except the browser's own log of an answer the page expects: a 422 from the
+    API, a 503 it retries later, or no network while the test has cut it."""
+    contexts, problems = [], []
+
+    def open_page(context=None, **options):
+        if context is None:
+            context = browser.new_context(**{"base_url": live_server, **PHONE, **options})
+            contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+
+        def on_console(message):
+            expected = message.text.startswith("Failed to load resource") and (
+                any(f"status of {code}" in message.text for code in (422, 503))
+                or "ERR_INTERNET_DISCONNECTED" in message.text or "ERR_FAILED" in message.text)
+            if message.type == "error" and not expected:
+                problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+        tab.on("console", on_console)
+        return tab
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert problems == []
+
+
+@pytest.fixture(scope="session")
+def staff_token(live_server, live_env):
+    """A bearer token of a coordinator who also moderates: sees pending items, publishes."""
+    flask_command(live_env, "users", "create", STAFF, "--role", "coordinator",
+                  "--role", "moderator", "--password", "capture-tests-2026")
+    return flask_command(live_env, "users", "token", STAFF).strip().splitlines()[-1]
+
+
+def api(base, path, token, body=None, headers=None):
+    request = urllib.request.Request(
+        base + path, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                 **(headers or {})})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def items_described(base, token, words):
+    """Every item (pending ones too, as staff see them) whose description holds `words`."""
+    features = api(base, "/api/v1/items", token)["features"]
+    return [f for f in features if words in (f["properties"]["description"] or "")]
+
+
+@contextlib.contextmanager
+def live_database(live_env):
+    """An app context on the live server's database, for what no page or API answer shows."""
+    from app import create_app
+    from app.extensions import db
+    from config import DevelopmentConfig
+
+    class LiveConfig(DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = live_env["DATABASE_URL"]
+        UPLOAD_DIR = live_env["UPLOAD_DIR"]
+
+    with create_app(LiveConfig()).app_context():
+        try:
+            yield db.session
+        finally:
+            db.engine.dispose()
+
+
+def plan_live_walk(live_env, title, stop_names=("Mont Blanc (bus)", "Kennedy (bus)")):
+    """An ongoing day walk on real stops of the gazetteer, planned through the walk service
+    in the live server's database: {"id", "join" (its short link path), "stops": [(id, name)]}.
+    It is dated before the demo walk, which stays the latest for the tour of every page."""
+    from app.auth.services import find_user
+    from app.demo.services import DEMO_DOMAIN
+    from app.places.queries import all_places
+    from app.walks import services
+
+    with live_database(live_env) as session:
+        places = {place.name: place for place in all_places()}
+        coordinator = find_user(f"coordination@{DEMO_DOMAIN}")
+        walk = services.plan_walk(coordinator, {
+            "type": "jour", "title": title,
+            "date": datetime.date.today() - datetime.timedelta(days=60),
+            "start_time": datetime.time(0, 0), "meeting_point": stop_names[0],
+            "sector": "Noyer Doré (tests)", "organisations": [],
+            "stops": [{"name": name, "lon": places[name].lon, "lat": places[name].lat}
+                      for name in stop_names]})
+        services.change_walk_status(coordinator, walk, "ongoing")
+        session.commit()
+        return {"id": walk.id, "join": f"/m/{walk.join_code}",
+                "stops": [(stop.id, stop.name) for stop in walk.stops]}
 
 
 def menu(page):

@@ -1,74 +1,20 @@
 """The capture page (Signaler) on a phone: the point by map, position and list, a photo,
-"moi aussi", a refusal that keeps what was typed, offline capture synced exactly once,
-the keyboard alone, and zero axe-core violations in each state."""
+"moi aussi", a refusal that keeps what was typed, a walk's finding, the keyboard alone, and
+zero axe-core violations in each state. Without network: test_offline_capture.py."""
 
-import json
 import re
-import urllib.request
 import uuid
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_accessible, flask_command
+from tests.browser.conftest import api, assert_accessible, items_described, plan_live_walk
 from tests.conftest import INSIDE, OUTSIDE
 
 pytestmark = pytest.mark.browser
 
-STAFF = "coordination.capture@example.org"
 SUBMIT = "Envoyer le signalement"
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    """Opens phone pages, with extra context options (geolocation...). Script errors fail the
-    test, and so do console errors, except the browser's own log of an answer the page
-    expects: a 422 from the API, or no network while the test has cut it."""
-    contexts, problems = [], []
-
-    def open_page(**options):
-        context = browser.new_context(base_url=live_server, **PHONE, **options)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-        def on_console(message):
-            expected = message.text.startswith("Failed to load resource") and (
-                "status of 422" in message.text or "ERR_INTERNET_DISCONNECTED" in message.text
-                or "ERR_FAILED" in message.text)
-            if message.type == "error" and not expected:
-                problems.append(f"console: {message.text} ({message.location.get('url')})")
-
-        tab.on("console", on_console)
-        return tab
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert problems == []
-
-
-@pytest.fixture(scope="module")
-def staff_token(live_server, live_env):
-    """A bearer token of a coordinator who also moderates: sees pending items, publishes."""
-    flask_command(live_env, "users", "create", STAFF, "--role", "coordinator",
-                  "--role", "moderator", "--password", "capture-tests-2026")
-    return flask_command(live_env, "users", "token", STAFF).strip().splitlines()[-1]
-
-
-def api(base, path, token, body=None, headers=None):
-    request = urllib.request.Request(
-        base + path, data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                 **(headers or {})})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def items_described(base, token, words):
-    features = api(base, "/api/v1/items", token)["features"]
-    return [f for f in features if words in (f["properties"]["description"] or "")]
 
 
 def open_capture(page):
@@ -176,54 +122,6 @@ def test_a_point_outside_is_refused_in_french_and_nothing_typed_is_lost(phone, t
     assert_accessible(page)
 
 
-def test_offline_an_item_is_kept_then_sent_exactly_once(phone, live_server, staff_token):
-    page = phone()
-    open_capture(page)
-    page.wait_for_selector("html[data-offline-ready=true]")
-    page.context.set_offline(True)
-    page.reload()  # the page still opens: the service worker has kept it
-    page.wait_for_selector("[data-map][data-ready=true]")
-    page.get_by_label("Nuisibles").check()
-    page.get_by_role("button", name="Placer le point au centre de la carte").click()
-    page.get_by_label("Description").fill("Rats près du local, hors ligne")
-    page.get_by_role("button", name=SUBMIT).click()
-    expect(page.locator("[data-queue-count]")).to_have_text("1 signalement en attente d'envoi")
-    expect(page.locator("[data-result]")).to_contain_text("Pas de réseau")
-    assert items_described(live_server, staff_token, "hors ligne") == []
-
-    page.context.set_offline(False)
-    expect(page.locator("[data-result]")).to_contain_text("Merci ! Votre signalement n°",
-                                                          timeout=15000)
-    expect(page.locator("[data-queue-count]")).to_be_hidden()
-    page.reload()  # nothing left to resend
-    page.wait_for_selector("[data-map][data-ready=true]")
-    expect(page.locator("[data-queue-count]")).to_be_hidden()
-    assert len(items_described(live_server, staff_token, "hors ligne")) == 1
-
-
-def test_a_send_cut_after_the_server_saved_it_is_retried_without_a_second_item(
-        phone, live_server, staff_token):
-    page = phone()
-    open_capture(page)
-
-    def saved_then_cut(route):
-        route.fetch()  # the server creates the item, the phone never hears back
-        route.abort("internetdisconnected")
-
-    page.route("**/api/v1/items", saved_then_cut, times=1)
-    page.get_by_label("Dépôts sauvages, épaves").check()
-    page.get_by_role("button", name="Placer le point au centre de la carte").click()
-    page.get_by_label("Description").fill("Matelas abandonné, envoi coupé")
-    page.get_by_role("button", name=SUBMIT).click()
-    expect(page.locator("[data-queue-count]")).to_have_text("1 signalement en attente d'envoi")
-    assert len(items_described(live_server, staff_token, "envoi coupé")) == 1
-
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("[data-result]")).to_contain_text("Merci ! Votre signalement n°")
-    expect(page.locator("[data-queue-count]")).to_be_hidden()
-    assert len(items_described(live_server, staff_token, "envoi coupé")) == 1
-
-
 def tab_to(page, selector):
     for _press in range(120):
         page.keyboard.press("Tab")
@@ -266,65 +164,29 @@ def test_the_whole_capture_works_with_the_keyboard(phone, live_server, staff_tok
     assert item["properties"]["subcategory"] == "bacs"
 
 
-def test_during_a_walk_the_finding_carries_its_walk_stop_and_recommendation(phone):
+def test_during_a_walk_the_finding_carries_its_walk_stop_and_recommendation(
+        phone, live_server, live_env, staff_token):
+    walk = plan_live_walk(live_env, "Marche du formulaire complet")
+    stop_id, stop_name = walk["stops"][1]
     page = phone()
-    page.goto("/signaler?walk=7&stop=3")
+    page.goto(f"/signaler?walk={walk['id']}&stop={stop_id}")
     page.wait_for_selector("[data-map][data-ready=true]")
     expect(page.get_by_role("group", name="Pendant la marche")).to_be_visible()
     assert page.get_by_label("Un constat pendant une marche").is_checked()
-    sent = []
-
-    def answer(route):  # the walk's backend is not this page's: answer as the API would
-        sent.append(route.request.post_data_buffer)
-        route.fulfill(status=201, content_type="application/json", body=json.dumps(
-            {"type": "Feature", "properties": {"reference": "2026-99999"},
-             "tracking_url": "/suivi/essai"}))
-
-    page.route("**/api/v1/items", answer)
+    expect(page.locator(".marker-stop")).to_have_count(2, timeout=30_000)  # the walk's stops
     page.get_by_label("Éclairage").check()
     page.get_by_role("button", name="Placer le point au centre de la carte").click()
+    page.get_by_label("Description").fill("Éclairage du passage, par le formulaire complet")
     page.get_by_label("Point fort, à préserver").check()
     page.get_by_label("Préconisation").fill("Garder cet éclairage")
     submit_and_expect_thanks(page)
-    [body] = sent
-    item = json.loads(re.search(rb'name="item"\r\n\r\n(.*?)\r\n--', body, re.S).group(1))
-    sent_walk = {name: item["properties"].get(name)
-                 for name in ("kind", "walk", "stop", "strong_point", "recommendation")}
-    assert sent_walk == {"kind": "dem", "walk": 7, "stop": 3, "strong_point": True,
-                         "recommendation": "Garder cet éclairage"}
     # the next finding of the same walk starts ready
     assert page.get_by_label("Un constat pendant une marche").is_checked()
     expect(page.get_by_role("group", name="Pendant la marche")).to_be_visible()
 
-
-def test_a_queued_item_refused_later_can_be_taken_back_into_the_form(phone, tmp_path):
-    page = phone()
-    open_capture(page)
-    page.context.set_offline(True)
-    page.get_by_label("Accessibilité").check()
-    page.get_by_role("button", name="Placer le point au centre de la carte").click()
-    photo = tmp_path / "bordure.jpg"
-    Image.new("RGB", (64, 64), (20, 90, 20)).save(photo, "JPEG")
-    page.get_by_label("Photos (trois au plus)").set_input_files(str(photo))
-    page.get_by_label("Description").fill("Bordure trop haute, refusée plus tard")
-    page.get_by_role("button", name=SUBMIT).click()
-    expect(page.locator("[data-queue-count]")).to_have_text("1 signalement en attente d'envoi")
-    assert page.get_by_label("Description").input_value() == ""
-
-    refusal = "Cet endroit est hors du quartier du Noyer Doré et de ses abords."
-    page.route("**/api/v1/items", lambda route: route.fulfill(
-        status=422, content_type="application/json",
-        body=json.dumps({"errors": {"location": refusal}})))
-    page.context.set_offline(False)
-    result = page.locator("[data-result]")
-    expect(result).to_contain_text("Un signalement gardé sur ce téléphone a été refusé")
-    expect(result).to_contain_text(refusal)
-    expect(page.locator("[data-queue-count]")).to_be_hidden()
-    assert_accessible(page)
-
-    page.get_by_role("button", name="Le reprendre dans le formulaire").click()
-    expect(page.get_by_role("alert")).to_contain_text(refusal)
-    assert page.get_by_label("Description").input_value() == "Bordure trop haute, refusée plus tard"
-    assert page.get_by_label("Accessibilité").is_checked()
-    expect(page.get_by_role("img", name="Aperçu de la photo bordure.jpg")).to_be_visible()
-    expect(result).not_to_contain_text("Un signalement gardé sur ce téléphone a été refusé")
+    [item] = items_described(live_server, staff_token, "par le formulaire complet")
+    finding = next(f["properties"] for f in api(
+        live_server, f"/api/v1/walks/{walk['id']}", staff_token)["features"]
+        if f["properties"].get("id") == item["id"] and f["properties"]["role"] == "finding")
+    assert (finding["stop"], finding["stop_name"], finding["strong_point"],
+            finding["recommendation"]) == (stop_id, stop_name, True, "Garder cet éclairage")

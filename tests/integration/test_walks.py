@@ -6,11 +6,12 @@ import datetime as dt
 import io
 import itertools
 import math
+import re
 
 import pytest
 from pypdf import PdfReader
 from pyproj import Transformer
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from app.auth.models import Organisation
 from app.extensions import db
@@ -20,6 +21,7 @@ from app.items.status import Status, transition
 from app.places.models import Place
 from app.walks import services
 from app.walks.models import Recheck, Walk, WalkFinding, WalkStatus
+from tests import images
 from tests.conftest import OUTSIDE, csrf_token, make_item, make_user, page_text
 
 # Real stops of the gazetteer (transit_stops_noyer_dore.geojson).
@@ -196,16 +198,86 @@ def test_join_page_refuses_a_cancelled_walk_and_warns_after_the_end(client):
     assert client.get("/m/NOPE42").status_code == 404
 
 
-def test_quick_finding_form_attaches_to_the_chosen_stop(client):
+def quick_finding(client, walk, **fields):
+    data = {"csrf_token": csrf_token(client, f"/m/{walk.join_code}"), "stop": walk.stops[1].id,
+            "category": "tags", "description": "Tag sur l'abribus", "strong_point": "false",
+            "recommendation": "Nettoyer",
+            "idempotency_key": "7c9e6679-7425-40de-944b-e07fc1f90ae7", **fields}
+    return client.post(f"/marches/{walk.id}/constats", data=data,
+                       content_type="multipart/form-data")
+
+
+def test_quick_finding_with_photos_gives_an_anonymous_participant_the_tracking_link(client):
     walk = make_walk()
     stop = walk.stops[1]
-    response = client.post(f"/marches/{walk.id}/constats", data={
-        "csrf_token": csrf_token(client, f"/m/{walk.join_code}"), "stop": stop.id,
-        "category": "tags", "description": "Tag sur l'abribus", "strong_point": "0",
-        "recommendation": "Nettoyer"})
+    photos = [("abribus.jpg", images.jpeg()), ("plan.png", images.png())]
+
+    def send():
+        return quick_finding(client, walk, strong_point="true",
+                             photo=[(io.BytesIO(content), name) for name, content in photos])
+
+    response = send()
     assert response.status_code == 302
     finding = db.session.scalars(select(WalkFinding)).one()
     assert (finding.stop_id, finding.item.lon, finding.item.lat) == (stop.id, stop.lon, stop.lat)
+    assert finding.strong_point is True and len(finding.item.photos) == 2
+    assert response.headers["Location"].startswith(f"/m/{walk.join_code}?suivi=")
+    page = page_text(client.get(response.headers["Location"]))
+    assert f"Constat n° {finding.item.reference} enregistré pour la marche" in page
+    tracking = re.search(r'<a href="(/suivi/[^"]+)">Suivre le signalement', page).group(1)
+    assert client.get(tracking).status_code == 200
+    # the same form sent twice (a double tap, a reload) is one finding
+    assert send().status_code == 302
+    assert db.session.scalar(select(func.count(WalkFinding.item_id))) == 1
+    # sent again after a change (the back button): said so, with a new key for a new finding
+    changed = quick_finding(client, walk, description="Autre tag")
+    assert changed.status_code == 422
+    assert "déjà été envoyé avec un autre contenu" in page_text(changed)
+    assert "7c9e6679-7425-40de-944b-e07fc1f90ae7" not in page_text(changed)
+
+
+def test_a_refused_quick_finding_comes_back_with_everything_typed(client):
+    walk = make_walk()
+    response = quick_finding(client, walk, category="proposition",
+                             description="Tag <b>énorme</b> sur l'abribus", strong_point="true",
+                             photo=[(io.BytesIO(b"MZ not a photo"), "faux.jpg")])
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "faux.jpg" in page  # the photo's refusal, in French
+    assert "Tag <b>énorme</b> sur l'abribus" in page and "<b>énorme" not in response.get_data(True)
+    assert re.search(r'<input checked id="strong_point-1" name="strong_point" type="radio" '
+                     r'value="true">', page)
+    assert db.session.scalar(select(func.count(Item.id))) == 0
+
+
+def test_a_quick_finding_at_another_walks_stop_or_none_is_refused_in_french(client):
+    walk, other = make_walk(), make_walk(title="Autre marche")
+    forged = quick_finding(client, walk, stop=other.stops[0].id)
+    assert forged.status_code == 422
+    assert "Cet arrêt ne fait pas partie de la marche." in page_text(forged)
+    data = {"csrf_token": csrf_token(client, f"/m/{walk.join_code}"), "category": "tags"}
+    missing = client.post(f"/marches/{walk.id}/constats", data=data)
+    assert missing.status_code == 422 and "Indiquez l'endroit" in page_text(missing)
+    assert db.session.scalar(select(func.count(Item.id))) == 0
+
+
+def test_the_join_page_names_only_a_finding_of_its_own_walk(client):
+    walk, other = make_walk(), make_walk(title="Autre marche")
+    elsewhere = post_finding(client, other, MONT_BLANC).get_json()
+    token = elsewhere["tracking_url"].rsplit("/", 1)[1]
+    link = f'<a href="/suivi/{token}">'
+    assert link not in page_text(client.get(f"/m/{walk.join_code}?suivi={token}"))
+    assert link in page_text(client.get(f"/m/{other.join_code}?suivi={token}"))
+
+
+def test_the_join_page_keeps_its_stops_and_route_for_offline_use(client):
+    walk = make_walk()
+    page = page_text(client.get(f"/m/{walk.join_code}"))
+    kept = re.search(r'data-precache="([^"]*)"', page).group(1).split()
+    assert f"/m/{walk.join_code}" in kept and f"/api/v1/walks/{walk.id}" in kept
+    assert {f"/signaler?walk={walk.id}&stop={stop.id}" for stop in walk.stops} <= set(kept)
+    assert re.search(rf'data-outbox hidden aria-labelledby="outbox-title"\s+data-walk="{walk.id}"',
+                     page)
 
 
 def test_signed_in_capture_form_keeps_the_walk(client, auth):

@@ -3,7 +3,7 @@
 import json
 import math
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -19,6 +19,7 @@ from app.items.permissions import (
 )
 from app.items.schemas import feature_collection, item_feature, item_from_feature
 from app.items.status import Status
+from app.items.submission import submission_response, submit_and_commit
 from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
@@ -192,10 +193,14 @@ def create_item():
         return invalid(errors)
     data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
+<<<<<<< HEAD
         item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
+=======
+        item, token, created = submit_and_commit(g.api_user, data, uploads, key)
+>>>>>>> main
     except services.InvalidItem as refused:
-        db.session.rollback()
         return invalid(refused.errors)
+<<<<<<< HEAD
     # Written from what the session holds once flushed: committing first would expire the
     # item and read it all back just to answer.
     body = item_feature(item, g.api_user, token)
@@ -205,6 +210,9 @@ def create_item():
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api_v1.get_item", item_id=body["id"], _external=True)
     return response
+=======
+    return submission_response(item, token, created, g.api_user)
+>>>>>>> main
 
 
 @bp.route("/items/<int:item_id>/followers", methods=["POST"])

@@ -1,17 +1,17 @@
 // The capture page (Signaler): kinds and categories, the point (map, position or list),
-// similar items nearby ("moi aussi"), photo previews and, for anonymous residents, sending
-// through the JSON API from an IndexedDB queue. A queued item keeps its Idempotency-Key for
-// every retry, so no signal, a closed page or a send cut in the middle never loses it and
-// never creates it twice. Signed-in people submit the normal form (the API ignores sessions).
-// User text only ever reaches the DOM through textContent.
+// similar items nearby ("moi aussi"), photo previews, and the walk's route during a walk.
+// Sending goes through the phone's outbox (sending.js, outbox.js): the item is kept on the
+// phone first, under its own Idempotency-Key, so no signal, a link that hangs or a closed
+// page never loses it and never creates it twice. User text only reaches the DOM through
+// textContent.
 (function () {
   "use strict";
 
   var form = document.querySelector("[data-capture]");
-  if (!form) { return; }
+  var Offline = window.ArpenteurOffline;
+  if (!form || !Offline) { return; }
 
-  var api = form.dataset.api;
-  var anonymous = form.dataset.anonymous === "true";
+  var t = Offline.messages(form);
   var params = new URLSearchParams(location.search);
   var lonInput = form.querySelector("[data-lon]");
   var latInput = form.querySelector("[data-lat]");
@@ -23,47 +23,35 @@
   var previews = form.querySelector("[data-photo-previews]");
   var description = form.elements.description;
   var counter = form.querySelector("[data-counter]");
-  var queueCount = document.querySelector("[data-queue-count]");
   var result = document.querySelector("[data-result]");
   var summary = document.querySelector("[data-error-summary]");
+  var walkFields = form.querySelector("[data-walk-fields]");
   var submit = form.querySelector("[data-submit]");
   var map = null;
   var pin = null;
   var photos = [];
   var pointMessage = "";
   var nearbyTimer = null;
-  var inFlight = {};
-  var flushing = null;
-
-  // A message from the template's data-msg-* attributes, with {name} placeholders filled.
-  function t(name, values) {
-    var text = form.dataset["msg" + name] || "";
-    Object.keys(values || {}).forEach(function (key) {
-      text = text.split("{" + key + "}").join(String(values[key]));
-    });
-    return text;
-  }
-
-  function make(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text) { node.textContent = text; }
-    if (className) { node.className = className; }
-    return node;
-  }
-
-  function button(text, className, onClick) {
-    var node = make("button", text, className);
-    node.type = "button";
-    node.addEventListener("click", onClick);
-    return node;
-  }
+  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var make = Offline.make;
+  var button = Offline.button;
 
   function checked(name) {
     var input = form.querySelector('input[name="' + name + '"]:checked');
     return input ? input.value : "";
   }
 
-  /* Kind, category tiles, sub-categories ------------------------------------------- */
+  function getJSON(url, milliseconds) {
+    return Offline.request(url, { headers: { Accept: "application/geo+json" } }, milliseconds)
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      });
+  }
+
+  function showErrors(errors) { Offline.showErrors(summary, errors); }
+
+  /* Kind, category tiles, sub-categories, the walk ----------------------------------- */
 
   function syncChoices() {
     var kind = checked("kind");
@@ -83,17 +71,16 @@
     form.querySelectorAll("[data-kind-only]").forEach(function (node) {
       node.hidden = node.dataset.kindOnly !== kind;
     });
+    walkFields.hidden = !form.elements.walk.value;
   }
 
-  // /signaler?walk=<id>&stop=<id>: a finding during a walk.
+  // /signaler?walk=<id>&stop=<id>: the server fills the walk in; a copy of /signaler kept
+  // for offline use may be shown for such an address, so the address is read here too.
   function applyWalk() {
     var walk = params.get("walk");
-    if (!/^\d+$/.test(walk || "")) { return; }
-    form.querySelector("[data-walk-fields]").hidden = false;
-    form.querySelector("[data-walk]").value = walk;
-    if (/^\d+$/.test(params.get("stop") || "")) {
-      form.querySelector("[data-stop]").value = params.get("stop");
-    }
+    if (!/^\d+$/.test(walk || "") || form.elements.walk.value) { return; }
+    form.elements.walk.value = walk;
+    if (/^\d+$/.test(params.get("stop") || "")) { form.elements.stop.value = params.get("stop"); }
     var dem = form.querySelector('input[name="kind"][value="dem"]');
     if (dem) { dem.checked = true; }
   }
@@ -122,8 +109,26 @@
     lookNearby();
   }
 
+  // The walk's route and lettered stops under the pin, so a participant sees where they are.
+  function drawWalk(collection) {
+    collection.features.forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var p = feature.properties;
+      if (p.role === "route") {
+        L.polyline(c.map(function (v) { return [v[1], v[0]]; }),
+                   { color: "#6a1b9a", weight: 4, interactive: false }).addTo(map);
+      } else if (p.role === "stop") {
+        var letter = make("span", p.position <= LETTERS.length ? LETTERS.charAt(p.position - 1) : String(p.position));
+        L.marker([c[1], c[0]], {
+          icon: L.divIcon({ className: "marker-stop", html: letter.outerHTML, iconSize: [24, 24] }),
+          title: p.name, keyboard: false, interactive: false
+        }).addTo(map);
+      }
+    });
+  }
+
   function drawMap() {
-    if (!window.L) { return; }  // Leaflet not loaded (offline, not cached): the list remains
+    if (!window.L) { return; }  // Leaflet not loaded (offline, not kept): the list remains
     mapElement.hidden = false;
     form.querySelector("[data-pin-centre]").hidden = false;
     map = L.map(mapElement, { zoomControl: false, scrollWheelZoom: false });
@@ -137,16 +142,16 @@
       }).addTo(map);
     }
     map.on("click", function (event) { setPoint(event.latlng.lng, event.latlng.lat, t("Pin")); });
-    fetch(mapElement.dataset.src, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) { return response.json(); })
-      .then(function (collection) {
-        var layer = L.geoJSON(collection, {
-          interactive: false, style: { color: "#005a70", weight: 3, fillOpacity: 0.08 }
-        }).addTo(map);
-        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
-        mapElement.dataset.ready = "true";
-      })
-      .catch(function () { mapElement.dataset.ready = "error"; });
+    getJSON(mapElement.dataset.src, 10000).then(function (collection) {
+      var layer = L.geoJSON(collection, {
+        interactive: false, style: { color: "#005a70", weight: 3, fillOpacity: 0.08 }
+      }).addTo(map);
+      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }
+      mapElement.dataset.ready = "true";
+    }).catch(function () { mapElement.dataset.ready = "error"; });
+    if (mapElement.dataset.walk) {
+      getJSON(mapElement.dataset.walk, 10000).then(drawWalk).catch(function () { return null; });
+    }
     if (lonInput.value && latInput.value) {
       setPoint(parseFloat(lonInput.value), parseFloat(latInput.value), "");
     }
@@ -182,14 +187,11 @@
       var category = checked("category");
       if (!category || !lonInput.value) { nearby.hidden = true; return; }
       var query = new URLSearchParams({ lon: lonInput.value, lat: latInput.value, category: category });
-      fetch(form.dataset.nearby + "?" + query, { headers: { Accept: "application/geo+json" } })
-        .then(function (response) { return response.ok ? response.json() : { features: [] }; })
-        .then(function (collection) {
-          nearbyList.replaceChildren.apply(nearbyList, collection.features.map(nearbyEntry));
-          nearby.hidden = collection.features.length === 0;
-          if (!nearby.hidden) { locationStatus.textContent = (pointMessage + " " + t("Nearby")).trim(); }
-        })
-        .catch(function () { nearby.hidden = true; });
+      getJSON(form.dataset.nearby + "?" + query, 8000).then(function (collection) {
+        nearbyList.replaceChildren.apply(nearbyList, collection.features.map(nearbyEntry));
+        nearby.hidden = collection.features.length === 0;
+        if (!nearby.hidden) { locationStatus.textContent = (pointMessage + " " + t("Nearby")).trim(); }
+      }).catch(function () { nearby.hidden = true; });
     }, 300);
   }
 
@@ -206,10 +208,10 @@
     var meToo = button(t("MeToo"), "button button-secondary", function () {
       meToo.disabled = true;
       var email = form.elements.email.value.trim();
-      fetch(api + "/" + item.id + "/followers", {
+      Offline.request(form.dataset.api + "/" + item.id + "/followers", {
         method: "POST", body: JSON.stringify(email ? { email: email } : {}),
         headers: { "Content-Type": "application/json", Accept: "application/json" }
-      }).then(function (response) {
+      }, 10000).then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       }).then(function (body) {
@@ -226,11 +228,11 @@
   /* Photos: up to three, previewed and removable, kept across refusals ---------------- */
 
   function renderPhotos() {
-    try {  // mirror the list into the input, for the normal form of signed-in people
+    try {  // mirror the list into the input, for the form without JavaScript's path
       var transfer = new DataTransfer();
       photos.forEach(function (photo) { transfer.items.add(photo); });
       photoInput.files = transfer.files;
-    } catch (unsupported) { /* the API path sends `photos` itself */ }
+    } catch (unsupported) { /* the outbox sends `photos` itself */ }
     previews.replaceChildren.apply(previews, photos.map(function (photo, index) {
       var entry = make("li");
       var image = make("img");
@@ -253,7 +255,7 @@
     photos = photos.concat(added);
     if (photos.length > 3) {
       photos = photos.slice(0, 3);
-      showErrors({ photo: t("TooMany") });
+      showErrors({ photo: Offline.say("TooMany") });
     }
     renderPhotos();
   }
@@ -263,254 +265,13 @@
     counter.textContent = left >= 0 ? t("Counter", { n: left }) : t("TooLong", { n: -left });
   }
 
-  /* Errors ------------------------------------------------------------------------------ */
-
-  function labelOf(target) {
-    var legend = target.querySelector("legend");
-    if (legend) { return legend.textContent; }
-    var label = document.querySelector('label[for="' + target.id + '"]');
-    return label ? label.textContent : "";
-  }
-
-  function showErrors(errors) {
-    document.querySelectorAll(".error-summary:not([data-error-summary])").forEach(function (old) {
-      old.remove();
-    });
-    var list = summary.querySelector("ul");
-    list.replaceChildren.apply(list, Object.keys(errors).map(function (field) {
-      var entry = make("li");
-      var target = document.getElementById(field);
-      if (target) {
-        var link = make("a", (labelOf(target) + " : " + errors[field]).replace(/^ : /, ""));
-        link.href = "#" + field;
-        entry.appendChild(link);
-      } else {
-        entry.textContent = errors[field];
-      }
-      return entry;
-    }));
-    summary.hidden = false;
-    summary.focus();
-  }
+  /* Sending, and taking back an item the server refused ------------------------------- */
 
   function missing() {
     var errors = {};
     if (!checked("category")) { errors.category = t("Category"); }
     if (!lonInput.value && !form.elements.place.value) { errors.location = t("Location"); }
     return Object.keys(errors).length ? errors : null;
-  }
-
-  /* The submission: a GeoJSON Feature and its photos ---------------------------------- */
-
-  function feature() {
-    var data = new FormData(form);
-    var props = {};
-    ["kind", "category", "subcategory", "title", "description", "residence", "building",
-     "entrance", "floor", "spot", "email", "recommendation"].forEach(function (name) {
-      var value = (data.get(name) || "").trim();
-      if (value) { props[name] = value; }
-    });
-    if (props.kind !== "proposal") { delete props.title; }
-    ["severity", "place", "walk", "stop"].forEach(function (name) {
-      var value = data.get(name) || "";
-      if (/^\d+$/.test(value)) { props[name] = parseInt(value, 10); }
-    });
-    props.danger = data.get("danger") !== null;
-    if (data.get("strong_point")) { props.strong_point = data.get("strong_point") === "true"; }
-    var point = lonInput.value && latInput.value
-      ? { type: "Point", coordinates: [parseFloat(lonInput.value), parseFloat(latInput.value)] }
-      : null;
-    return { type: "Feature", geometry: point, properties: props };
-  }
-
-  // What was typed, to put back in the form if a queued item is refused later.
-  function typed() {
-    return Array.from(new FormData(form)).filter(function (pair) {
-      return typeof pair[1] === "string" && pair[0] !== "csrf_token";
-    });
-  }
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    return Array.from(crypto.getRandomValues(new Uint8Array(16)), function (byte) {
-      return byte.toString(16).padStart(2, "0");
-    }).join("");
-  }
-
-  function send(entry) {
-    var body = new FormData();
-    body.append("item", JSON.stringify(entry.feature));
-    entry.photos.forEach(function (photo) { body.append("photo", photo, photo.name || "photo.jpg"); });
-    return fetch(api, {
-      method: "POST", body: body, credentials: "omit",
-      headers: { "Idempotency-Key": entry.key, Accept: "application/json" }
-    }).then(function (response) {
-      if (response.status === 200 || response.status === 201) {
-        return response.json().then(function (item) { return { state: "sent", item: item }; });
-      }
-      if (response.status === 422) {
-        return response.json().then(function (answer) { return { state: "refused", errors: answer.errors || {} }; });
-      }
-      return { state: response.status === 429 ? "limited" : "failed" };
-    }, function () { return { state: "offline" }; });
-  }
-
-  /* The queue (IndexedDB) ---------------------------------------------------------------- */
-
-  function inStore(mode, work) {
-    return new Promise(function (resolve, reject) {
-      var opening = indexedDB.open("arpenteur-capture", 1);
-      opening.onupgradeneeded = function () {
-        opening.result.createObjectStore("outbox", { keyPath: "key" });
-      };
-      opening.onerror = function () { reject(opening.error); };
-      opening.onsuccess = function () {
-        var db = opening.result;
-        var transaction = db.transaction("outbox", mode);
-        var request = work(transaction.objectStore("outbox"));
-        transaction.oncomplete = function () { db.close(); resolve(request.result); };
-        transaction.onerror = transaction.onabort = function () { db.close(); reject(transaction.error); };
-      };
-    });
-  }
-
-  var queue = {
-    put: function (entry) { return inStore("readwrite", function (store) { return store.put(entry); }); },
-    remove: function (key) { return inStore("readwrite", function (store) { return store.delete(key); }); },
-    all: function () {
-      return inStore("readonly", function (store) { return store.getAll(); }).then(function (entries) {
-        return entries.sort(function (a, b) { return a.created - b.created; });
-      });
-    }
-  };
-
-  function showSent(item, live) {
-    var box = make("div");
-    var reference = item.properties.reference;
-    box.appendChild(make("p", t("Thanks", { ref: reference })));
-    var link = make("a", t("Track", { ref: reference }));
-    link.href = item.tracking_url;
-    var line = make("p");
-    line.appendChild(link);
-    box.appendChild(line);
-    if (navigator.clipboard) {
-      var copy = button(t("Copy"), "button button-secondary", function () {
-        navigator.clipboard.writeText(item.tracking_url).then(function () { copy.textContent = t("Copied"); });
-      });
-      box.appendChild(copy);
-    }
-    result.prepend(box);
-    result.hidden = false;
-    if (live) { result.focus(); }
-  }
-
-  function notice(text) {
-    result.prepend(make("p", text));
-    result.hidden = false;
-    result.focus();
-  }
-
-  // The tracking links of what this phone sent, so that "Mon compte" can offer to attach
-  // them to an account later (the last 50).
-  function rememberSent(item) {
-    try {
-      var sent = JSON.parse(localStorage.getItem("arpenteur-sent") || "[]");
-      sent = sent.filter(function (entry) { return entry.url !== item.tracking_url; });
-      sent.push({ url: item.tracking_url, reference: item.properties.reference });
-      localStorage.setItem("arpenteur-sent", JSON.stringify(sent.slice(-50)));
-    } catch (error) { /* storage full or disabled: the link is still shown and e-mailed */ }
-  }
-
-  // What to do with an answer. `live`: the person is sending now, the form holds the item.
-  function settle(entry, outcome, live) {
-    delete inFlight[entry.key];
-    if (outcome.state === "sent") {
-      rememberSent(outcome.item);
-      showSent(outcome.item, live);
-      if (live) { clearForm(); }
-      return queue.remove(entry.key);
-    }
-    if (outcome.state === "refused") {
-      if (live) {
-        showErrors(outcome.errors);
-        return queue.remove(entry.key);
-      }
-      entry.errors = outcome.errors;
-      return queue.put(entry);
-    }
-    if (live) {
-      if (!entry.stored) {  // no IndexedDB (private mode): the form keeps everything
-        showErrors({ item: t("Server") });
-        return Promise.resolve();
-      }
-      notice(t(outcome.state === "offline" ? "Queued" : outcome.state === "limited" ? "RateLimited" : "Server"));
-      clearForm();
-    }
-    return Promise.resolve();
-  }
-
-  function refreshQueue() {
-    return queue.all().then(function (entries) {
-      var waiting = entries.filter(function (entry) { return !entry.errors; }).length;
-      queueCount.hidden = waiting === 0;
-      queueCount.textContent = waiting === 1 ? t("QueueOne") : t("QueueMany", { n: waiting });
-      result.querySelectorAll(".refused").forEach(function (old) { old.remove(); });
-      entries.filter(function (entry) { return entry.errors; }).forEach(showRefused);
-    }).catch(function () { queueCount.hidden = true; });
-  }
-
-  function showRefused(entry) {
-    var box = make("div", null, "refused");
-    box.appendChild(make("p", t("Refused")));
-    var reasons = make("ul");
-    Object.keys(entry.errors).forEach(function (field) { reasons.appendChild(make("li", entry.errors[field])); });
-    box.appendChild(reasons);
-    box.appendChild(button(t("Resume"), "button button-secondary", function () { resume(entry); }));
-    result.appendChild(box);
-    result.hidden = false;
-  }
-
-  function resume(entry) {
-    clearForm();
-    entry.fields.forEach(function (pair) {
-      form.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (input) {
-        if (input.type === "radio" || input.type === "checkbox") {
-          input.checked = input.checked || input.value === pair[1];
-        } else if (input.type !== "file") {
-          input.value = pair[1];
-        }
-      });
-    });
-    syncChoices();
-    var point = entry.feature.geometry;
-    if (point) { setPoint(point.coordinates[0], point.coordinates[1], ""); }
-    photos = entry.photos.slice();
-    renderPhotos();
-    countCharacters();
-    queue.remove(entry.key).then(refreshQueue).then(function () { showErrors(entry.errors); });
-  }
-
-  // Send everything waiting, oldest first; stop at the first sign of no network.
-  function flush() {
-    if (flushing) { return flushing; }
-    flushing = queue.all().then(function (entries) {
-      return entries.filter(function (entry) { return !entry.errors && !inFlight[entry.key]; })
-        .reduce(function (previous, entry) {
-          return previous.then(function (stop) {
-            if (stop) { return true; }
-            inFlight[entry.key] = true;
-            return send(entry).then(function (outcome) {
-              return settle(entry, outcome, false).then(function () {
-                return outcome.state === "offline" || outcome.state === "limited";
-              });
-            });
-          });
-        }, Promise.resolve(false));
-    }).catch(function () { return null; }).then(function () {
-      flushing = null;
-      return refreshQueue();
-    });
-    return flushing;
   }
 
   function clearForm() {
@@ -528,51 +289,56 @@
   }
 
   function submitted(event) {
-    if (!anonymous) {  // signed in: the normal form, with its CSRF token...
-      if (!navigator.onLine) {  // ...which would fail to an error page without network
-        event.preventDefault();
-        showErrors({ item: t("OfflineSignedIn") });
-      }
-      return;
-    }
     event.preventDefault();
     if (submit.disabled) { return; }
-    summary.hidden = true;
     var errors = missing();
     if (errors) { showErrors(errors); return; }
-    var entry = { key: newKey(), created: Date.now(), feature: feature(), photos: photos.slice(),
-                  fields: typed(), errors: null };
-    inFlight[entry.key] = true;
-    var label = submit.textContent;
-    submit.disabled = true;
-    submit.textContent = t("Sending");
-    queue.put(entry)
-      .then(function () { entry.stored = true; }, function () { entry.stored = false; })
-      .then(function () { return send(entry); })
-      .then(function (outcome) { return settle(entry, outcome, true); })
-      .then(refreshQueue)
-      .finally(function () {
-        submit.disabled = false;
-        submit.textContent = label;
-      });
+    Offline.send(form, photos, result, summary).then(function (done) {
+      if (done.clear) {
+        clearForm();
+      } else if (done.outcome.state === "unreadable") {  // keep the others, ask for it again
+        photos = photos.filter(function (photo) { return photo.name !== done.outcome.name; });
+        renderPhotos();
+      }
+    });
   }
 
-  /* Offline page: the service worker keeps this page and its assets -------------------- */
-
-  function registerServiceWorker() {
-    if (!("serviceWorker" in navigator)) { return; }
-    navigator.serviceWorker.register(form.dataset.sw, { scope: "/" })
-      .then(function () { return navigator.serviceWorker.ready; })
-      .then(function (registration) {
-        var assets = [location.pathname, form.dataset.sprite, mapElement.dataset.src];
-        document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (node) {
-          assets.push(node.href || node.src);
-        });
-        var channel = new MessageChannel();
-        channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "true"; };
-        registration.active.postMessage({ precache: assets }, [channel.port2]);
-      })
-      .catch(function () { /* no offline page; sending still works */ });
+  // A refused item comes back into the form with the server's reasons (it stays on the
+  // phone until its corrected version is); a photo the phone can no longer read is left
+  // out, and the person is told to choose it again.
+  function resume(entry) {
+    clearForm();
+    form.querySelectorAll("[data-lon], [data-lat], [data-walk], [data-stop]").forEach(function (input) {
+      input.value = "";
+    });
+    entry.fields.forEach(function (pair) {
+      form.querySelectorAll('[name="' + pair[0] + '"]').forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = input.checked || input.value === pair[1];
+        } else if (input.type !== "file") {
+          input.value = pair[1];
+        }
+      });
+    });
+    syncChoices();
+    var point = entry.feature.geometry;
+    if (point) { setPoint(point.coordinates[0], point.coordinates[1], ""); }
+    countCharacters();
+    var errors = Object.assign({}, entry.errors || {});
+    if (entry.problem === "too-large") { errors.photo = Offline.say("TooLarge"); }
+    Promise.all(entry.photos.map(function (photo) {
+      var blob = photo.blob || photo;
+      return blob.arrayBuffer().then(function (bytes) {
+        return new File([bytes], photo.name || "photo.jpg", { type: photo.type || blob.type });
+      }, function () {
+        errors.photo = Offline.say("UnreadablePhoto", { name: photo.name || "" });
+        return null;
+      });
+    })).then(function (files) {
+      photos = files.filter(Boolean);
+      renderPhotos();
+      if (Object.keys(errors).length) { showErrors(errors); }
+    });
   }
 
   form.querySelectorAll('input[name="kind"], input[name="category"]').forEach(function (input) {
@@ -597,13 +363,10 @@
     ((description.getAttribute("aria-describedby") || "") + " description-count").trim());
   description.addEventListener("input", countCharacters);
   form.addEventListener("submit", submitted);
-  window.addEventListener("online", flush);
-  setInterval(function () { if (navigator.onLine) { flush(); } }, 30000);
+  Offline.resumeWith(resume, params.get("reprendre"));
 
   applyWalk();
   syncChoices();
   countCharacters();
   drawMap();
-  flush();  // items queued earlier, even by this phone before its owner signed in
-  registerServiceWorker();
 })();

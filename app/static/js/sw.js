@@ -1,13 +1,21 @@
-// Offline capture: keeps /signaler and the files it names (sent by capture.js) so the page
-// opens with no signal. The page is fetched network-first, so a fresh form is used whenever
-// there is a connection; the files are answered from the cache and refreshed behind.
+// Offline capture. The service worker keeps what the capture pages hand it (Signaler, a
+// walk's join page and its stops, their files, the perimeter and the walk's route: see
+// app/items/offline.py), so they open with no signal once visited; and when the browser
+// has Background Sync it sends the phone's outbox after the page is closed, with the
+// pages' own code (outbox.js, named by the `outbox` parameter of this script's address).
 "use strict";
 
-var CACHE = "arpenteur-capture-v1";
-var PAGE = "/signaler";
+var CACHE = "arpenteur-capture-v2";
+var CAPTURE = "/signaler";
+var NETWORK_WAIT = 8000;  // then the kept copy: a link that hangs counts as no network
+
+var outboxScript = new URL(self.location.href).searchParams.get("outbox") || "";
+if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") < 0) {
+  importScripts(outboxScript);
+}
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(PAGE); })
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(CAPTURE); })
     .then(function () { return self.skipWaiting(); }));
 });
 
@@ -18,7 +26,7 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-// {precache: [url, ...]} from the capture page; one file that fails must not stop the rest.
+// {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -30,29 +38,55 @@ self.addEventListener("message", function (event) {
   }));
 });
 
-function pageNetworkFirst(request) {
-  return fetch(request).then(function (response) {
-    if (response.ok && !response.redirected) {
-      var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { return cache.put(PAGE, copy); });
-    }
-    return response;
-  }).catch(function () {
-    return caches.match(PAGE).then(function (page) { return page || Response.error(); });
+self.addEventListener("sync", function (event) {
+  if (!self.ArpenteurOutbox || event.tag !== self.ArpenteurOutbox.SYNC_TAG) { return; }
+  event.waitUntil(self.ArpenteurOutbox.flush().then(function (result) {
+    // Still waiting: failing the sync makes the browser try again later.
+    if (result.busy || result.stopped) { throw new Error("the outbox still waits"); }
+  }));
+});
+
+function refreshKept(request, response) {
+  if (!response.ok || response.redirected) { return Promise.resolve(); }
+  var copy = response.clone();
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(request).then(function (kept) { return kept && cache.put(request, copy); });
   });
 }
 
-function fileFromCache(event) {
-  return caches.open(CACHE).then(function (cache) {
-    return cache.match(event.request).then(function (cached) {
-      var fresh = fetch(event.request).then(function (response) {
-        if (cached && response.ok) { cache.put(event.request, response.clone()); }
-        return response;
-      });
-      if (!cached) { return fresh; }
-      event.waitUntil(fresh.catch(function () { return null; }));
-      return cached;
+// Pages and data: the network when it answers within NETWORK_WAIT, else the kept copy
+// (for Signaler with other parameters, the plain page, which reads its address).
+function networkFirst(event, fallback) {
+  var request = event.request;
+  var fresh = fetch(request).then(function (response) {
+    event.waitUntil(refreshKept(request, response));
+    return response;
+  });
+  event.waitUntil(fresh.catch(function () { return null; }));
+  function kept() {
+    return caches.match(request).then(function (hit) {
+      return hit || (fallback ? caches.match(fallback) : undefined);
     });
+  }
+  var answer = fresh.then(function (response) {
+    return response.status >= 500 ? kept().then(function (hit) { return hit || response; }) : response;
+  }, function () {
+    return kept().then(function (hit) { return hit || Response.error(); });
+  });
+  var late = new Promise(function (resolve) { setTimeout(resolve, NETWORK_WAIT); })
+    .then(kept).then(function (hit) { return hit || answer; });
+  return Promise.race([answer, late]);
+}
+
+// Files: the kept copy at once, refreshed behind; the network for files not kept.
+function fileFromCache(event) {
+  return caches.match(event.request).then(function (cached) {
+    var fresh = fetch(event.request).then(function (response) {
+      return refreshKept(event.request, response).then(function () { return response; });
+    });
+    if (!cached) { return fresh; }
+    event.waitUntil(fresh.catch(function () { return null; }));
+    return cached;
   });
 }
 
@@ -62,11 +96,17 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   var own = url.origin === self.location.origin;
   if (request.mode === "navigate") {
-    if (own && url.pathname === PAGE) { event.respondWith(pageNetworkFirst(request)); }
+    if (own && (url.pathname === CAPTURE || /^\/m\/[^/]+$/.test(url.pathname))) {
+      event.respondWith(networkFirst(event, url.pathname === CAPTURE ? CAPTURE : null));
+    }
     return;
   }
-  // Only the kinds of files the page caches; the API and everything else go to the network.
-  var file = own ? /^\/(static|vendor)\//.test(url.pathname) || url.pathname === "/api/v1/perimeters"
+  if (own && /^\/api\/v1\/(perimeters|walks\/\d+)$/.test(url.pathname)) {
+    event.respondWith(networkFirst(event, null));
+    return;
+  }
+  // Only the kinds of files the pages keep; the rest of the API goes to the network.
+  var file = own ? /^\/(static|vendor)\//.test(url.pathname)
     : request.destination === "script" || request.destination === "style";
   if (file) { event.respondWith(fileFromCache(event)); }
 });
