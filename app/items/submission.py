@@ -17,10 +17,17 @@ def submit_and_commit(actor, data, uploads=(), idempotency_key=None):
     is raised after a rollback."""
     try:
         submitted = services.submit_with_replay(actor, data, uploads, idempotency_key)
-        db.session.commit()
     except services.InvalidItem:
         db.session.rollback()
         raise
+    # The session holds the item as flushed, which is what the database now has: expiring
+    # it at the commit would only read it all back to answer.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return submitted
 
 

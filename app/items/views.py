@@ -34,11 +34,8 @@ from . import queries, services
 from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
-<<<<<<< HEAD
-from .pagination import BadCursor, read_cursor
-=======
 from .offline import offline_files, service_worker_url
->>>>>>> main
+from .pagination import BadCursor, read_cursor
 from .permissions import (
     can_enter_for_resident,
     can_read_internal_notes,
@@ -143,9 +140,6 @@ def capture():
     return redirect(url_for("items.track", token=token))
 
 
-<<<<<<< HEAD
-PUBLIC_PAGE_SIZE = 50
-=======
 @bp.route("/signaler/session")
 def capture_session():
     """Who is signed in here, with a fresh CSRF token: asked by a phone just before it sends
@@ -154,7 +148,9 @@ def capture_session():
                         "csrf_token": generate_csrf()})
     response.headers["Cache-Control"] = "no-store"
     return response
->>>>>>> main
+
+
+PUBLIC_PAGE_SIZE = 50
 
 
 @bp.route("/signalements")

@@ -3,7 +3,7 @@
 import json
 import math
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -193,26 +193,10 @@ def create_item():
         return invalid(errors)
     data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
-<<<<<<< HEAD
-        item, token, created = services.submit_with_replay(g.api_user, data, uploads, key)
-=======
         item, token, created = submit_and_commit(g.api_user, data, uploads, key)
->>>>>>> main
     except services.InvalidItem as refused:
         return invalid(refused.errors)
-<<<<<<< HEAD
-    # Written from what the session holds once flushed: committing first would expire the
-    # item and read it all back just to answer.
-    body = item_feature(item, g.api_user, token)
-    db.session.commit()
-    body["tracking_url"] = url_for("items.track", token=token, _external=True)
-    response = jsonify(body)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = url_for("api_v1.get_item", item_id=body["id"], _external=True)
-    return response
-=======
     return submission_response(item, token, created, g.api_user)
->>>>>>> main
 
 
 @bp.route("/items/<int:item_id>/followers", methods=["POST"])
