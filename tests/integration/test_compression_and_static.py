@@ -64,4 +64,5 @@ def test_the_service_worker_keeps_its_address_and_is_never_kept_by_http(client):
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["Service-Worker-Allowed"] == "/"
     page = client.get("/signaler").get_data(as_text=True)
-    assert 'data-sw="/sw.js"' in page
+    # registered at its plain address, told the hashed name of the code it imports
+    assert re.search(r'data-sw="/sw\.js\?outbox=/static/js/outbox\.[0-9a-f]{12}\.js"', page)
