@@ -27,6 +27,7 @@ def crowded(live_env):
              "lon": 2.2875 + (n % 20) * 1e-4, "lat": 48.7365 + (n // 20) * 1e-4,
              "public_lon": 2.2875 + (n % 20) * 1e-4, "public_lat": 48.7365 + (n // 20) * 1e-4,
              "public_generalised": False, "sensitive": False, "danger": False,
+             "strong_point": False,
              "position": "inside", "status": "new", "visibility": "public", "version": 1,
              "return_count": 0, "tracking_digest": secrets.token_hex(32),
              "created_at": now, "updated_at": now} for n in range(ITEMS)]
