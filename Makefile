@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 CATALOG := app/translations/en/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgresql bench lint translations browser-deps redis-deps
+.PHONY: install run test test-sqlite test-postgresql bench bench-scale lint translations browser-deps redis-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ redis-deps:
 
 bench: install
 	$(PY) bench/run.py
+
+## bench-scale: the map, the list and item creation with ITEMS items (SQLite, or the
+## throwaway PostgreSQL database BENCH_DATABASE_URL, dropped and created again)
+ITEMS ?= 100000
+bench-scale: install
+	$(PY) bench/scale.py --items $(ITEMS) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))
 
 lint: install
 	$(VENV)/bin/ruff check .

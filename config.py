@@ -47,6 +47,11 @@ class Config:
         "TILE_ATTRIBUTION", "© contributeurs OpenStreetMap"
     )
 
+    # Responses compressed by the app itself (Flask-Compress): brotli, else gzip, as the
+    # client accepts; static files too, streamed. zstd is left out until phones take it.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

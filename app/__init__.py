@@ -10,7 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from .static_files import register_hashed_static
 
 
 def create_app(config=None):
@@ -25,6 +26,7 @@ def create_app(config=None):
     register_errors_and_headers(app)
     register_cli(app)
     register_template_helpers(app)
+    register_hashed_static(app)
     return app
 
 
@@ -70,6 +72,7 @@ def register_extensions(app):
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    compress.init_app(app)
 
 
 def register_input_guards(app):

@@ -249,6 +249,21 @@ def latency_row(label, result):
             f"{result.mean_ms:.1f}", f"{result.per_second:.0f}", str(len(result.failures))]
 
 
+def run_bench(measure_all, prefix="arpenteur-bench-"):
+    """Run `measure_all(env)` on a throwaway instance (a temporary directory); it returns the
+    requests that failed, as (label, first failure, count). Returns the exit code: 1 if
+    setup failed or any request did, since the figures would then mislead."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+        try:
+            failed = measure_all(arpenteur_env(workdir))
+        except BenchError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
+    for label, first, count in failed:
+        print(f"bench: {label}: {count} requests failed, first: {first}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def print_table(title, headers, rows):
     """Print rows of strings under `title`: first column left-aligned, the others right."""
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]

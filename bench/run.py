@@ -8,7 +8,6 @@ request fails, since the figures would then mislead.
 """
 
 import sys
-import tempfile
 
 import committee
 import detection
@@ -21,12 +20,11 @@ from harness import (
     BARE_APP_SPEC,
     LATENCY_COLUMNS,
     WORKERS,
-    BenchError,
-    arpenteur_env,
     latency_row,
     measure,
     prepare_database,
     print_table,
+    run_bench,
     serve_app,
 )
 from page_weight import weigh_page
@@ -75,30 +73,20 @@ def report_page_weight(app_url, page="/", name="Home page"):
           f"({abs(BUDGET_KB - own_kb):.1f} KB {'to spare' if verdict == 'within' else 'over'})")
 
 
-def main():
-    with tempfile.TemporaryDirectory(prefix="arpenteur-bench-") as workdir:
-        env = arpenteur_env(workdir)
-        try:
-            prepare_database(env)
-            with (serve_app(env, BARE_APP_SPEC, ready_path="/") as bare_url,
-                  serve_app(env) as app_url):
-                failed = report_latency(bare_url, app_url)
-                report_page_weight(app_url)
-                report_page_weight(app_url, "/signaler", "Capture page")
-                failed += item_capture.report(app_url, env, print_table)
-                failed += queues.report(app_url, env, print_table)
-                failed += open_data.report(app_url, print_table)  # on the queues' items
-                failed += sign_in.report(app_url, print_table)
-                failed += committee.report(app_url, env, print_table)
-            failed += detection.report(print_table)
-            failed += photo_load.report(env, print_table)
-        except BenchError as error:
-            print(f"bench: {error}", file=sys.stderr)
-            return 1
-    for label, first, count in failed:
-        print(f"bench: {label}: {count} requests failed, first: {first}", file=sys.stderr)
-    return 1 if failed else 0
+def measure_all(env):
+    prepare_database(env)
+    with (serve_app(env, BARE_APP_SPEC, ready_path="/") as bare_url,
+          serve_app(env) as app_url):
+        failed = report_latency(bare_url, app_url)
+        report_page_weight(app_url)
+        report_page_weight(app_url, "/signaler", "Capture page")
+        failed += item_capture.report(app_url, env, print_table)
+        failed += queues.report(app_url, env, print_table)
+        failed += open_data.report(app_url, print_table)  # on the queues' items
+        failed += sign_in.report(app_url, print_table)
+        failed += committee.report(app_url, env, print_table)
+    return failed + detection.report(print_table) + photo_load.report(env, print_table)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_bench(measure_all))

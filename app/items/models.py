@@ -40,7 +40,10 @@ class Item(db.Model):
         CheckConstraint("status IN ('new', 'rejected', 'duplicate') OR organisation_id IS NOT NULL",
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
-        Index("ix_item_public_lon_lat", "public_lon", "public_lat"),  # the public map's bbox
+        Index("ix_item_public_lon_lat", "public_lon", "public_lat"),
+        # The public map's bbox and the public list, newest first (migration 0016).
+        Index("ix_item_visibility_public_lon_lat", "visibility", "public_lon", "public_lat"),
+        Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
         Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first

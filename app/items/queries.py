@@ -1,8 +1,9 @@
 """Reading items with the viewer's rights applied in SQL."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 
 from .models import Item, Photo
+from .pagination import Page, after, cursor_of, newest_first
 from .permissions import can_see_exact_location, sees_every_item
 from .public_view import location_of, staff_only_categories
 from .status import Visibility
@@ -24,8 +26,9 @@ def visible_to(user):
     if sees_every_item(user):
         return None
     # Categories that are never public stay in staff views (and with their own authors).
+    staff_only = staff_only_categories()
     clauses = [and_(Item.visibility == Visibility.PUBLIC.value,
-                    Item.category.not_in(staff_only_categories()))]
+                    *([Item.category.not_in(staff_only)] if staff_only else []))]
     if user is not None and user.is_authenticated:
         clauses.append(Item.author_id == user.id)
         if user.has_role(Role.AGENT) and user.organisation_id is not None:
@@ -33,21 +36,92 @@ def visible_to(user):
     return or_(*clauses)
 
 
+def _selection(user, bbox, kind, status, category):
+    """The WHERE clauses of a list: what `user` may see, in the box, of the kind, status and
+    category codes."""
+    clauses = [clause for clause in (visible_to(user),) if clause is not None]
+    if bbox is not None:
+        clauses.append(in_bbox(bbox, exact=can_see_exact_location(user)))
+    clauses += [column == value for column, value in
+                ((Item.kind, kind), (Item.status, status), (Item.category, category)) if value]
+    return clauses
+
+
+def listing(clauses):
+    """The items matching `clauses`, newest first (the statement, for EXPLAIN too)."""
+    return select(Item).where(*clauses).order_by(*newest_first())
+
+
+def _count(clauses):
+    return db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+
+
+def count_items(user, bbox=None, kind=None, status=None, category=None):
+    """How many items page_of_items would list over all its pages."""
+    return _count(_selection(user, bbox, kind, status, category))
+
+
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
     """Items `user` may see, newest first, filtered by bbox (minlon, minlat, maxlon, maxlat)
     on the position `user` is shown (so probing with small boxes never finds an exact
     point the public is not shown), and the kind, status and category codes."""
-    query = (select(Item).options(selectinload(Item.place))
-             .order_by(Item.created_at.desc(), Item.id.desc()).limit(limit))
-    clause = visible_to(user)
-    if clause is not None:
-        query = query.where(clause)
-    if bbox is not None:
-        query = query.where(in_bbox(bbox, exact=can_see_exact_location(user)))
-    for column, value in ((Item.kind, kind), (Item.status, status), (Item.category, category)):
-        if value:
-            query = query.where(column == value)
-    return db.session.scalars(query).all()
+    return page_of_items(user, bbox, kind, status, category, limit=limit, count=False).items
+
+
+def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=2000,
+                  start=None, count=True):
+    """One page of items_in_bbox, starting after the position `start` (see pagination), with
+    how many items match in all (unless `count` is False) and where the next page starts."""
+    clauses = _selection(user, bbox, kind, status, category)
+    query = listing(clauses).options(selectinload(Item.place)).limit(limit + 1)
+    if start is not None:
+        query = query.where(after(start))
+    items = db.session.scalars(query).all()
+    more = len(items) > limit
+    items = items[:limit]
+    matched = _count(clauses) if count else None
+    return Page(items, matched, cursor_of(items[-1]) if more else None)
+
+
+CLUSTER_GRID = 8  # cells across and down the box
+
+
+@dataclass(frozen=True)
+class Cluster:
+    lon: float  # the mean position of its items, as `user` is shown them
+    lat: float
+    count: int
+
+
+def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
+    """The items of page_of_items counted per cell of a CLUSTER_GRID × CLUSTER_GRID grid
+    over `bbox`, by the database: what a map draws when more items fall in view than a
+    phone should draw one by one."""
+    minlon, minlat, maxlon, maxlat = bbox
+    exact = can_see_exact_location(user)
+    lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
+    width = max(maxlon - minlon, 1e-9) / CLUSTER_GRID
+    height = max(maxlat - minlat, 1e-9) / CLUSTER_GRID
+    column = func.round((lon - minlon) / width - 0.5)
+    row = func.round((lat - minlat) / height - 0.5)
+    query = (select(func.avg(lon), func.avg(lat), func.count())
+             .where(*_selection(user, bbox, kind, status, category))
+             .group_by(column, row))
+    return [Cluster(float(mean_lon), float(mean_lat), count)
+            for mean_lon, mean_lat, count in db.session.execute(query)]
+
+
+def support_counts(items):
+    """{item id: number of supports} for the proposals among `items`, in one query. The
+    supports table hangs off the item (from the proposals package), reached through the
+    relationship so that items need not know that package."""
+    ids = [item.id for item in items if item.kind == "proposal"]
+    if not ids:
+        return {}
+    table = Item.supports.property.mapper.local_table
+    return dict(db.session.execute(
+        select(table.c.item_id, func.count()).where(table.c.item_id.in_(ids))
+        .group_by(table.c.item_id)).all())
 
 
 def in_bbox(bbox, exact=True):

@@ -1,8 +1,6 @@
 """The JSON shapes of items: reading a submitted GeoJSON Feature, writing one back."""
 
-from dataclasses import asdict
-
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +15,7 @@ from .permissions import (
     visible_photos,
 )
 from .public_view import location_of, public_history, public_view
+from .queries import support_counts
 from .status import STATUS_LABELS, Status
 
 STRING_PROPERTIES = ("kind", "category", "subcategory", "title", "description", "residence",
@@ -105,21 +104,39 @@ def history(item, viewer):
 DETAILS = ("residence", "building", "entrance", "floor", "spot")
 
 
-def item_feature(item, viewer=None, tracking_token=None, detail=True):
+class _Shared:
+    """What the features of one answer share, worked out once per request rather than once
+    per item: labels in the request's language and the address of an item's page."""
+
+    def __init__(self):
+        self.category_labels = {code: str(c.label) for code, c in CATEGORIES.items()}
+        self.status_labels = {s.value: str(label) for s, label in STATUS_LABELS.items()}
+        self.page_prefix = url_for("items.show", item_id=0).removesuffix("0")
+
+    @classmethod
+    def of_request(cls):
+        if "item_feature_shared" not in g:
+            g.item_feature_shared = cls()
+        return g.item_feature_shared
+
+
+def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=None):
     """An item as a GeoJSON Feature for `viewer`: the public view (position and location
     details generalised for a sensitive item, no personal data), plus what their role
-    allows; the exact location for staff and the author's tracking link."""
+    allows; the exact location for staff and the author's tracking link. A list passes
+    the proposal's `supports`, counted for all its items at once."""
+    shared = _Shared.of_request()
     props = public_view(item)
     if tracking_token or can_see_exact_location(viewer, item):
-        props.update(asdict(location_of(item, exact=True)))
+        props.update(vars(location_of(item, exact=True)))
     lon, lat = props.pop("lon"), props.pop("lat")
     details = {name: props.pop(name) for name in DETAILS}
     props.update({
-        "category_label": str(CATEGORIES[item.category].label),
-        "status_label": str(STATUS_LABELS[Status(item.status)]),
+        "category_label": shared.category_labels[item.category],
+        "status_label": shared.status_labels[item.status],
         "version": item.version,
         "created_at": _iso(item.created_at),
-        "url": url_for("items.show", item_id=item.id),
+        "url": f"{shared.page_prefix}{item.id}",
     })
     if detail:
         props.update({
@@ -129,7 +146,7 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True):
             "followers": len(item.followers),
         })
     if item.kind == "proposal":
-        props["supports"] = len(item.supports)
+        props["supports"] = len(item.supports) if supports is None else supports
     if is_staff(viewer):
         props["organisation"] = item.organisation.code if item.organisation else None
         props["suggested_organisation"] = (
@@ -147,5 +164,9 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True):
 
 
 def feature_collection(items, viewer=None):
+    """A list of items as a FeatureCollection: the lean feature of each, its proposals'
+    supports counted in one query."""
+    supports = support_counts(items)
     return {"type": "FeatureCollection",
-            "features": [item_feature(item, viewer, detail=False) for item in items]}
+            "features": [item_feature(item, viewer, detail=False,
+                                      supports=supports.get(item.id, 0)) for item in items]}

@@ -203,6 +203,7 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     token = tracking_token_for(scope, idempotency_key)
     staff_entry = data.get("on_behalf") and actor is not None
     item = Item(
+        photos=[], followers=[],  # known empty: answering never has to ask the database
         kind=data["kind"], category=data["category"], subcategory=data.get("subcategory"),
         title=(data.get("title") or "").strip() or None,
         description=(data.get("description") or "").strip(),

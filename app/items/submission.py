@@ -17,9 +17,16 @@ def submit_and_commit(actor, data, uploads=(), idempotency_key=None):
     answers with its item and created=False. A DomainError (InvalidItem and
     IdempotencyKeyReused, a full disk's 507, photos too busy's 503) is raised after a
     rollback, which also removes the photo files this attempt wrote."""
+    session = db.session()
     try:
         submitted = services.submit_with_replay(actor, data, uploads, idempotency_key)
-        db.session.commit()
+        # The session holds the item as flushed, which is what the database now has:
+        # expiring it at the commit would only read it all back to answer.
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     except DomainError:
         db.session.rollback()
         raise

@@ -36,6 +36,7 @@ from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
 from .offline import offline_files, service_worker_url
+from .pagination import BadCursor, read_cursor
 from .permissions import (
     can_enter_for_resident,
     can_read_internal_notes,
@@ -150,15 +151,32 @@ def capture_session():
     return response
 
 
+PUBLIC_PAGE_SIZE = 50
+
+
 @bp.route("/signalements")
 def index():
-    """The public map with its list equivalent, filtered by kind, category and status."""
+    """The public map with its list equivalent, filtered by kind, category and status; the
+    list comes PUBLIC_PAGE_SIZE items at a time, each page starting after the last item of
+    the one before (`apres`, a keyset cursor)."""
     filters = {name: request.args.get(name) or None for name in ("kind", "category", "status")}
     if filters["status"] not in {None, *(s.value for s in Status)}:
         filters["status"] = None
-    items = queries.items_in_bbox(_viewer(), None, **filters, limit=500)
-    api_url = url_for("api_v1.list_items", **{k: v for k, v in filters.items() if v})
-    return render_template("items/index.html", items=items, filters=filters, items_api_url=api_url,
+    start = None
+    if request.args.get("apres"):
+        try:
+            start = read_cursor(request.args["apres"])
+        except BadCursor:
+            flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
+    page = queries.page_of_items(_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
+                                 start=start)
+    shown = {k: v for k, v in filters.items() if v}
+    return render_template("items/index.html", page=page, filters=filters,
+                           first_page=start is None,
+                           items_api_url=url_for("api_v1.list_items", **shown),
+                           next_url=page.next_cursor and url_for(
+                               "items.index", **shown, apres=page.next_cursor),
+                           first_url=url_for("items.index", **shown),
                            categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
                            exact=can_see_exact_location(_viewer()))
 

@@ -7,6 +7,7 @@ import re
 import threading
 import uuid
 
+from flask import url_for
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -21,6 +22,14 @@ from tests.integration.test_walks import make_walk
 
 SPRITE = BASE_DIR / "app" / "static" / "img" / "categories.svg"
 JSON = {"Accept": "application/json"}
+
+
+def static_url(client, name):
+    """The address pages give a static file: its name carries its content hash."""
+    with client.application.test_request_context():
+        url = url_for("static", filename=name)
+    assert re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.\w+", url)
+    return url
 
 
 def attribute(page, name):
@@ -41,9 +50,9 @@ def test_the_service_worker_is_served_for_the_whole_site_and_never_cached(client
 def test_the_page_registers_the_worker_with_the_outbox_code_it_shares(client):
     page = page_text(client.get("/signaler"))
     sw = attribute(page, "data-sw")
-    assert sw == "/sw.js?outbox=/static/js/outbox.js"
+    assert sw == f"/sw.js?outbox={static_url(client, 'js/outbox.js')}"
     for script in ("js/outbox.js", "js/offline.js", "js/sending.js", "js/capture.js"):
-        assert f'src="/static/{script}"' in page
+        assert f'src="{static_url(client, script)}"' in page
 
 
 def test_every_file_the_phone_keeps_is_served(client):
@@ -53,8 +62,9 @@ def test_every_file_the_phone_keeps_is_served(client):
     kept = attribute(page, "data-precache").split()
     # this very page with its walk, and the walk's route and stops
     assert kept[-2:] == [f"/signaler?walk={walk.id}&stop={stop.id}", f"/api/v1/walks/{walk.id}"]
-    assert {f"/static/{name}" for name in STATIC_FILES} <= set(kept)
-    assert {"/api/v1/perimeters", "/signaler", "/vendor/leaflet/leaflet.js"} <= set(kept)
+    assert {static_url(client, name) for name in STATIC_FILES} <= set(kept)
+    assert {"/api/v1/perimeters", "/signaler"} <= set(kept)
+    assert any(re.fullmatch(r"/vendor/leaflet/leaflet\.[0-9a-f]{12}\.js", url) for url in kept)
     for url in kept:
         with client.get(url) as response:
             assert response.status_code == 200, url
@@ -65,7 +75,8 @@ def test_every_category_has_a_pictogram_tile_and_a_symbol_in_the_sprite(client):
     symbols = set(re.findall(r'<symbol id="([^"]+)"', SPRITE.read_text()))
     for category in CATEGORIES.values():
         assert category.pictogram in symbols
-        assert f'categories.svg#{category.pictogram}"' in page
+        # the sprite's name carries its content hash (app/static_files.py)
+        assert re.search(rf'categories\.[0-9a-f]{{12}}\.svg#{category.pictogram}"', page)
         assert f'value="{category.code}"' in page
 
 

@@ -2,7 +2,7 @@
 
 import math
 
-from flask import g, jsonify, request
+from flask import g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from app.extensions import db, limiter
 from app.inputs import InvalidInput, json_object, load_json, normalise_email_address
 from app.items import queries, services
 from app.items.models import Item
+from app.items.pagination import BadCursor, read_cursor
 from app.items.permissions import (
     can_enter_for_resident,
     can_moderate_item,
@@ -58,23 +59,77 @@ def _visible_item(item_id):
     return (item, None) if can_view_item(g.api_user, item) else (None, None)
 
 
+MAX_FEATURES = 2000
+
+
+def _limit(raw):
+    """The page size asked for (MAX_FEATURES when not asked), or None when malformed."""
+    if raw is None:
+        return MAX_FEATURES
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_FEATURES else None
+
+
 @bp.route("/items")
 def list_items():
-    """Items the caller may see, as GeoJSON; `bbox=minlon,minlat,maxlon,maxlat`, `kind`,
-    `status`, `category` filter them."""
+    """Items the caller may see, as GeoJSON, newest first; `bbox=minlon,minlat,maxlon,maxlat`,
+    `kind`, `status`, `category` filter them. At most `limit` (2000) features per answer:
+    `numberMatched` says how many match in all, `numberReturned` how many this answer holds,
+    and when more follow, `links` holds the `next` page (a keyset cursor in `after`).
+    With `clusters=N` and a bbox, more than N matching items are answered as counts per
+    area instead (`clustered: true`, see _clusters): what the map draws when zoomed out."""
+    errors = {}
     bbox = None
     if request.args.get("bbox"):
         bbox = _bbox(request.args["bbox"])
         if bbox is None:
-            return invalid({"bbox": _("bbox attend minlon,minlat,maxlon,maxlat en degrés.")})
+            errors["bbox"] = _("bbox attend minlon,minlat,maxlon,maxlat en degrés.")
     status = request.args.get("status")
     if status and status not in {s.value for s in Status}:
-        return invalid({"status": _("Statut inconnu.")})
+        errors["status"] = _("Statut inconnu.")
+    limit = _limit(request.args.get("limit"))
+    if limit is None:
+        errors["limit"] = _("limit attend un nombre entier de 1 à %(max)d.", max=MAX_FEATURES)
+    start = None
+    if request.args.get("after"):
+        try:
+            start = read_cursor(request.args["after"])
+        except BadCursor:
+            errors["after"] = _("Ce curseur de page n'est pas valide : reprenez la liste "
+                                "depuis le début.")
+    clusters_over = _limit(request.args["clusters"]) if "clusters" in request.args else 0
+    if clusters_over is None:
+        errors["clusters"] = _("clusters attend un nombre entier de 1 à %(max)d.",
+                               max=MAX_FEATURES)
+    if errors:
+        return invalid(errors)
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
-    items = queries.items_in_bbox(g.api_user, bbox, **filters)
-    return jsonify(feature_collection(items, g.api_user))
+    if clusters_over and bbox is not None:
+        matched = queries.count_items(g.api_user, bbox, **filters)
+        if matched > clusters_over:
+            return jsonify(_clusters(queries.clusters_in_bbox(g.api_user, bbox, **filters),
+                                     matched))
+    page = queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start)
+    body = feature_collection(page.items, g.api_user)
+    body.update({"numberMatched": page.matched, "numberReturned": len(page.items),
+                 "links": []})
+    if page.next_cursor:
+        args = {**request.args.to_dict(), "after": page.next_cursor}
+        body["links"].append({"rel": "next", "type": "application/geo+json",
+                              "href": url_for("api_v1.list_items", **args, _external=True)})
+    return jsonify(body)
+
+
+def _clusters(clusters, matched):
+    """Counts per area as a FeatureCollection: each feature a point (the mean position of
+    its items) with `cluster: true` and `count`; `clustered: true` says no item is listed."""
+    return {"type": "FeatureCollection", "clustered": True, "numberMatched": matched,
+            "numberReturned": 0, "links": [],
+            "features": [{"type": "Feature", "geometry": {
+                "type": "Point", "coordinates": [cluster.lon, cluster.lat]},
+                "properties": {"cluster": True, "count": cluster.count}}
+                for cluster in clusters]}
 
 
 @bp.route("/items/nearby")

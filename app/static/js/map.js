@@ -1,8 +1,9 @@
 // Draws every <div data-map data-src="…perimeters GeoJSON…"> with Leaflet, plus, when
-// present, the items of data-items (GeoJSON) as keyboard-focusable pins and the single
-// point of data-point ("lon,lat"). The view frames the perimeter together with the point,
-// so a person sees where in the neighbourhood it is. Works without tiles (data-tiles empty
-// or unreachable). User text only ever reaches the DOM through textContent.
+// present, the items of data-items (GeoJSON) in view as keyboard-focusable pins, or as
+// counts per area (server clusters) when too many fall in view, and the single point of
+// data-point ("lon,lat"). The view frames the perimeter together with the point, so a
+// person sees where in the neighbourhood it is. Works without tiles (data-tiles empty or
+// unreachable). User text only ever reaches the DOM through textContent.
 (function () {
   "use strict";
 
@@ -38,15 +39,56 @@
     return box;
   }
 
-  function drawItems(map, element) {
-    return getJSON(element.dataset.items).then(function (collection) {
-      collection.features.forEach(function (feature) {
-        var c = feature.geometry.coordinates, p = feature.properties;
-        pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label, "map-pin")
-          .bindPopup(itemPopup(p, element.dataset.openLabel))
-          .addTo(map);
-      });
+  // Above this many items in view, the server answers counts per area (clusters), which
+  // a phone draws at once; zooming in brings the items themselves.
+  var CLUSTER_OVER = 300;
+
+  function clusterMarker(latlng, count, element, map) {
+    var label = count + " " + (count === 1 ? element.dataset.clusterOne : element.dataset.clusterMany);
+    var marker = L.marker(latlng, {
+      title: label,
+      alt: label,
+      keyboard: true,
+      icon: L.divIcon({ className: "map-cluster", iconSize: [44, 44], iconAnchor: [22, 22] })
     });
+    marker.on("add", function () { marker.getElement().textContent = String(count); });
+    marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 19)); });
+    return marker;
+  }
+
+  function clamp(value, limit) { return Math.max(-limit, Math.min(limit, value)).toFixed(6); }
+
+  // The items (or clusters) in view, read again whenever the view moves; an answer that
+  // arrives after a newer one was asked for is dropped.
+  function drawItems(map, element) {
+    var layer = L.layerGroup().addTo(map);
+    var base = element.dataset.items;
+    var asked = 0;
+    function refresh() {
+      var b = map.getBounds(), ticket = ++asked;
+      var bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90),
+                  clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
+      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox +
+        "&clusters=" + CLUSTER_OVER;
+      return getJSON(url).then(function (collection) {
+        if (ticket !== asked) { return; }
+        layer.clearLayers();
+        element.dataset.drawn = ticket;  // observable: the view in place answers this move
+        element.dataset.view = collection.clustered ? "clusters" : "items";
+        collection.features.forEach(function (feature) {
+          var c = feature.geometry.coordinates, p = feature.properties;
+          if (p.cluster) {
+            clusterMarker([c[1], c[0]], p.count, element, map).addTo(layer);
+            return;
+          }
+          pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label, "map-pin")
+            .bindPopup(itemPopup(p, element.dataset.openLabel))
+            .addTo(layer);
+        });
+      });
+    }
+    map.on("moveend", refresh);
+    return refresh();
   }
 
   function draw(element) {

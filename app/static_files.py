@@ -1,0 +1,94 @@
+"""Static files under content-hashed names, cached for a year.
+
+`url_for("static", filename="js/map.js")` writes `/static/js/map.3f2a1b9c0d4e.js`: the name
+changes whenever the file does, so a browser may keep it a year without asking again
+(`immutable`), and a new version reaches everyone at once. The same holds for Leaflet's
+local copy. A name without a hash, or with a hash that is no longer the file's (a page
+cached before an update), is still served, with `no-cache`, so nothing breaks; the service
+worker keeps whatever names the page it caches asks for.
+"""
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import send_from_directory
+
+DIGEST_LENGTH = 12
+ONE_YEAR = 365 * 24 * 3600
+_HASHED = re.compile(rf"(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[^./]+)")
+
+
+def _endpoints(app):
+    """{endpoint: folder} of the app's and blueprints' static files."""
+    folders = {"static": app.static_folder}
+    folders.update({f"{name}.static": blueprint.static_folder
+                    for name, blueprint in app.blueprints.items() if blueprint.static_folder})
+    return folders
+
+
+class Digests:
+    """Content digests of static files, computed once per file version (size and time of
+    change), so a changed file gets a new name without restarting the app."""
+
+    def __init__(self):
+        self._known = {}
+
+    def of(self, folder, filename):
+        path = Path(folder) / filename
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in self._known:
+            self._known[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
+        return self._known[key]
+
+
+def hashed_name(filename, digest):
+    """`js/map.js` -> `js/map.<digest>.js`; a name without an extension stays as it is."""
+    stem, dot, suffix = filename.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and stem and "/" not in suffix else filename
+
+
+def register_hashed_static(app):
+    """Write hashed names in every URL of a static file, and serve them cached a year."""
+    folders = _endpoints(app)
+    digests = Digests()
+
+    @app.url_defaults
+    def add_digest(endpoint, values):
+        folder = folders.get(endpoint)
+        filename = values.get("filename")
+        if folder and filename:
+            digest = digests.of(folder, filename)
+            if digest:
+                values["filename"] = hashed_name(filename, digest)
+
+    for endpoint, folder in folders.items():
+        app.view_functions[endpoint] = _static_view(folder, digests)
+
+
+def _static_view(folder, digests):
+    def serve(filename):
+        found = _HASHED.fullmatch(filename)
+        if found:
+            plain = found["stem"] + found["suffix"]
+            current = digests.of(folder, plain)
+            if current is not None:
+                return _send(folder, plain, immutable=current == found["digest"])
+        return _send(folder, filename, immutable=False)
+
+    return serve
+
+
+def _send(folder, filename, immutable):
+    response = send_from_directory(folder, filename, max_age=ONE_YEAR if immutable else 0)
+    # Read whole (our files are small) so it is compressed like any body, with its length,
+    # rather than streamed through the compressor.
+    response.direct_passthrough = False
+    response.make_sequence()
+    response.headers["Cache-Control"] = (f"public, max-age={ONE_YEAR}, immutable" if immutable
+                                         else "no-cache")
+    return response

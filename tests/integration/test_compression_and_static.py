@@ -1,0 +1,68 @@
+"""Bodies compressed by the app when the client accepts it; static files under hashed
+names, cached a year; the service worker still at its address."""
+
+import gzip
+import re
+
+import brotli
+import pytest
+
+from tests.conftest import make_item
+
+
+@pytest.fixture
+def public_items():
+    for n in range(3):
+        make_item(publish=True, description=f"Tags sur le mur du parking, côté {n}")
+
+
+@pytest.mark.parametrize("path", ["/signalements", "/api/v1/items", "/static/css/app.css"])
+@pytest.mark.parametrize(("accepted", "encoding", "decompress"), [
+    ("gzip", "gzip", gzip.decompress),
+    ("gzip, deflate, br", "br", brotli.decompress),
+])
+def test_a_body_is_compressed_when_the_client_accepts_it(client, public_items, path,
+                                                          accepted, encoding, decompress):
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    packed = client.get(path, headers={"Accept-Encoding": accepted})
+    assert packed.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data)
+
+
+def test_no_body_is_compressed_for_a_client_that_does_not_say_it_accepts_it(client):
+    response = client.get("/signalements")
+    assert "Content-Encoding" not in response.headers
+
+
+def test_pages_name_static_files_by_their_content_and_those_names_are_kept_a_year(client):
+    page = client.get("/signalements").get_data(as_text=True)
+    names = re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', page)
+    assert any(re.search(r"/static/js/map\.[0-9a-f]{12}\.js$", name) for name in names), names
+    assert any(re.search(r"/static/css/app\.[0-9a-f]{12}\.css$", name) for name in names)
+    for name in names:
+        response = client.get(name)
+        assert response.status_code == 200, name
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_name_without_the_current_hash_is_served_but_never_kept(client):
+    current = client.get("/static/js/map.js")
+    assert current.headers["Cache-Control"] == "no-cache"
+    stale = client.get("/static/js/map.0123456789ab.js")  # from a page cached before an update
+    assert stale.status_code == 200 and stale.data == current.data
+    assert stale.headers["Cache-Control"] == "no-cache"
+    assert client.get("/static/js/absent.0123456789ab.js").status_code == 404
+    assert client.get("/static/../config.0123456789ab.py").status_code == 404
+
+
+def test_the_service_worker_keeps_its_address_and_is_never_kept_by_http(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    page = client.get("/signaler").get_data(as_text=True)
+    # registered at its plain address, told the hashed name of the code it imports
+    assert re.search(r'data-sw="/sw\.js\?outbox=/static/js/outbox\.[0-9a-f]{12}\.js"', page)

@@ -1,0 +1,223 @@
+"""Reading many items: answers that say when they are cut, keyset pages that neither skip
+nor repeat, and a bbox selection the database serves from an index."""
+
+import html
+import random
+import re
+import secrets
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import event, text
+
+from app.extensions import db
+from app.items import queries
+from app.items.models import Item
+from app.items.views import PUBLIC_PAGE_SIZE
+from app.proposals.models import Support
+from tests.conftest import INSIDE, make_item, make_user
+
+CARD = r'<h3 class="card-title"><a href="/signalements/(\d+)"'
+# Three items share each creation time: the id must settle their order.
+START = datetime(2026, 3, 1, 9, 0)
+
+
+def insert_public_items(count, kind="gusp", category="proprete"):
+    """`count` public items inserted in bulk (as years of use leave them), returned newest
+    first, the order of every list."""
+    rows = [{"kind": kind, "category": category, "description": f"Constat {n}",
+             "lon": INSIDE[0] + n * 1e-5, "lat": INSIDE[1], "public_lon": INSIDE[0] + n * 1e-5,
+             "public_lat": INSIDE[1], "position": "inside", "status": "new",
+             "visibility": "public", "version": 1, "tracking_digest": secrets.token_hex(32),
+             "created_at": START + timedelta(minutes=n // 3)} for n in range(count)]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    items = db.session.scalars(db.select(Item)).all()
+    return [item.id for item in sorted(items, key=lambda i: (i.created_at, i.id), reverse=True)]
+
+
+def follow_pages(client, url):
+    """Every page from `url` on, by its next links: (ids in order, the pages' bodies)."""
+    ids, bodies = [], []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        bodies.append(body)
+        ids += [feature["id"] for feature in body["features"]]
+        url = next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
+        assert len(bodies) < 20
+    return ids, bodies
+
+
+def test_a_cut_answer_says_how_many_match_and_links_to_the_rest(client):
+    expected = insert_public_items(8)
+    ids, bodies = follow_pages(client, "/api/v1/items?bbox=2.28,48.73,2.30,48.75&limit=3")
+    assert ids == expected  # newest first, none skipped, none repeated
+    assert [body["numberReturned"] for body in bodies] == [3, 3, 2]
+    assert {body["numberMatched"] for body in bodies} == {8}
+    assert bodies[-1]["links"] == []
+    assert parse_qs(urlsplit(bodies[0]["links"][0]["href"]).query)["bbox"] == [
+        "2.28,48.73,2.30,48.75"]
+
+
+def test_an_answer_within_the_cap_is_whole_and_says_so(client):
+    expected = insert_public_items(4)
+    body = client.get("/api/v1/items?bbox=-180,-90,180,90").get_json()
+    assert body["type"] == "FeatureCollection"
+    assert [f["id"] for f in body["features"]] == expected
+    assert (body["numberMatched"], body["numberReturned"], body["links"]) == (4, 4, [])
+
+
+def test_items_filed_while_paging_neither_shift_nor_repeat_a_page(client):
+    expected = insert_public_items(6)
+    first = client.get("/api/v1/items?limit=4").get_json()
+    insert_public_items(3)  # newer items arrive between two pages
+    rest, _bodies = follow_pages(client, first["links"][0]["href"])
+    assert [f["id"] for f in first["features"]] + rest == expected
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=2001", "limit=dix", "after=hier",
+                                   "clusters=0", "clusters=-3",
+                                   "after=20261301T000000000000.1", "after=../../etc"])
+def test_a_malformed_page_request_is_a_clear_422(client, query):
+    response = client.get(f"/api/v1/items?{query}")
+    assert response.status_code == 422
+    field = query.split("=")[0]
+    assert set(response.get_json()["errors"]) == {field}
+
+
+def query_plan(statement):
+    """The database's plan for `statement`, as one text."""
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    rows = db.session.execute(text(prefix + str(compiled))).all()
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
+    """A street-sized box among items spread over the whole town: the database must find
+    them through the index on the shown position, not by reading every public item.
+    SQLite has no statistics until ANALYZE and must choose well both ways; PostgreSQL's
+    autovacuum always gathers them, so it is asked with statistics."""
+    rng = random.Random(12)
+    rows = [{"kind": "gusp", "category": "proprete", "description": "",
+             "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,
+             "position": "inside", "status": "new", "visibility": "public", "version": 1,
+             "tracking_digest": secrets.token_hex(32)}
+            for lon, lat in ((rng.uniform(2.2, 2.4), rng.uniform(48.7, 48.8))
+                             for _ in range(3000))]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    if analysed or db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE item"))
+        db.session.commit()
+    bbox = (2.288, 48.737, 2.289, 48.7376)
+    clauses = queries._selection(None, bbox, None, None, None)
+    plan = query_plan(queries.listing(clauses).limit(2001))
+    assert re.search(r"ix_item_(visibility_)?public_lon_lat", plan), plan
+
+
+@contextmanager
+def counted_statements():
+    """The SQL statements run inside the block."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_list_of_proposals_counts_their_supports_in_one_query(client):
+    def read():
+        with counted_statements() as statements:
+            features = client.get("/api/v1/items").get_json()["features"]
+        return {f["id"]: f["properties"]["supports"] for f in features}, len(statements)
+
+    first = insert_public_items(2, kind="proposal")
+    supporters = [make_user(email=f"voisin{n}@example.org") for n in range(3)]
+    db.session.execute(db.insert(Support), [
+        {"item_id": first[0], "user_id": user.id} for user in supporters])
+    db.session.commit()
+    few, statements_for_few = read()
+    assert few == {first[0]: 3, first[1]: 0}
+    more = insert_public_items(30, kind="proposal")
+    many, statements_for_many = read()
+    assert len(many) == 32 and many[first[0]] == 3 and many[more[0]] == 0
+    assert statements_for_many == statements_for_few  # no query per item
+
+
+def test_the_public_list_pages_by_keyset_without_skipping_or_repeating(client):
+    expected = insert_public_items(PUBLIC_PAGE_SIZE * 2 + 5)
+    url, seen, pages = "/signalements", [], 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert f"{len(expected)} signalements" in page
+        seen += [int(n) for n in re.findall(CARD, page)]
+        found = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = html.unescape(found.group(1)) if found else None
+        pages += 1
+    assert seen == expected and pages == 3
+
+
+def test_a_forged_page_link_shows_the_start_of_the_list(client):
+    expected = insert_public_items(3)
+    response = client.get("/signalements?apres=n-importe-quoi")
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Ce lien de page n'est pas valide" in page
+    assert [int(n) for n in re.findall(CARD, page)] == expected
+
+
+def test_creating_an_item_reads_nothing_back_after_its_commit(client):
+    statements, committed_at = [], []
+    listen = [("before_cursor_execute", lambda conn, cursor, statement, *a:
+               statements.append(statement)),
+              ("commit", lambda conn: committed_at.append(len(statements)))]
+    for name, listener in listen:
+        event.listen(db.engine, name, listener)
+    try:
+        response = client.post("/api/v1/items", json={
+            "type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
+            "properties": {"kind": "gusp", "category": "proprete", "description": "Sacs"}})
+    finally:
+        for name, listener in listen:
+            event.remove(db.engine, name, listener)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["properties"]["history"][0]["status"] == "new"
+    assert body["properties"]["version"] == 1 and body["properties"]["photos"] == []
+    assert committed_at and statements[committed_at[-1]:] == []
+    assert db.session.get(Item, body["id"]).description == "Sacs"
+
+
+def test_a_map_zoomed_out_gets_counts_per_area_that_add_up(client):
+    insert_public_items(40)  # along a 40 m line east of the centre
+    url = "/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=10"
+    body = client.get(url).get_json()
+    assert body["clustered"] is True and body["numberMatched"] == 40
+    assert all(f["properties"]["cluster"] for f in body["features"])
+    assert sum(f["properties"]["count"] for f in body["features"]) == 40
+    for feature in body["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert 2.28 <= lon <= 2.30 and 48.73 <= lat <= 48.75
+    # zoomed in, or few enough: the items themselves
+    within = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=40").get_json()
+    assert "clustered" not in within and within["numberReturned"] == 40
+    assert client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75").get_json()[
+        "numberReturned"] == 40  # clients that do not ask never get clusters
+
+
+def test_clusters_count_only_what_the_caller_may_see(client):
+    insert_public_items(5)
+    make_item(description="En attente de modération")  # pending: not public
+    body = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=1").get_json()
+    assert sum(f["properties"]["count"] for f in body["features"]) == 5
