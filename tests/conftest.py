@@ -13,6 +13,7 @@ import re
 
 import flask_migrate
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from hypothesis import Phase, settings
 from sqlalchemy import text
@@ -26,6 +27,8 @@ from app.moderation import services as moderation
 from app.perimeters.services import save_perimeters
 from app.places.services import save_places
 from config import BASE_DIR, TestingConfig
+from tests.live import free_port
+from tests.mail import Inbox
 
 REFERENCE_TABLES = {"alembic_version", "organisation", "perimeter", "place",
                     "routing_rule", "target_delay"}  # seeded by migration 0003
@@ -176,3 +179,14 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def smtp():
+    """The server, started on a free port (`smtp.port`) for one test."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()

@@ -4,11 +4,9 @@ send` to a real SMTP server on loopback), confirmation, then signing in again.""
 import re
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, flask_command, menu, sign_in
-from tests.integration.test_outbox import Inbox, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -16,25 +14,15 @@ EMAIL = "nouvelle-habitante@example.org"
 PASSWORD = "tulipe-velo-orage-carton"
 
 
-@pytest.fixture
-def mailbox():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
-
-
-def delivered_to(address, live_env, mailbox):
+def delivered_to(address, live_env, smtp):
     """The bodies of the e-mails to `address` (the live server's other tests queue theirs)."""
-    flask_command({**live_env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox.port)},
+    flask_command({**live_env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port)},
                   "outbox", "send")
-    return [m.get_payload(decode=True).decode() for m in mailbox.messages
+    return [m.get_payload(decode=True).decode() for m in smtp.messages
             if m["To"] == address]
 
 
-def test_sign_up_confirm_then_sign_in_on_a_phone(page, live_env, mailbox):
+def test_sign_up_confirm_then_sign_in_on_a_phone(page, live_env, smtp):
     page.goto("/connexion")
     page.get_by_role("link", name="Pas encore de compte ? Créer un compte habitant").click()
     assert_accessible(page)
@@ -50,7 +38,7 @@ def test_sign_up_confirm_then_sign_in_on_a_phone(page, live_env, mailbox):
     expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez vos e-mails")
     assert_accessible(page)
 
-    [body] = delivered_to(EMAIL, live_env, mailbox)
+    [body] = delivered_to(EMAIL, live_env, smtp)
     link = re.search(r"https?://\S+(/inscription/confirmer/\S+)", body).group(1)
     page.goto(link)
     page.get_by_label("Le mot de passe choisi à l'inscription").fill(PASSWORD)

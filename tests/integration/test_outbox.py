@@ -1,11 +1,8 @@
 """E-mails through the outbox, delivered to a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.clock import utcnow
@@ -15,43 +12,8 @@ from app.notifications import sender
 from app.notifications.models import OutboxMessage
 from app.triage import services
 from tests.conftest import make_item, make_user
+from tests.live import free_port
 from tests.workflow import coordinator, routed_item
-
-
-class Inbox:
-    """An aiosmtpd handler keeping what it received; refuses for good the addresses listed
-    in `refuse` (550), for now those in `defer` (450)."""
-
-    def __init__(self):
-        self.messages, self.refuse, self.defer = [], set(), set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        if address in self.defer:
-            return "450 4.2.1 mailbox busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

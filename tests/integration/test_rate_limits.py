@@ -22,6 +22,7 @@ from app.walks.models import WalkStatus
 from config import BASE_DIR, TestingConfig
 from tests.conftest import INSIDE
 from tests.integration.test_walks import make_walk
+from tests.live import free_port
 
 GROUP = 25
 
@@ -126,12 +127,6 @@ def test_a_negative_proxy_count_is_refused(app):
 
 
 # Two gunicorn workers and a real redis-server --------------------------------------------
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 def wait_for(check, what, seconds=90):
     deadline = time.monotonic() + seconds

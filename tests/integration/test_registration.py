@@ -14,7 +14,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.notifications.models import OutboxMessage
 from tests.conftest import INSIDE, PASSWORD, csrf_token, make_item, make_user, page_text
-from tests.integration.test_outbox import outbox_cli, smtp  # noqa: F401  (fixtures)
+from tests.integration.test_outbox import outbox_cli  # noqa: F401  (fixture)
 
 CHOSEN = "tulipe-velo-orage-carton"
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/\S+)")
