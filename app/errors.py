@@ -54,10 +54,17 @@ def register_error_format(app, prefix, render):
     app.extensions.setdefault("error_formats", {})[prefix] = render
 
 
-def error_response(status, message, field="_"):
+def _standard_format():
+    """The error renderer of the standard served at this path (Open311, OGC API), if any."""
     for prefix, render in current_app.extensions.get("error_formats", {}).items():
         if request.path.startswith(prefix):
-            return render(status, message)
+            return render
+    return None
+
+
+def error_response(status, message, field="_"):
+    if render := _standard_format():
+        return render(status, message)
     if wants_json_response():
         return jsonify({"errors": {field: message}}), status
     return render_template("errors/error.html", status=status, message=message), status
@@ -123,6 +130,10 @@ def register_errors(app):
 
     @app.errorhandler(DomainError)
     def domain_error(exc):
+        if render := _standard_format():  # one description naming every field at fault
+            return render(exc.status, " ; ".join(
+                message if field == "_" else f"{field} : {message}"
+                for field, message in exc.errors.items()))
         if wants_json_response():  # every field at fault, not only the first
             return jsonify({"errors": exc.errors}), exc.status
         return error_response(exc.status, exc.message, exc.field)

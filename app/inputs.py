@@ -211,6 +211,8 @@ def _request_problems():
         sources.append(request.form.items(multi=True))
     for pairs in sources:
         for key, value in pairs:
+            if key is None:  # a multipart part whose name could not be read
+                continue
             if problem := _text_problem(key):
                 problems["_"] = problem
             elif isinstance(value, str) and (problem := _text_problem(value)):

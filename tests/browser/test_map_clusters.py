@@ -19,7 +19,9 @@ ITEMS = 320  # over the map's cluster threshold (map.js CLUSTER_OVER)
 
 @pytest.fixture(scope="module")
 def crowded(live_env):
-    """ITEMS public items around the perimeter's centre, written to the live database."""
+    """ITEMS public items around the perimeter's centre, written to the live database and
+    removed afterwards (new items: they would otherwise fill the triage queue of the
+    browser tests that follow)."""
     engine = sa.create_engine(live_env["DATABASE_URL"])
     item = sa.Table("item", sa.MetaData(), autoload_with=engine)
     now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as the app stores times
@@ -33,6 +35,9 @@ def crowded(live_env):
              "created_at": now, "updated_at": now} for n in range(ITEMS)]
     with engine.begin() as connection:
         connection.execute(item.insert(), rows)
+    yield
+    with engine.begin() as connection:
+        connection.execute(item.delete().where(item.c.category == CATEGORY))
     engine.dispose()
 
 

@@ -26,7 +26,8 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 def _documented_path(rule):
     """/api/v1/items/<int:item_id> -> /api/v1/items/{item_id}; any(json, xml) -> {format}."""
-    path = re.sub(r"<any\([^)]*\):fmt>", "{format}", rule.rule)
+    path = re.sub(r"<any\([^)]*\):(\w+)>",
+                  lambda name: "{format}" if name[1] == "fmt" else f"{{{name[1]}}}", rule.rule)
     path = re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", path)
     return path.replace("{request_id}", "{service_request_id}").replace(
         "{code}", "{service_code}")
@@ -100,6 +101,10 @@ def _runs():
             for as_staff in (False, True) if not as_staff or path.startswith("/api/v1/")]
 
 
+# The generator's WSGI client never closes the responses it reads; a server does, which is
+# when a streamed export (the GeoPackage's open file) lets go of what it holds.
+@pytest.mark.filterwarnings("ignore::ResourceWarning",
+                            "ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("path, method, as_staff", _runs())
 def test_generated_input_never_causes_a_server_error(api_schema, path, method, as_staff):
     headers = {}
@@ -115,6 +120,7 @@ def test_generated_input_never_causes_a_server_error(api_schema, path, method, a
     @EXAMPLES
     @given(case=cases)
     def call(case):
-        case.call_and_validate(checks=CHECKS)
+        # Bodies as described, not brotli: the WSGI client does not decode what it asked for.
+        case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
     call()

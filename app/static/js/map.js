@@ -111,7 +111,7 @@
         attribution: element.dataset.attribution
       }).addTo(map);
     }
-    var layers = [getJSON(element.dataset.src).then(function (collection) {
+    var framed = getJSON(element.dataset.src).then(function (collection) {
       var perimeter = L.geoJSON(collection, {
         style: { color: "#005a70", weight: 3, fillOpacity: 0.12 },
         onEachFeature: function (feature, featureLayer) {
@@ -123,10 +123,16 @@
       var frame = perimeter.getBounds();
       if (frame.isValid()) {
         if (point) { frame.extend(point); }
-        map.fitBounds(frame, { padding: [16, 16] });
+        map.fitBounds(frame, { padding: [16, 16], animate: false });
       }
-    })];
-    if (element.dataset.items) { layers.push(drawItems(map, element)); }
+    });
+    var layers = [framed];
+    // The items are read for the framed view, once it is in place (not for the first one).
+    if (element.dataset.items) {
+      layers.push(framed.catch(function () { return null; }).then(function () {
+        return drawItems(map, element);
+      }));
+    }
     Promise.all(layers)
       .then(function () { element.dataset.ready = "true"; })
       .catch(function () { element.dataset.ready = "error"; });
