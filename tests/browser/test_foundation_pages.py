@@ -25,9 +25,9 @@ def test_the_map_works_with_the_keyboard(page):
     page.locator("[data-map]").focus()
     before = page.evaluate("document.querySelector('.leaflet-map-pane').style.transform")
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(400)
-    after = page.evaluate("document.querySelector('.leaflet-map-pane').style.transform")
-    assert before != after
+    page.wait_for_function(  # the map pans: its pane moves away from where it was
+        "before => document.querySelector('.leaflet-map-pane').style.transform !== before",
+        arg=before)
 
 
 def test_the_language_link_switches_to_english_and_back(page):
