@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
@@ -54,9 +54,10 @@ def trust_proxies(app):
 def register_extensions(app):
     from .main.views import select_locale
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True)
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        # A driver-level URI (sqlite:///file:PATH?mode=ro&uri=true) names the same file.
+        Path(url.database.removeprefix("file:")).parent.mkdir(parents=True, exist_ok=True)
     from . import models  # noqa: F401  (the whole metadata, before migrations look at it)
     from .database import engine_options
 
@@ -93,6 +94,7 @@ def register_blueprints(app):
     from .api.v1 import bp as api_v1_bp
     from .apikeys.views import bp as apikeys_bp
     from .auth.views import bp as auth_bp
+    from .capture.views import bp as capture_bp
     from .committee.views import bp as committee_bp
     from .evaluation.views import bp as evaluation_bp
     from .items.views import bp as items_bp
@@ -104,7 +106,7 @@ def register_blueprints(app):
     from .triage.views import bp as triage_bp
     from .walks.views import bp as walks_bp
 
-    for blueprint in (main_bp, auth_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
+    for blueprint in (main_bp, auth_bp, capture_bp, items_bp, admin_bp, api_v1_bp, leaflet.bp,
                       moderation_bp, proposals_bp, account_bp, walks_bp, triage_bp, routing_bp,
                       registration_bp, open311_bp, ogcapi_bp, apikeys_bp, committee_bp,
                       evaluation_bp):

@@ -5,6 +5,7 @@ another connection."""
 
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -12,7 +13,7 @@ from sqlalchemy import create_engine, func, select, text
 from app import create_app
 from app.extensions import db
 from app.items.models import Item
-from config import TestingConfig
+from config import BASE_DIR, TestingConfig
 from tests.conftest import INSIDE, IsolatedClient, csrf_token, make_item, page_text
 
 FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
@@ -65,6 +66,8 @@ def test_a_read_only_database_answers_503_and_healthz_says_so(app, client):
         assert (health.status_code, health.get_json()) == (503, {"status": "read-only"})
     assert count_items() == 1 and item.followers == []
     assert client.get("/healthz").get_json() == {"status": "ok"}
+    # the read-only URI (sqlite:///file:PATH?mode=ro&uri=true) names a file, not a folder
+    assert not (Path(BASE_DIR) / "file:").exists()
 
 
 @contextmanager
