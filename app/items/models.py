@@ -11,7 +11,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.places.models import Place
 
-from .status import Status, Visibility
+from .states import Status, Visibility
 
 KINDS = ("dem", "gusp", "proposal")
 MAX_DESCRIPTION = 4000

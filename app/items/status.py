@@ -1,79 +1,39 @@
 """The one door for an item's status.
 
 `transition(item, to, actor, note)` checks the move against the workflow, records a dated
-history row with who and why, and emits the notification (written to the e-mail outbox in
-the same transaction). Nothing else assigns `item.status` (a test greps for it).
+history row with who and why, and sends `moved` (the e-mails listen, writing to the
+outbox in the same transaction). Nothing else assigns `item.status` (a test greps for it).
 """
 
-from enum import StrEnum
-
+from blinker import Namespace
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.auth.roles import ROLE_LABELS, Role
 from app.clock import paris_date, utcnow
 from app.workdays import working_days_between
 
+from .models import ItemEvent
+from .states import (
+    ANSWERS,
+    CLOSED,
+    REASON_REQUIRED,
+    STATUS_LABELS,
+    TRANSITIONS,
+    VISIBILITY_LABELS,
+    Status,
+    Visibility,
+)
 
-class Status(StrEnum):
-    NEW = "new"
-    ROUTED = "routed"
-    ACKNOWLEDGED = "acknowledged"
-    PLANNED = "planned"
-    RESOLVED = "resolved"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    DUPLICATE = "duplicate"
-    RETURNED = "returned"
-    REOPENED = "reopened"
+# The workflow's words are defined in states.py (below the models) and given from here,
+# the door every other package imports.
+__all__ = ["ANSWERS", "CLOSED", "REASON_REQUIRED", "STATUS_LABELS", "TRANSITIONS",
+           "VISIBILITY_LABELS", "Status", "TransitionRefused", "Visibility", "actor_label",
+           "moved", "record", "transition"]
 
-
-class Visibility(StrEnum):
-    PENDING = "pending"
-    PUBLIC = "public"
-    HIDDEN = "hidden"
-
-
-STATUS_LABELS = {
-    Status.NEW: _l("Nouveau"),
-    Status.ROUTED: _l("Transmis"),
-    Status.ACKNOWLEDGED: _l("Pris en compte"),
-    Status.PLANNED: _l("Intervention prévue"),
-    Status.RESOLVED: _l("Résolu"),
-    Status.VERIFIED: _l("Vérifié"),
-    Status.REJECTED: _l("Rejeté"),
-    Status.DUPLICATE: _l("Doublon"),
-    Status.RETURNED: _l("Renvoyé à la coordination"),
-    Status.REOPENED: _l("Rouvert"),
-}
-
-VISIBILITY_LABELS = {
-    Visibility.PENDING: _l("En attente de modération"),
-    Visibility.PUBLIC: _l("Public"),
-    Visibility.HIDDEN: _l("Masqué"),
-}
-
-# Open311: these are "closed", everything else "open".
-CLOSED = {Status.VERIFIED, Status.REJECTED, Status.DUPLICATE}
-
-# The workflow: which moves exist. Who may make them is asked in items/permissions.py.
-TRANSITIONS = {
-    Status.NEW: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE},
-    Status.ROUTED: {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED, Status.RETURNED,
-                    Status.ROUTED, Status.DUPLICATE, Status.REJECTED},
-    Status.ACKNOWLEDGED: {Status.PLANNED, Status.RESOLVED, Status.RETURNED, Status.DUPLICATE},
-    Status.PLANNED: {Status.PLANNED, Status.RESOLVED, Status.RETURNED},
-    Status.RESOLVED: {Status.VERIFIED, Status.REOPENED},
-    Status.VERIFIED: {Status.REOPENED},
-    Status.REJECTED: {Status.NEW},
-    Status.DUPLICATE: {Status.NEW},
-    Status.RETURNED: {Status.ROUTED, Status.REJECTED, Status.DUPLICATE},
-    Status.REOPENED: {Status.ROUTED, Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED,
-                      Status.RETURNED},
-}
-
-# Moves that must say why.
-REASON_REQUIRED = {Status.REJECTED, Status.RETURNED, Status.REOPENED}
-# The organisation's answers to a routed item (its first one dates `answered_at`).
-ANSWERS = {Status.ACKNOWLEDGED, Status.PLANNED, Status.RESOLVED}
+# Sent after each move, inside its transaction, for side effects only (the e-mails:
+# app/notifications listens), so the door knows nothing of who reacts.
+moved = Namespace().signal("item-moved")
 
 
 class TransitionRefused(Exception):
@@ -86,8 +46,6 @@ class TransitionRefused(Exception):
 
 def actor_label(actor):
     """How an actor appears in the public history: an organisation or a role, never a name."""
-    from app.auth.roles import ROLE_LABELS, Role
-
     if actor is None:
         return str(_l("Habitant·e"))
     if actor.organisation is not None:
@@ -100,8 +58,6 @@ def actor_label(actor):
 
 def record(item, to, actor, note="", internal_note=""):
     """Write the history row of a move (or of the creation, when item.status is None)."""
-    from .models import ItemEvent
-
     event = ItemEvent(
         from_status=None if not item.events else item.status,
         to_status=str(to),
@@ -136,8 +92,6 @@ def transition(item, to, actor, note="", internal_note=""):
     a reason comes without one. Who may move what is checked by the caller through
     items/permissions.py; this function owns the workflow and the history.
     """
-    from flask_babel import gettext as _
-
     current, to = Status(item.status), Status(to)
     if to not in TRANSITIONS[current]:
         raise TransitionRefused(
@@ -155,7 +109,5 @@ def transition(item, to, actor, note="", internal_note=""):
     event.created_at = utcnow()
     item.status = to.value
     _date_answers(item, to, event.created_at)
-    from . import notifications
-
-    notifications.status_changed(item, event)
+    moved.send(item, event=event)
     return event

@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.extensions import db
 from app.items.categories import CATEGORIES
-from app.items.status import STATUS_LABELS, Status
+from app.items.status import STATUS_LABELS, Status, moved
 
 from .models import OutboxMessage
 
@@ -56,10 +56,12 @@ def _people_following(item):
     return people
 
 
+@moved.connect
 def notify_status_change(item, event):
-    """Queue the e-mails of a move: the organisation's agents when it is routed to them,
-    the author and followers on every move (public note only, never the internal one).
-    Nobody is told of their own move, and nobody gets the same e-mail twice."""
+    """Queue the e-mails of a move (sent by the status door, inside the move's transaction):
+    the organisation's agents when it is routed to them, the author and followers on every
+    move (public note only, never the internal one). Nobody is told of their own move, and
+    nobody gets the same e-mail twice."""
     actor_email = event.actor.email if event.actor is not None else None
     if event.actor is None and event.actor_id is not None:
         actor_email = db.session.get(User, event.actor_id).email
