@@ -37,7 +37,7 @@ COMMITTEE_WORK = [
 
 # Everyone, signed in or not: report, the map, walks (upcoming and past) and proposals.
 EVERYONE = [
-    Link("items.capture", _l("Signaler")),
+    Link("capture.page", _l("Signaler")),
     Link("items.index", _l("Carte et liste")),
     Link("walks.index", _l("Marches")),
     Link("proposals.index", _l("Propositions")),

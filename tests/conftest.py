@@ -22,10 +22,10 @@ from app import create_app
 from app.auth import services as accounts
 from app.extensions import db, limiter
 from app.geo.files import read_perimeters, read_stops
-from app.items import services as items
 from app.moderation import services as moderation
 from app.perimeters.services import save_perimeters
 from app.places.services import save_places
+from app.walks.findings import capture_service
 from config import BASE_DIR, TestingConfig
 from tests.live import free_port
 from tests.mail import Inbox
@@ -132,10 +132,11 @@ def page_text(response):
 
 def make_item(actor=None, where=INSIDE, photos=(), key=None, publish=False, **fields):
     """A committed item built through the capture service (kind gusp, category proprete
-    unless told otherwise); `publish=True` makes it public as a moderator would."""
+    unless told otherwise; a walk finding when `walk` is given); `publish=True` makes it
+    public as a moderator would."""
     data = {"kind": "gusp", "category": "proprete", "description": "Sacs au pied du hall",
             "lon": where[0], "lat": where[1], **fields}
-    item, token, _created = items.submit_item(actor, data, list(photos), key)
+    item, token, _created = capture_service(data)(actor, data, list(photos), key)
     if publish:
         moderation.moderate_item(make_user("moderator", email=f"modo-{item.id}@example.org"),
                                  item, "publish")

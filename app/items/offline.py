@@ -18,7 +18,7 @@ def offline_files(*pages):
     return [
         *(url_for("static", filename=name) for name in STATIC_FILES),
         *(leaflet_asset(name)[0] for name in LEAFLET_FILES),
-        url_for("api_v1.perimeters"), url_for("items.capture"), *pages,
+        url_for("api_v1.perimeters"), url_for("capture.page"), *pages,
     ]
 
 

@@ -22,6 +22,11 @@ STRING_PROPERTIES = ("kind", "category", "subcategory", "title", "description", 
                      "building", "entrance", "floor", "spot", "email", "recommendation")
 BOOLEAN_PROPERTIES = ("danger", "on_behalf", "strong_point")
 SEVERITY_LABELS = {1: _l("Gênant"), 2: _l("Important"), 3: _l("Grave")}
+KIND_LABELS = {
+    "gusp": _l("Un problème dans le quartier"),
+    "dem": _l("Un constat pendant une marche"),
+    "proposal": _l("Une idée pour le quartier"),
+}
 
 
 def _number(value):

@@ -18,7 +18,6 @@ from app.notifications.services import public_url, queue_email
 from app.perimeters.queries import perimeter_index
 from app.places.models import Place
 from app.routing.services import suggest_organisation
-from app.walks.services import attach_finding, finding_from_submission
 
 from . import photos as photo_files
 from .categories import CATEGORIES
@@ -178,9 +177,9 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     """Create an item from cleaned input; return (item, tracking_token, created).
 
     `data` holds kind, category, subcategory, title, description, lon, lat, place (id),
-    residence, building, entrance, floor, spot, severity (1-3), danger, email, and for a
-    walk finding walk (id), stop (id), strong_point, recommendation (app/walks/services.py),
-    and locale, the language the person reports in (their e-mails are written in it).
+    residence, building, entrance, floor, spot, severity (1-3), danger, email, and locale,
+    the language the person reports in (their e-mails are written in it). A walk finding
+    is filed by app/walks/services.py around this function, with its walk part.
     `uploads` is a list of (filename, bytes). `actor` is the signed-in user or None.
     An Idempotency-Key is the caller's own: replaying the same request under it returns
     the existing item with created=False; the same key with another request raises
@@ -195,7 +194,6 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     _check_fields(data, errors)
     located, place = _check_location(data, errors)
     safe = _safe_photos(uploads, errors)
-    finding = finding_from_submission(data, errors)
     if errors:
         raise InvalidItem(errors)
     lon, lat, position = located
@@ -222,8 +220,6 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     prepare_public_view(item)
     record(item, Status.NEW, actor)
     db.session.add(item)
-    if finding is not None:
-        attach_finding(item, finding)
     for photo in safe:
         photo_files.attach_photo(item, photo)
     db.session.flush()
@@ -233,12 +229,13 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     return item, token, True
 
 
-def submit_with_replay(actor, data, uploads, idempotency_key):
-    """submit_item, also when a concurrent request under the same key and scope wins the
-    race: the unique constraint stops this insert, the session is rolled back (nothing of
-    this attempt is kept) and the winner's item is the answer, if it was the same request."""
+def submit_with_replay(actor, data, uploads, idempotency_key, submit=submit_item):
+    """`submit` (submit_item, or a higher package's wrapper of it), also when a concurrent
+    request under the same key and scope wins the race: the unique constraint stops this
+    insert, the session is rolled back (nothing of this attempt is kept) and the winner's
+    item is the answer, if it was the same request."""
     try:
-        return submit_item(actor, data, uploads, idempotency_key)
+        return submit(actor, data, uploads, idempotency_key)
     except IntegrityError:
         db.session.rollback()
         replay = find_replay(actor, data, list(uploads), idempotency_key)

@@ -11,15 +11,16 @@ from . import services
 from .schemas import item_feature
 
 
-def submit_and_commit(actor, data, uploads=(), idempotency_key=None):
-    """services.submit_with_replay, committed: (item, tracking token, created). Replaying
-    the same request under the caller's key, also one a concurrent request committed first,
-    answers with its item and created=False. A DomainError (InvalidItem and
+def submit_and_commit(actor, data, uploads=(), idempotency_key=None,
+                      submit=services.submit_item):
+    """services.submit_with_replay of `submit`, committed: (item, tracking token, created).
+    Replaying the same request under the caller's key, also one a concurrent request
+    committed first, answers with its item and created=False. A DomainError (InvalidItem and
     IdempotencyKeyReused, a full disk's 507, photos too busy's 503) is raised after a
     rollback, which also removes the photo files this attempt wrote."""
     session = db.session()
     try:
-        submitted = services.submit_with_replay(actor, data, uploads, idempotency_key)
+        submitted = services.submit_with_replay(actor, data, uploads, idempotency_key, submit)
         # The session holds the item as flushed, which is what the database now has:
         # expiring it at the commit would only read it all back to answer.
         session.expire_on_commit = False

@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.extensions import db
-from app.items.services import submit_item
 from app.moderation.services import moderate_item
 from app.places.models import Place
 
 from . import services
+from .findings import submit_finding
 from .models import RATINGS, Walk, WalkStatus, WalkType
 
 JOIN_CODE = "DEMONUIT"  # fixed, so seeding twice finds the walk again
@@ -68,7 +68,7 @@ def seed_demo_walk(coordinator, moderator):
     started = services.walk_start_utc(walk)
     for minutes, (stop_name, category, text, strong, fix, severity) in enumerate(FINDINGS):
         stop = stops[stop_name]
-        item, _token, _created = submit_item(coordinator, {
+        item, _token, _created = submit_finding(coordinator, {
             "kind": "dem", "category": category, "description": f"{text} {DEMO_NOTE}",
             "severity": severity, "lon": stop.lon, "lat": stop.lat, "walk": walk.id,
             "stop": stop.id, "strong_point": strong, "recommendation": fix,

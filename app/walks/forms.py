@@ -21,8 +21,8 @@ from app.auth.forms import stripped
 from app.inputs import DatabaseIntegerField
 from app.items.models import MAX_DESCRIPTION
 
+from .findings import MAX_RECOMMENDATION
 from .models import COLLEGES, GENDERS, LIGHTING, RATINGS, RECHECK_LABELS, WALK_TYPE_LABELS
-from .services import MAX_RECOMMENDATION
 
 SCORES = [SelectChoice(str(n), label) for n, label in (
     (0, _l("0 — très mauvais")), (1, _l("1 — mauvais")), (2, _l("2 — correct")),

@@ -6,7 +6,6 @@ InvalidWalk (422, field by field) or DomainError with a French message.
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -23,7 +22,6 @@ from app.geo.projection import degrees_around
 from app.geo.routes import metres_from_route, nearest_point, route_line_l93
 from app.items import photos as photo_files
 from app.items.models import Item
-from app.items.public_view import prepare_public_view
 from app.items.status import (
     CLOSED,
     TRANSITIONS,
@@ -40,7 +38,6 @@ from .models import (
     LIGHTING,
     RATINGS,
     RECHECK_LABELS,
-    SENSITIVE_WALKS,
     WALK_STATUS_LABELS,
     NightGrid,
     Recheck,
@@ -54,7 +51,6 @@ from .models import (
 
 RECHECK_DISTANCE_M = 30
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed on phones
-MAX_RECOMMENDATION = 2000
 PARIS = ZoneInfo("Europe/Paris")
 
 # The moves a walk may make, by its status.
@@ -64,17 +60,6 @@ WALK_MOVES = {
     WalkStatus.CLOSED: {WalkStatus.ONGOING},  # closed by mistake: reopen the same evening
     WalkStatus.CANCELLED: set(),
 }
-
-
-@dataclass(frozen=True)
-class PendingFinding:
-    """The walk part of a capture, checked before the item exists."""
-
-    walk: Walk
-    stop: WalkStop | None
-    strong_point: bool
-    recommendation: str
-    late: bool
 
 
 class InvalidWalk(DomainError):
@@ -196,78 +181,6 @@ def nearest_stop(walk, lon, lat):
     """(stop, metres) of the walk's stop nearest to (lon, lat), measured in Lambert-93."""
     index, metres = nearest_point([(s.lon, s.lat) for s in walk.stops], lon, lat)
     return (walk.stops[index] if index is not None else None), metres
-
-
-def finding_from_submission(data, errors):
-    """The walk part of a capture (`walk`, `stop`, `strong_point`, `recommendation`), checked
-    and ready to attach; None when the capture is not about a walk. Fills `errors`."""
-    if data.get("walk") is None:
-        return None
-    walk = db.session.get(Walk, data["walk"]) if isinstance(data["walk"], int) else None
-    if walk is None:
-        errors["walk"] = _("Cette marche n'existe pas : vérifiez le lien de la marche.")
-        return None
-    if walk.status == WalkStatus.CANCELLED:
-        errors["walk"] = _("Cette marche a été annulée : le constat ne peut pas y être "
-                           "rattaché. Envoyez-le sans marche.")
-        return None
-    if data.get("kind") != "dem":
-        errors["kind"] = _("Un constat de marche est de type « constat de marche ».")
-    stop = None
-    if data.get("stop") is not None:
-        stop = stop_of(walk, data["stop"])
-        if stop is None:
-            errors["stop"] = _("Cet arrêt ne fait pas partie de la marche.")
-    recommendation = (data.get("recommendation") or "").strip()
-    if len(recommendation) > MAX_RECOMMENDATION:
-        errors["recommendation"] = _("La préconisation dépasse %(n)d caractères.",
-                                     n=MAX_RECOMMENDATION)
-    return PendingFinding(walk, stop, bool(data.get("strong_point")), recommendation,
-                          late=walk.status == WalkStatus.CLOSED)
-
-
-def attach_finding(item, pending):
-    """Hang the checked walk part off the new `item`; without a chosen stop, the nearest.
-    The public is shown a finding at its stop when near it, and every finding of a night
-    or women's walk is generalised whatever its category."""
-    with db.session.no_autoflush:  # the item is inserted once, with its public view
-        stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
-        prepare_public_view(item, anchor=(stop.lon, stop.lat),
-                            sensitive=pending.walk.type in SENSITIVE_WALKS)
-    item.strong_point = pending.strong_point
-    finding = WalkFinding(item=item, walk=pending.walk, stop=stop,
-                          strong_point=pending.strong_point,
-                          recommendation=pending.recommendation, late=pending.late)
-    db.session.add(finding)
-    return finding
-
-
-def update_finding(actor, finding, data):
-    """Change a finding's stop, strong/weak point or préconisation (only the given keys)."""
-    errors = {}
-    if "stop" in data:
-        stop = stop_of(finding.walk, data["stop"])
-        if stop is None:
-            errors["stop"] = _("Cet arrêt ne fait pas partie de la marche.")
-        else:
-            finding.stop = stop
-            prepare_public_view(finding.item, anchor=(stop.lon, stop.lat))
-    if "strong_point" in data:
-        if not isinstance(data["strong_point"], bool):
-            errors["strong_point"] = _("Ce champ vaut true ou false.")
-        else:
-            finding.strong_point = finding.item.strong_point = data["strong_point"]
-    if "recommendation" in data:
-        text = data["recommendation"]
-        if not isinstance(text, str) or len(text) > MAX_RECOMMENDATION:
-            errors["recommendation"] = _("La préconisation dépasse %(n)d caractères.",
-                                         n=MAX_RECOMMENDATION)
-        else:
-            finding.recommendation = text.strip()
-    if errors:
-        raise InvalidWalk(errors)
-    db.session.flush()
-    return finding
 
 
 def walk_start_utc(walk):

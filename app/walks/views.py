@@ -37,7 +37,7 @@ from app.limits import capture_limit
 from app.permissions import open_to_anyone, requires
 from app.places.queries import all_places
 
-from . import pdf, queries, reports, services
+from . import findings, pdf, queries, reports, services
 from .forms import (
     NightGridForm,
     ParticipationForm,
@@ -156,7 +156,7 @@ def _join_page(walk, form=None, status=200):
     form = form or QuickFindingForm()
     if not items.is_valid_idempotency_key(form.idempotency_key.data):
         form.idempotency_key.data = str(uuid.uuid4())  # a double tap makes one finding
-    stops = [url_for("items.capture", walk=walk.id, stop=stop.id) for stop in walk.stops]
+    stops = [url_for("capture.page", walk=walk.id, stop=stop.id) for stop in walk.stops]
     return render_template(
         "walks/join.html", walk=walk, stop_label=reports.stop_label, notice=notice, form=form,
         categories=[c for c in CATEGORIES.values() if "dem" in c.kinds], sent=_sent_finding(walk),
@@ -214,7 +214,8 @@ def quick_finding(walk_id):
             "recommendation": form.recommendation.data or "", "locale": str(get_locale())}
     try:
         _item, token, _created = submit_and_commit(
-            _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data)
+            _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data,
+            findings.submit_finding)
     except items.IdempotencyKeyReused:
         renew_idempotency_key(form)
         return _join_page(walk, form, 422)

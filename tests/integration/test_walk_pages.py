@@ -6,7 +6,7 @@ import datetime as dt
 from app.extensions import db
 from app.items.models import Item
 from app.moderation.services import moderate_item
-from app.walks import services
+from app.walks import findings, services
 from app.walks.models import WalkFinding
 from tests.conftest import make_user, page_text
 from tests.integration.test_walks import MONT_BLANC, grid, make_walk, post_finding
@@ -99,7 +99,7 @@ def test_a_strong_point_is_shown_as_such_and_never_offers_moi_aussi(client, auth
                         "&category=eclairage").get_json()
     assert [f["properties"]["id"] for f in nearby["features"]] == [weak]
     # recorded as a strong point by mistake: corrected, it is an ordinary finding again
-    services.update_finding(None, db.session.get(WalkFinding, strong), {"strong_point": False})
+    findings.update_finding(None, db.session.get(WalkFinding, strong), {"strong_point": False})
     db.session.commit()
     assert "Moi aussi, je suis concerné·e" in page_text(client.get(f"/signalements/{strong}"))
 

@@ -25,6 +25,7 @@ from app.limits import capture_limit, submission_limit
 from app.moderation import services as moderation
 from app.moderation.masking import analyse_pending
 from app.permissions import open_to_anyone
+from app.walks.findings import capture_service
 
 from . import bp, invalid
 from .guards import api_requires
@@ -196,7 +197,8 @@ def create_item():
         return invalid(errors)
     data["locale"] = str(get_locale())  # the capture page's language, for the e-mails
     try:
-        item, token, created = submit_and_commit(g.api_user, data, uploads, key)
+        item, token, created = submit_and_commit(g.api_user, data, uploads, key,
+                                                  capture_service(data))
     except DomainError as refused:  # bad input, a full disk (507), photos too busy (503)
         return refusal_response(refused.errors, refused.status)
     return submission_response(item, token, created, g.api_user)

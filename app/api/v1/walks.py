@@ -7,7 +7,7 @@ from app.auth.permissions import is_signed_in
 from app.errors import error_response
 from app.extensions import db
 from app.inputs import json_object
-from app.walks import services
+from app.walks import findings, services
 from app.walks.models import Walk, WalkFinding
 from app.walks.permissions import can_edit_finding
 from app.walks.schemas import route_feature, walk_collection
@@ -47,7 +47,7 @@ def update_finding(walk_id, item_id):
     data = json_object(request.get_json(silent=True), stop=int, strong_point=bool,
                        recommendation=str)
     try:
-        services.update_finding(g.api_user, finding, data)
+        findings.update_finding(g.api_user, finding, data)
     except services.InvalidWalk as refused:
         db.session.rollback()
         return invalid(refused.errors)

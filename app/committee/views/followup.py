@@ -12,8 +12,8 @@ from flask_login import current_user
 from app.auth.services import all_organisations
 from app.errors import InvalidInput
 from app.items.categories import CATEGORIES
-from app.items.forms import KIND_LABELS
 from app.items.models import Item
+from app.items.schemas import KIND_LABELS
 from app.items.status import STATUS_LABELS, Status
 from app.permissions import requires
 from app.triage.queries import is_overdue

@@ -1,4 +1,5 @@
-"""The capture form for browsers without JavaScript; the JS path posts to the JSON API."""
+"""The capture form: posted by browsers without JavaScript, and by a phone sending what a
+signed-in person kept on it (the JSON API takes the rest)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,17 +19,10 @@ from wtforms.validators import Length, Optional
 
 from app.auth.forms import stripped
 from app.inputs import EmailAddress, parse_id
-
-from .categories import CATEGORIES, SPOTS
-from .models import MAX_DESCRIPTION
-from .schemas import SEVERITY_LABELS
-from .services import TEXT_LIMITS
-
-KIND_LABELS = {
-    "gusp": _l("Un problème dans le quartier"),
-    "dem": _l("Un constat pendant une marche"),
-    "proposal": _l("Une idée pour le quartier"),
-}
+from app.items.categories import CATEGORIES, SPOTS
+from app.items.models import MAX_DESCRIPTION
+from app.items.schemas import KIND_LABELS, SEVERITY_LABELS
+from app.items.services import TEXT_LIMITS
 
 
 class CaptureForm(FlaskForm):
@@ -67,7 +61,7 @@ class CaptureForm(FlaskForm):
         validators=[Optional(), EmailAddress()])
     idempotency_key = HiddenField()
     on_behalf = BooleanField(_l("Saisie pour le compte d'un·e habitant·e"))
-    # A walk finding (/signaler?walk=...): checked by app/walks/services.py.
+    # A walk finding (/signaler?walk=...): checked by app/walks/findings.py.
     walk = HiddenField()
     stop = HiddenField()
     strong_point = HiddenField()
