@@ -5,6 +5,8 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -173,13 +175,22 @@ def _safe_photos(uploads, errors):
     return safe
 
 
-def submit_item(actor, data, uploads=(), idempotency_key=None):
+class Part(NamedTuple):
+    """What a package built on items adds to an item it files (a walk finding's walk part):
+    the problems it found, reported with the item's, and how to hang itself on the new item
+    before it is inserted."""
+
+    errors: dict
+    attach: Callable
+
+
+def submit_item(actor, data, uploads=(), idempotency_key=None, part=None):
     """Create an item from cleaned input; return (item, tracking_token, created).
 
     `data` holds kind, category, subcategory, title, description, lon, lat, place (id),
     residence, building, entrance, floor, spot, severity (1-3), danger, email, and locale,
     the language the person reports in (their e-mails are written in it). A walk finding
-    is filed by app/walks/services.py around this function, with its walk part.
+    is filed by app/walks/findings.py through this function, passing its walk `part`.
     `uploads` is a list of (filename, bytes). `actor` is the signed-in user or None.
     An Idempotency-Key is the caller's own: replaying the same request under it returns
     the existing item with created=False; the same key with another request raises
@@ -194,6 +205,8 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     _check_fields(data, errors)
     located, place = _check_location(data, errors)
     safe = _safe_photos(uploads, errors)
+    if part is not None:
+        errors.update(part.errors)
     if errors:
         raise InvalidItem(errors)
     lon, lat, position = located
@@ -220,6 +233,8 @@ def submit_item(actor, data, uploads=(), idempotency_key=None):
     prepare_public_view(item)
     record(item, Status.NEW, actor)
     db.session.add(item)
+    if part is not None:
+        part.attach(item)
     for photo in safe:
         photo_files.attach_photo(item, photo)
     db.session.flush()

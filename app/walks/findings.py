@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.items.public_view import prepare_public_view
-from app.items.services import IdempotencyKeyReused, InvalidItem, submit_item
+from app.items.services import Part, submit_item
 
 from .models import SENSITIVE_WALKS, Walk, WalkFinding, WalkStatus, WalkStop
 from .services import InvalidWalk, nearest_stop, stop_of
@@ -25,24 +25,12 @@ def capture_service(data):
 
 
 def submit_finding(actor, data, uploads=(), idempotency_key=None):
-    """File a walk finding: the item by submit_item (same arguments and answer), then its
-    walk part. The problems of both parts are raised together, so the participant fixes
-    them in one go; a replayed request answers with the finding it made."""
+    """File a walk finding: submit_item (same arguments and answer) with the walk part, whose
+    problems are reported with the item's, so the participant fixes them in one go."""
     errors = {}
     pending = finding_from_submission(data, errors)
-    try:
-        item, token, created = submit_item(actor, data, uploads, idempotency_key)
-    except IdempotencyKeyReused:  # about the key, whatever the fields say
-        raise
-    except InvalidItem as refused:
-        raise InvalidItem({**refused.errors, **errors}) from None
-    if not created:
-        return item, token, created
-    if errors:
-        raise InvalidItem(errors)
-    attach_finding(item, pending)
-    db.session.flush()
-    return item, token, created
+    return submit_item(actor, data, uploads, idempotency_key,
+                       Part(errors, lambda item: attach_finding(item, pending)))
 
 
 @dataclass(frozen=True)
@@ -86,9 +74,10 @@ def attach_finding(item, pending):
     """Hang the checked walk part off the new `item`; without a chosen stop, the nearest.
     The public is shown a finding at its stop when near it, and every finding of a night
     or women's walk is generalised whatever its category."""
-    stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
-    prepare_public_view(item, anchor=(stop.lon, stop.lat),
-                        sensitive=pending.walk.type in SENSITIVE_WALKS)
+    with db.session.no_autoflush:  # the item is inserted once, with its public view
+        stop = pending.stop or nearest_stop(pending.walk, item.lon, item.lat)[0]
+        prepare_public_view(item, anchor=(stop.lon, stop.lat),
+                            sensitive=pending.walk.type in SENSITIVE_WALKS)
     item.strong_point = pending.strong_point
     finding = WalkFinding(item=item, walk=pending.walk, stop=stop,
                           strong_point=pending.strong_point,
