@@ -80,6 +80,11 @@ class Item(db.Model):
     public_lon: Mapped[float]
     public_lat: Mapped[float]
     public_generalised: Mapped[bool] = mapped_column(default=False)
+    # The same, as the texts a public read joins without building anything
+    # (app/items/prepared.py): written after each flush that changes what they show, never
+    # loaded with the item.
+    public_feature: Mapped[str | None] = mapped_column(Text, deferred=True)
+    map_feature: Mapped[str | None] = mapped_column(Text, deferred=True)
     # Generalised whatever its category (e.g. a finding of a night walk), and the point the
     # public may be shown instead of the exact one when near (a walk's stop): set by the
     # package that files the item.
