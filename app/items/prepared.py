@@ -124,8 +124,11 @@ def support_counts(item_ids, connection=None):
         .group_by(table.c.item_id)).all())
 
 
-_WRITE = (update(Item.__table__).where(Item.__table__.c.id == bindparam("item_id"))
-          .values({name: bindparam(f"new_{name}") for name in TEXTS}))
+_TABLE = Item.__table__
+# updated_at is kept as it is: preparing is no edit of the item.
+_WRITE = (update(_TABLE).where(_TABLE.c.id == bindparam("item_id"))
+          .values({**{name: bindparam(f"new_{name}") for name in TEXTS},
+                   "updated_at": _TABLE.c.updated_at}))
 
 
 def write_prepared(items, connection):
