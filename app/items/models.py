@@ -41,8 +41,10 @@ class Item(db.Model):
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
         Index("ix_item_public_lon_lat", "public_lon", "public_lat"),
-        # The public map's bbox and the public list, newest first (migration 0016).
-        Index("ix_item_visibility_public_lon_lat", "visibility", "public_lon", "public_lat"),
+        # The public map's bbox, read from the index alone (its prepared text included:
+        # migration 0018), and the public list, newest first (migration 0016).
+        Index("ix_item_public_map", "visibility", "public_lon", "public_lat", "created_at",
+              "id", "category", "status", "map_feature"),
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),

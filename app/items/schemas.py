@@ -1,6 +1,7 @@
 """The JSON shapes of items: reading a submitted GeoJSON Feature, writing one back."""
 
-from flask import g, url_for
+from flask import request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -107,6 +108,9 @@ def history(item, viewer):
     return rows
 
 
+_SHARED = {}
+
+
 class _Shared:
     """What the features of one answer share, worked out once per request rather than once
     per item: labels in the request's language and the address of an item's page."""
@@ -119,9 +123,12 @@ class _Shared:
 
     @classmethod
     def of_request(cls):
-        if "item_feature_shared" not in g:
-            g.item_feature_shared = cls()
-        return g.item_feature_shared
+        """The one for this request's language and address prefix: labels never change
+        while the app runs, so each worker works them out once per language."""
+        key = (str(get_locale()), request.script_root)
+        if key not in _SHARED:
+            _SHARED[key] = cls()
+        return _SHARED[key]
 
     def added(self, item_id, category, status):
         """The properties a request adds to an item's public feature."""

@@ -1,6 +1,8 @@
 """Prepare each item's public GeoJSON feature as text when it changes, not at each read:
 the feature a list gives to someone who is not staff (without the labels and page address
-a request adds) and the lean feature the map draws. A public read then joins stored texts.
+a request adds) and the lean feature the map draws. A public read then joins stored texts;
+the map's is read from the index on the shown position alone, which now carries it (and
+replaces the narrower one of 0016).
 
 Existing items are prepared here by the public view's code (app/items/prepared.py), read
 from the columns as they stand at this revision; `flask --app app items prepare` does the
@@ -63,8 +65,17 @@ def upgrade():
 
     prepare_existing_items(op.get_bind())
 
+    with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_visibility_public_lon_lat')
+        batch_op.create_index('ix_item_public_map', [
+            'visibility', 'public_lon', 'public_lat', 'created_at', 'id', 'category', 'status',
+            'map_feature'], unique=False)
+
 
 def downgrade():
     with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_public_map')
+        batch_op.create_index('ix_item_visibility_public_lon_lat',
+                              ['visibility', 'public_lon', 'public_lat'], unique=False)
         batch_op.drop_column('map_feature')
         batch_op.drop_column('public_feature')

@@ -120,35 +120,39 @@ def list_items():
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
+    matched = None
     if clusters_over and bbox is not None:
         matched = queries.count_items(g.api_user, bbox, **filters)
         if matched > clusters_over:
             return jsonify(_clusters(queries.clusters_in_bbox(g.api_user, bbox, **filters),
                                      matched))
-    page, features = _features(bbox, filters, limit, start, lean)
+    page, features = _features(bbox, filters, limit, start, lean, count=matched is None)
     links = []
     if page.next_cursor:
         args = {**request.args.to_dict(), "after": page.next_cursor}
         links.append({"rel": "next", "type": "application/geo+json",
                       "href": url_for("api_v1.list_items", **args, _external=True)})
-    return Response(collection_text(features, numberMatched=page.matched,
-                                    numberReturned=len(features), links=links,
-                                    **(map_legend() if lean else {})),
-                    mimetype="application/json")
+    if page.matched is not None:
+        matched = page.matched
+    body = collection_text(features, numberMatched=matched, numberReturned=len(features),
+                           links=links, **(map_legend() if lean else {}))
+    return Response(body, mimetype="application/json")
 
 
-def _features(bbox, filters, limit, start, lean):
+def _features(bbox, filters, limit, start, lean, count):
     """(page, features as JSON texts): for those who are not staff, the texts prepared when
     each item changed, read by the index and joined; for staff, built from the items."""
     viewer = g.api_user
     if sees_public_feature_only(viewer):
         text = Item.map_feature if lean else Item.public_feature
+        columns = (Item.id, Item.created_at, text) if lean else (
+            Item.id, Item.created_at, Item.category, Item.status, text)
         page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
-                                     columns=(Item.id, Item.created_at, Item.category,
-                                              Item.status, text))
+                                     count=count, columns=columns)
         return page, (stored_texts(page.items, "map_feature") if lean
                       else prepared_features(page.items))
-    page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start)
+    page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
+                                 count=count)
     if lean:
         return page, map_features(page.items, viewer)
     return page, [dumps(feature) for feature in
