@@ -126,7 +126,7 @@ def register_cli(app):
     from .auth.cli import users_cli
     from .backup.cli import backup_cli
     from .demo.cli import seed_demo
-    from .items.cli import photos_cli, retention_cli
+    from .items.cli import items_cli, photos_cli, retention_cli
     from .moderation.cli import moderation_cli
     from .notifications.cli import outbox_cli
     from .perimeters.cli import geodata_cli
@@ -136,6 +136,7 @@ def register_cli(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(retention_cli)
     app.cli.add_command(photos_cli)
+    app.cli.add_command(items_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(moderation_cli)

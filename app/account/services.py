@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from app.errors import DomainError
 from app.extensions import db
 from app.items.models import Item, ItemFollower
+from app.items.prepared import prepare_items
 from app.items.services import item_for_tracking
 from app.moderation.models import Flag
 from app.proposals.models import Comment, Support
@@ -78,9 +79,11 @@ def delete_account(user, password):
                           "password")
     # Bulk updates: the foreign keys would null these anyway (ON DELETE SET NULL), but the
     # e-mails given with items must go too, and this keeps both engines identical.
+    own = db.session.scalars(select(Item.id).where(Item.author_id == user.id)).all()
     db.session.execute(update(Item).where(Item.author_id == user.id)
                        .values(author_id=None, author_email=None, version=Item.version + 1)
                        .execution_options(synchronize_session=False))
+    prepare_items(own)  # their public features show the version
     for model, column in ((Comment, Comment.author_id), (Support, Support.user_id),
                           (Flag, Flag.user_id)):
         db.session.execute(update(model).where(column == user.id).values({column.key: None})

@@ -6,11 +6,13 @@ from app.extensions import db
 from app.notifications.sender import erase_delivered
 
 from . import photos
+from .prepared import prepare_all
 from .queries import referenced_photo_files
 from .retention import erase_expired_contacts
 
 retention_cli = AppGroup("retention", help="Enforce the stated data retention periods.")
 photos_cli = AppGroup("photos", help="The photo files in UPLOAD_DIR.")
+items_cli = AppGroup("items", help="Items: what the public is shown of them, prepared.")
 
 
 @retention_cli.command("run")
@@ -39,3 +41,16 @@ def sweep(older_than, dry_run):
     total = sum(size for _name, size in found)
     click.echo(f"{len(found)} file(s), {total} bytes {'to remove' if dry_run else 'removed'} "
                f"from {upload_dir}")
+
+
+@items_cli.command("prepare")
+@click.option("--batch", default=2000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Items prepared and written per statement.")
+def prepare(batch):
+    """Prepare again the public feature of every item (the texts the public map and list
+    join, see app/items/prepared.py). Items are prepared whenever they change; run this
+    after an upgrade that changed what the public is shown of an item (the public view,
+    the list's or the map's feature), or after inserting items outside the app."""
+    count = prepare_all(batch)
+    db.session.commit()
+    click.echo(f"{count} item(s) prepared")

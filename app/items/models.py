@@ -41,8 +41,10 @@ class Item(db.Model):
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
         Index("ix_item_public_lon_lat", "public_lon", "public_lat"),
-        # The public map's bbox and the public list, newest first (migration 0016).
-        Index("ix_item_visibility_public_lon_lat", "visibility", "public_lon", "public_lat"),
+        # The public map's bbox, read from the index alone (its prepared text included:
+        # migration 0018), and the public list, newest first (migration 0016).
+        Index("ix_item_public_map", "visibility", "public_lon", "public_lat", "created_at",
+              "id", "category", "status", "map_feature"),
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
@@ -80,6 +82,11 @@ class Item(db.Model):
     public_lon: Mapped[float]
     public_lat: Mapped[float]
     public_generalised: Mapped[bool] = mapped_column(default=False)
+    # The same, as the texts a public read joins without building anything
+    # (app/items/prepared.py): written after each flush that changes what they show, never
+    # loaded with the item.
+    public_feature: Mapped[str | None] = mapped_column(Text, deferred=True)
+    map_feature: Mapped[str | None] = mapped_column(Text, deferred=True)
     # Generalised whatever its category (e.g. a finding of a night walk), and the point the
     # public may be shown instead of the exact one when near (a walk's stop): set by the
     # package that files the item.

@@ -80,6 +80,12 @@ def can_see_email_given(user, item=None):
     return is_staff(user)
 
 
+def sees_public_feature_only(user):
+    """What `user` is shown of any item in a list is its public feature (no exact point, no
+    staff fields): the prepared texts serve them (app/items/prepared.py)."""
+    return not is_staff(user)
+
+
 def can_see_exact_location(user, item=None):
     """Staff keep the exact point and every location detail of the items they see; everyone
     else is shown the public view (the author also sees the exact one by the tracking

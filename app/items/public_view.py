@@ -12,7 +12,8 @@ stop) when within 100 m, otherwise at the centre of its 50 m grid cell; and of i
 details only the residence is kept (no building, entrance, floor or spot, nor a gazetteer
 place as precise as a door). That position is prepared when the item changes, not at each
 read — `prepare_public_view` — and stored in `public_lon`, `public_lat`,
-`public_generalised`, so that the public map selects on what it shows.
+`public_generalised`, so that the public map selects on what it shows; the whole public
+feature is prepared as text from `public_view` too (app/items/prepared.py).
 
 Category publicity (public / generalised / staff-only) lives here too: it is the rule the
 public view follows.
@@ -121,6 +122,11 @@ def _prepare_category(category):
     for loaded in list(db.session.identity_map.values()):
         if isinstance(loaded, Item) and loaded.category == category:
             db.session.expire(loaded, list(PREPARED))
+    # The texts a public read joins are built from this module's public_view: imported
+    # here, where both are loaded, rather than at the top, where it would be a circle.
+    from .prepared import prepare_items
+
+    prepare_items([change["item_id"] for change in changes])
 
 
 # --- reading ------------------------------------------------------------------------------

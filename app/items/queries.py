@@ -69,18 +69,25 @@ def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=
 
 
 def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=2000,
-                  start=None, count=True):
+                  start=None, count=True, columns=None):
     """One page of items_in_bbox, starting after the position `start` (see pagination), with
-    how many items match in all (unless `count` is False) and where the next page starts."""
+    how many items match in all (unless `count` is False) and where the next page starts.
+    With `columns`, the page holds rows of these columns (with `id` and `created_at`)
+    instead of items: a read of prepared texts builds no object."""
     clauses = _selection(user, bbox, kind, status, category)
-    query = listing(clauses).options(selectinload(Item.place)).limit(limit + 1)
+    if columns is None:
+        query, read = listing(clauses).options(selectinload(Item.place)), db.session.scalars
+    else:
+        query, read = select(*columns).where(*clauses).order_by(*newest_first()), \
+            db.session.execute
+    query = query.limit(limit + 1)
     if start is not None:
         query = query.where(after(start))
-    items = db.session.scalars(query).all()
-    more = len(items) > limit
-    items = items[:limit]
+    rows = read(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
     matched = _count(clauses) if count else None
-    return Page(items, matched, cursor_of(items[-1]) if more else None)
+    return Page(rows, matched, cursor_of(rows[-1]) if more else None)
 
 
 CLUSTER_GRID = 8  # cells across and down the box
@@ -109,19 +116,6 @@ def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
              .group_by(column, row))
     return [Cluster(float(mean_lon), float(mean_lat), count)
             for mean_lon, mean_lat, count in db.session.execute(query)]
-
-
-def support_counts(items):
-    """{item id: number of supports} for the proposals among `items`, in one query. The
-    supports table hangs off the item (from the proposals package), reached through the
-    relationship so that items need not know that package."""
-    ids = [item.id for item in items if item.kind == "proposal"]
-    if not ids:
-        return {}
-    table = Item.supports.property.mapper.local_table
-    return dict(db.session.execute(
-        select(table.c.item_id, func.count()).where(table.c.item_id.in_(ids))
-        .group_by(table.c.item_id)).all())
 
 
 def in_bbox(bbox, exact=True):

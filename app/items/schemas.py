@@ -1,6 +1,7 @@
 """The JSON shapes of items: reading a submitted GeoJSON Feature, writing one back."""
 
-from flask import g, url_for
+from flask import request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,8 +15,18 @@ from .permissions import (
     is_staff,
     visible_photos,
 )
-from .public_view import location_of, public_history, public_view
-from .queries import support_counts
+from .prepared import (
+    DETAILS,
+    dumps,
+    feature_properties_text,
+    full_feature_text,
+    iso,
+    map_feature,
+    public_feature,
+    stored_texts,
+    support_counts,
+)
+from .public_view import location_of, public_history
 from .status import STATUS_LABELS, Status
 
 STRING_PROPERTIES = ("kind", "category", "subcategory", "title", "description", "residence",
@@ -77,10 +88,6 @@ def item_from_feature(feature):
     return data, errors
 
 
-def _iso(moment):
-    return moment.isoformat(timespec="seconds") + "Z"
-
-
 def photo_urls(item, viewer, tracking_token=None):
     visible = visible_photos(item, viewer, by_tracking_link=bool(tracking_token))
     extra = {"suivi": tracking_token} if tracking_token else {}
@@ -99,14 +106,14 @@ def history(item, viewer):
     rows = []
     for event, public in zip(item.events, public_history(item), strict=True):
         row = {**public, "label": str(STATUS_LABELS[Status(event.to_status)]),
-               "at": _iso(event.created_at)}
+               "at": iso(event.created_at)}
         if internal:
             row["internal_note"] = event.internal_note
         rows.append(row)
     return rows
 
 
-DETAILS = ("residence", "building", "entrance", "floor", "spot")
+_SHARED = {}
 
 
 class _Shared:
@@ -117,32 +124,48 @@ class _Shared:
         self.category_labels = {code: str(c.label) for code, c in CATEGORIES.items()}
         self.status_labels = {s.value: str(label) for s, label in STATUS_LABELS.items()}
         self.page_prefix = url_for("items.show", item_id=0).removesuffix("0")
+        self._label_texts = {}
 
     @classmethod
     def of_request(cls):
-        if "item_feature_shared" not in g:
-            g.item_feature_shared = cls()
-        return g.item_feature_shared
+        """The one for this request's language and address prefix: labels never change
+        while the app runs, so each worker works them out once per language."""
+        key = (str(get_locale()), request.script_root)
+        if key not in _SHARED:
+            _SHARED[key] = cls()
+        return _SHARED[key]
+
+    def added(self, item_id, category, status):
+        """The properties a request adds to an item's public feature."""
+        return {"category_label": self.category_labels[category],
+                "status_label": self.status_labels[status],
+                "url": f"{self.page_prefix}{item_id}"}
+
+    def added_text(self, item_id, category, status):
+        """added(), as the JSON text full_feature_text appends (labels written once)."""
+        key = (category, status)
+        if key not in self._label_texts:
+            self._label_texts[key] = feature_properties_text(
+                {name: value for name, value in self.added(0, category, status).items()
+                 if name != "url"})
+        return f'{self._label_texts[key]},"url":"{self.page_prefix}{item_id}"'
 
 
 def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=None):
-    """An item as a GeoJSON Feature for `viewer`: the public view (position and location
+    """An item as a GeoJSON Feature for `viewer`: the public feature (position and location
     details generalised for a sensitive item, no personal data), plus what their role
     allows; the exact location for staff and the author's tracking link. A list passes
     the proposal's `supports`, counted for all its items at once."""
-    shared = _Shared.of_request()
-    props = public_view(item)
-    if tracking_token or can_see_exact_location(viewer, item):
-        props.update(vars(location_of(item, exact=True)))
-    lon, lat = props.pop("lon"), props.pop("lat")
-    details = {name: props.pop(name) for name in DETAILS}
-    props.update({
-        "category_label": shared.category_labels[item.category],
-        "status_label": shared.status_labels[item.status],
-        "version": item.version,
-        "created_at": _iso(item.created_at),
-        "url": f"{shared.page_prefix}{item.id}",
-    })
+    if supports is None and item.kind == "proposal":
+        supports = len(item.supports)
+    feature = public_feature(item, supports)
+    props = feature["properties"]
+    exact = bool(tracking_token) or can_see_exact_location(viewer, item)
+    where = vars(location_of(item, exact=exact))
+    feature["geometry"]["coordinates"] = [where.pop("lon"), where.pop("lat")]
+    details = {name: where.pop(name) for name in DETAILS}
+    props.update(where)
+    props.update(_Shared.of_request().added(item.id, item.category, item.status))
     if detail:
         props.update({
             **details,
@@ -150,8 +173,6 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
             "photos": photo_urls(item, viewer, tracking_token),
             "followers": len(item.followers),
         })
-    if item.kind == "proposal":
-        props["supports"] = len(item.supports) if supports is None else supports
     if is_staff(viewer):
         props["organisation"] = item.organisation.code if item.organisation else None
         props["suggested_organisation"] = (
@@ -164,14 +185,46 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
         props["disputed"] = item.is_disputed
     if can_see_email_given(viewer, item):
         props["email_given"] = item.email_given
-    return {"type": "Feature", "id": item.id,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+    return feature
 
 
 def feature_collection(items, viewer=None):
     """A list of items as a FeatureCollection: the lean feature of each, its proposals'
     supports counted in one query."""
-    supports = support_counts(items)
+    supports = support_counts([item.id for item in items if item.kind == "proposal"])
     return {"type": "FeatureCollection",
             "features": [item_feature(item, viewer, detail=False,
                                       supports=supports.get(item.id, 0)) for item in items]}
+
+
+def prepared_features(rows):
+    """The features of a page of rows (id, category, status, public_feature) read for
+    someone who is not staff: each stored text with this request's labels and page address
+    appended, nothing built."""
+    shared = _Shared.of_request()
+    return [full_feature_text(text, shared.added_text(row.id, row.category, row.status))
+            for row, text in zip(rows, stored_texts(rows, "public_feature"), strict=True)]
+
+
+def map_features(items, viewer=None):
+    """The lean features the map draws of `items`, at the position `viewer` is shown (the
+    prepared map_feature texts serve those who are not staff)."""
+    exact = can_see_exact_location(viewer)
+    return [dumps(map_feature(item, where.lon, where.lat))
+            for item, where in ((item, location_of(item, exact=exact)) for item in items)]
+
+
+def map_legend():
+    """What the lean map features leave to one place per answer: the labels of category
+    and status codes in the request's language, and the address of an item's page
+    (`item_url` followed by its id)."""
+    shared = _Shared.of_request()
+    return {"labels": {"category": shared.category_labels, "status": shared.status_labels},
+            "item_url": shared.page_prefix}
+
+
+def collection_text(features, **members):
+    """A FeatureCollection as JSON text, from the JSON texts of its `features` and its other
+    `members` (counts, links, labels)."""
+    head = dumps({"type": "FeatureCollection", **members})
+    return f'{head[:-1]},"features":[{",".join(features)}]}}'

@@ -1,6 +1,7 @@
 """The public map with more items in view than a phone should draw: counts per area from
 the server, and the items themselves once zoomed in."""
 
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -59,3 +60,9 @@ def test_a_crowded_map_shows_counts_per_area_then_items_when_zoomed_in(page, cro
         counts = [int(text) for text in clusters.all_inner_texts()]
     expect(page.locator(".map-pin").first).to_be_visible()
     assert page.locator(".map-cluster").count() == 0
+    # The map reads the lean features: their labels and page address come once per answer.
+    page.locator(".map-pin").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup.locator("p")).to_have_text(re.compile(r"^Nouveau · n° \d{4}-\d{5}$"))
+    expect(popup.locator("strong")).to_have_text("Stationnement gênant")
+    expect(popup.locator("a")).to_have_attribute("href", re.compile(r"^/signalements/\d+$"))

@@ -2,7 +2,7 @@
 
 import math
 
-from flask import g, jsonify, request, url_for
+from flask import Response, g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -17,8 +17,18 @@ from app.items.permissions import (
     can_enter_for_resident,
     can_moderate_item,
     can_view_item,
+    sees_public_feature_only,
 )
-from app.items.schemas import feature_collection, item_feature, item_from_feature
+from app.items.prepared import dumps, stored_texts
+from app.items.schemas import (
+    collection_text,
+    feature_collection,
+    item_feature,
+    item_from_feature,
+    map_features,
+    map_legend,
+    prepared_features,
+)
 from app.items.status import Status
 from app.items.submission import refusal_response, submission_response, submit_and_commit
 from app.limits import capture_limit, submission_limit
@@ -77,7 +87,9 @@ def list_items():
     `numberMatched` says how many match in all, `numberReturned` how many this answer holds,
     and when more follow, `links` holds the `next` page (a keyset cursor in `after`).
     With `clusters=N` and a bbox, more than N matching items are answered as counts per
-    area instead (`clustered: true`, see _clusters): what the map draws when zoomed out."""
+    area instead (`clustered: true`, see _clusters): what the map draws when zoomed out.
+    `fields=map` answers the lean features the map draws (position, id, reference,
+    category and status codes, title), with the labels and page address once per answer."""
     errors = {}
     bbox = None
     if request.args.get("bbox"):
@@ -101,25 +113,51 @@ def list_items():
     if clusters_over is None:
         errors["clusters"] = _("clusters attend un nombre entier de 1 à %(max)d.",
                                max=MAX_FEATURES)
+    lean = request.args.get("fields") == "map"
+    if not lean and request.args.get("fields") is not None:
+        errors["fields"] = _("fields attend map (les champs que la carte dessine) ou rien.")
     if errors:
         return invalid(errors)
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
+    matched = None
     if clusters_over and bbox is not None:
         matched = queries.count_items(g.api_user, bbox, **filters)
         if matched > clusters_over:
             return jsonify(_clusters(queries.clusters_in_bbox(g.api_user, bbox, **filters),
                                      matched))
-    page = queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start)
-    body = feature_collection(page.items, g.api_user)
-    body.update({"numberMatched": page.matched, "numberReturned": len(page.items),
-                 "links": []})
+    page, features = _features(bbox, filters, limit, start, lean, count=matched is None)
+    links = []
     if page.next_cursor:
         args = {**request.args.to_dict(), "after": page.next_cursor}
-        body["links"].append({"rel": "next", "type": "application/geo+json",
-                              "href": url_for("api_v1.list_items", **args, _external=True)})
-    return jsonify(body)
+        links.append({"rel": "next", "type": "application/geo+json",
+                      "href": url_for("api_v1.list_items", **args, _external=True)})
+    if page.matched is not None:
+        matched = page.matched
+    body = collection_text(features, numberMatched=matched, numberReturned=len(features),
+                           links=links, **(map_legend() if lean else {}))
+    return Response(body, mimetype="application/json")
+
+
+def _features(bbox, filters, limit, start, lean, count):
+    """(page, features as JSON texts): for those who are not staff, the texts prepared when
+    each item changed, read by the index and joined; for staff, built from the items."""
+    viewer = g.api_user
+    if sees_public_feature_only(viewer):
+        text = Item.map_feature if lean else Item.public_feature
+        columns = (Item.id, Item.created_at, text) if lean else (
+            Item.id, Item.created_at, Item.category, Item.status, text)
+        page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
+                                     count=count, columns=columns)
+        return page, (stored_texts(page.items, "map_feature") if lean
+                      else prepared_features(page.items))
+    page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
+                                 count=count)
+    if lean:
+        return page, map_features(page.items, viewer)
+    return page, [dumps(feature) for feature in
+                  feature_collection(page.items, viewer)["features"]]
 
 
 def _clusters(clusters, matched):

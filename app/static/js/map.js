@@ -69,7 +69,7 @@
       var bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90),
                   clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
       var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox +
-        "&clusters=" + CLUSTER_OVER;
+        "&clusters=" + CLUSTER_OVER + "&fields=map";
       return getJSON(url).then(function (collection) {
         if (ticket !== asked) { return; }
         layer.clearLayers();
@@ -81,6 +81,10 @@
             clusterMarker([c[1], c[0]], p.count, element, map).addTo(layer);
             return;
           }
+          // The lean features carry codes; their labels and page address come once.
+          p.category_label = collection.labels.category[p.category];
+          p.status_label = collection.labels.status[p.status];
+          p.url = collection.item_url + feature.id;
           pin([c[1], c[0]], (p.title || p.category_label) + " — " + p.status_label, "map-pin")
             .bindPopup(itemPopup(p, element.dataset.openLabel))
             .addTo(layer);
