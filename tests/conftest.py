@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from hypothesis import Phase, settings
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from app import create_app
 from app.auth import services as accounts
@@ -24,6 +24,7 @@ from app.extensions import db, limiter
 from app.geo.files import read_perimeters, read_stops
 from app.moderation import services as moderation
 from app.perimeters.services import save_perimeters
+from app.places.models import Place
 from app.places.services import save_places
 from app.walks.findings import capture_service
 from config import BASE_DIR, TestingConfig
@@ -106,6 +107,8 @@ def app_context(app):
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in REFERENCE_TABLES:
                 db.session.execute(table.delete())
+        # a place a test added (a door, a renamed square) would name other tests' items
+        db.session.execute(delete(Place).where(Place.source != STOPS_FILE.name))
         db.session.commit()
         limiter.reset()
 

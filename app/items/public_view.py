@@ -15,29 +15,23 @@ read — `prepare_public_view` — and stored in `public_lon`, `public_lat`,
 `public_generalised`, so that the public map selects on what it shows; the whole public
 feature is prepared as text from `public_view` too (app/items/prepared.py).
 
-Category publicity (public / generalised / staff-only) lives here too: it is the rule the
-public view follows.
+Category publicity (public / generalised / staff-only) is read here: it is the rule the
+public view follows (an administrator changes it through services.set_category_publicity).
 """
 
 from dataclasses import dataclass
 
 from flask import g
-from flask_babel import gettext as _
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 
-from app.errors import DomainError
 from app.extensions import db
 from app.geo.routes import generalised_point
 
-from .models import DEFAULT_PUBLICITY, PUBLICITY, CategoryPublicity, Item
+from .models import DEFAULT_PUBLICITY, CategoryPublicity
 
 # Gazetteer places as precise as a door: a generalised item does not name them.
 PRECISE_PLACE_KINDS = ("building", "entrance")
 PREPARED = ("public_lon", "public_lat", "public_generalised")
-
-
-class UnknownPublicity(DomainError):
-    status = 422
 
 
 # --- category publicity -------------------------------------------------------------------
@@ -60,24 +54,9 @@ def staff_only_categories():
     return [code for code, publicity in publicity_map().items() if publicity == "staff"]
 
 
-def set_category_publicity(actor, category, publicity):
-    """An administrator sets how public a category is; what the public is shown of that
-    category's items is prepared again in the same transaction."""
-    if publicity not in PUBLICITY:
-        raise UnknownPublicity(_("Choisissez une publicité parmi celles proposées."),
-                               "publicity")
-    row = db.session.get(CategoryPublicity, category) or CategoryPublicity(category=category)
-    row.publicity, row.updated_by_id = publicity, actor.id
-    db.session.add(row)
-    db.session.flush()
-    g.pop("category_publicity", None)
-    _prepare_category(category)
-    return row
-
-
 # --- preparing the public position --------------------------------------------------------
 
-def _public_position(lon, lat, sensitive, anchor_lon, anchor_lat, category_generalised):
+def public_position(lon, lat, sensitive, anchor_lon, anchor_lat, category_generalised):
     """(lon, lat, generalised): what the public is shown, in the order of PREPARED."""
     if not (sensitive or category_generalised):
         return lon, lat, False
@@ -94,39 +73,9 @@ def prepare_public_view(item, anchor=None, sensitive=None):
         item.anchor_lon, item.anchor_lat = anchor
     if sensitive is not None:
         item.sensitive = sensitive
-    item.public_lon, item.public_lat, item.public_generalised = _public_position(
+    item.public_lon, item.public_lat, item.public_generalised = public_position(
         item.lon, item.lat, bool(item.sensitive), item.anchor_lon, item.anchor_lat,
         publicity_of(item.category) == "generalised")
-
-
-def _prepare_category(category):
-    """Prepare again the public position of every item of `category`, in one statement.
-
-    Written beside the ORM on purpose: this derived column is no edit of the item, so it
-    must not bump the version a person editing the item at the same time holds.
-    """
-    generalised = publicity_of(category) == "generalised"
-    columns = (Item.id, Item.lon, Item.lat, Item.sensitive, Item.anchor_lon, Item.anchor_lat,
-               Item.public_generalised, Item.public_lon, Item.public_lat)
-    changes = []
-    for row in db.session.execute(select(*columns).where(Item.category == category)):
-        prepared = _public_position(row.lon, row.lat, row.sensitive, row.anchor_lon,
-                                    row.anchor_lat, generalised)
-        if prepared != (row.public_lon, row.public_lat, row.public_generalised):
-            changes.append({"item_id": row.id, **{f"new_{name}": value for name, value
-                                                  in zip(PREPARED, prepared, strict=True)}})
-    if changes:
-        table = Item.__table__
-        db.session.execute(update(table).where(table.c.id == bindparam("item_id")).values(
-            {name: bindparam(f"new_{name}") for name in PREPARED}), changes)
-    for loaded in list(db.session.identity_map.values()):
-        if isinstance(loaded, Item) and loaded.category == category:
-            db.session.expire(loaded, list(PREPARED))
-    # The texts a public read joins are built from this module's public_view: imported
-    # here, where both are loaded, rather than at the top, where it would be a circle.
-    from .prepared import prepare_items
-
-    prepare_items([change["item_id"] for change in changes])
 
 
 # --- reading ------------------------------------------------------------------------------

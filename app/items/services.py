@@ -8,9 +8,9 @@ import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError
@@ -23,8 +23,9 @@ from app.routing.services import suggest_organisation
 
 from . import photos as photo_files
 from .categories import CATEGORIES
-from .models import KINDS, MAX_DESCRIPTION, Item, ItemFollower
-from .public_view import prepare_public_view
+from .models import KINDS, MAX_DESCRIPTION, PUBLICITY, CategoryPublicity, Item, ItemFollower
+from .prepared import prepare_items
+from .public_view import PREPARED, prepare_public_view, public_position, publicity_of
 from .status import Status, Visibility, record
 
 TEXT_LIMITS = {"title": 200, "residence": 120, "building": 60, "entrance": 30, "floor": 30}
@@ -306,3 +307,48 @@ def move_followers(duplicate, original):
             duplicate.author_id, duplicate.author_email):
         original.followers.append(ItemFollower(user_id=duplicate.author_id,
                                                email=duplicate.author_email))
+
+
+class UnknownPublicity(DomainError):
+    status = 422
+
+
+def set_category_publicity(actor, category, publicity):
+    """An administrator sets how public a category is; what the public is shown of that
+    category's items is prepared again in the same transaction."""
+    if publicity not in PUBLICITY:
+        raise UnknownPublicity(_("Choisissez une publicité parmi celles proposées."),
+                               "publicity")
+    row = db.session.get(CategoryPublicity, category) or CategoryPublicity(category=category)
+    row.publicity, row.updated_by_id = publicity, actor.id
+    db.session.add(row)
+    db.session.flush()
+    g.pop("category_publicity", None)
+    _prepare_category(category)
+    return row
+
+
+def _prepare_category(category):
+    """Prepare again the public position of every item of `category`, in one statement.
+
+    Written beside the ORM on purpose: this derived column is no edit of the item, so it
+    must not bump the version a person editing the item at the same time holds.
+    """
+    generalised = publicity_of(category) == "generalised"
+    columns = (Item.id, Item.lon, Item.lat, Item.sensitive, Item.anchor_lon, Item.anchor_lat,
+               Item.public_generalised, Item.public_lon, Item.public_lat)
+    changes = []
+    for row in db.session.execute(select(*columns).where(Item.category == category)):
+        prepared = public_position(row.lon, row.lat, row.sensitive, row.anchor_lon,
+                                    row.anchor_lat, generalised)
+        if prepared != (row.public_lon, row.public_lat, row.public_generalised):
+            changes.append({"item_id": row.id, **{f"new_{name}": value for name, value
+                                                  in zip(PREPARED, prepared, strict=True)}})
+    if changes:
+        table = Item.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("item_id")).values(
+            {name: bindparam(f"new_{name}") for name in PREPARED}), changes)
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Item) and loaded.category == category:
+            db.session.expire(loaded, list(PREPARED))
+    prepare_items([change["item_id"] for change in changes])

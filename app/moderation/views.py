@@ -25,7 +25,7 @@ from app.items import public_view
 from app.items.categories import CATEGORIES
 from app.items.models import PUBLICITY, Item, Photo
 from app.items.permissions import can_moderate_item
-from app.items.services import InvalidItem
+from app.items.services import InvalidItem, set_category_publicity
 from app.items.status import STATUS_LABELS, VISIBILITY_LABELS
 from app.permissions import open_to_anyone, requires
 from app.proposals.models import Comment
@@ -347,7 +347,7 @@ def publicity():
             for code in CATEGORIES:
                 wanted = request.form.get(code)
                 if wanted and wanted != current.get(code, "public"):
-                    public_view.set_category_publicity(current_user, code, wanted)
+                    set_category_publicity(current_user, code, wanted)
         except DomainError as refused:
             db.session.rollback()
             flash(refused.message, "error")

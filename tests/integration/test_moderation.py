@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.items.models import CategoryPublicity, Item
-from app.items.public_view import set_category_publicity
-from app.items.services import InvalidItem
+from app.items.services import InvalidItem, set_category_publicity
 from app.moderation import services
 from app.moderation.models import Flag, ModerationEvent, TextRevision
 from app.moderation.services import AlreadyFlagged

@@ -6,7 +6,7 @@ import pytest
 
 from app.clock import utcnow
 from app.extensions import db
-from app.items.public_view import set_category_publicity
+from app.items.services import set_category_publicity
 from app.items.status import transition
 from app.moderation import services as moderation
 from app.places.models import Place

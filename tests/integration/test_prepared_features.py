@@ -14,8 +14,9 @@ from app.extensions import db
 from app.geo.files import read_perimeters
 from app.items.models import Item
 from app.items.prepared import TEXTS, prepared_texts, support_counts
-from app.items.public_view import location_of, set_category_publicity
+from app.items.public_view import location_of
 from app.items.schemas import feature_collection
+from app.items.services import set_category_publicity
 from app.moderation.services import edit_text, moderate_item
 from app.perimeters.services import save_perimeters
 from app.places.models import Place

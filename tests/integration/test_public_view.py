@@ -19,7 +19,7 @@ from app.extensions import db
 from app.geo.files import read_perimeters
 from app.geo.projection import metres_between
 from app.items.models import CategoryPublicity, Item
-from app.items.public_view import set_category_publicity
+from app.items.services import set_category_publicity
 from app.moderation.services import moderate_item
 from app.perimeters.services import save_perimeters
 from app.places.models import Place
