@@ -23,7 +23,7 @@ def _in(column, values):
 
 def reference_of(item_id, created_at):
     """An item's reference from its id and creation time (lists that read columns only)."""
-    return f"{created_at:%Y}-{item_id:05d}"
+    return f"{created_at.year}-{item_id:05d}"
 
 
 class Item(db.Model):

@@ -135,23 +135,30 @@ def test_the_follow_up_page_exports_with_its_filters(client, auth):
     assert client.get("/evaluation/signalements.csv").status_code == 403
 
 
-def test_exports_read_the_items_a_chunk_at_a_time(app):
+def test_exports_read_the_items_in_one_query_a_chunk_at_a_time(app):
+    """One query (no re-reading from the start for each chunk), whose rows the driver
+    hands over `chunk` at a time (a server-side cursor on PostgreSQL): never every item in
+    memory at once."""
     for _n in range(5):
         routed_item("hbh", category="proprete")
     viewer = make_user("committee")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    reads = []
+
+    def listener(_connection, _cursor, statement, _parameters, context, _many):
+        if "FROM item" in statement:
+            reads.append(context.execution_options.get("yield_per"))
+
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         with app.test_request_context():
             rows = export_rows(read_filters({"status": "all"}, viewer), viewer, chunk=2)
+            assert reads == []  # nothing read before the first row is asked for
             first = next(rows)
-            assert len([s for s in statements if "FROM item" in s]) == 1  # one chunk read
             rest = list(rows)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len([first, *rest]) == 5
-    assert len([s for s in statements if "FROM item" in s]) == 4  # 2 + 2 + 1, then none
+    assert [row["id"] for row in [first, *rest]] == sorted(row["id"] for row in [first, *rest])
+    assert len([first, *rest]) == 5 and reads == [2]
 
 
 def test_the_minutes_decisions_as_a_french_csv(app, client, auth):
