@@ -6,6 +6,8 @@ import csv
 import io
 
 import geopandas
+import pandas
+import pyogrio
 from sqlalchemy import event
 
 from app.committee.filters import read_filters
@@ -101,6 +103,34 @@ def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
     empty = client.get("/api/v1/exports/items.gpkg?category=transports", headers=headers)
     path.write_bytes(empty.get_data())
     assert len(geopandas.read_file(path, layer="items")) == 0
+
+
+def test_the_geopackage_keeps_each_fields_type_and_its_empty_values(client, auth, tmp_path):
+    """Numbers, yes/no and moments stay typed (empty where the item has none), dates stay
+    ISO text, moments are UTC: what QGIS filters and sorts on."""
+    waiting = routed_item("hbh", category="proprete")
+    done = routed_item("vsgp", category="tags", where=offset(INSIDE, 20, 40))
+    triage.resolve_item(make_user("agent", "vsgp"), done, "Nettoyé")
+    db.session.commit()
+    response = client.get("/api/v1/exports/items.gpkg?status=all", headers=staff_headers(auth))
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.get_data())
+    info = pyogrio.read_info(path, layer="items")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert info["geometry_type"] == "Point" and info["crs"] == "EPSG:4326"
+    assert {key: types[key] for key in ("id", "answer_days", "danger", "overdue",
+                                        "created_at", "routed_at", "acknowledge_due")} == {
+        "id": "int64", "answer_days": "int64", "danger": "bool", "overdue": "bool",
+        "created_at": "datetime64[ms]", "routed_at": "datetime64[ms]",
+        "acknowledge_due": "object"}
+    frame = geopandas.read_file(path, layer="items").set_index("reference")
+    assert frame.loc[done.reference, "resolve_days"] == done.resolve_days
+    assert pandas.isna(frame.loc[waiting.reference, "resolve_days"])
+    assert frame.loc[waiting.reference, "acknowledge_due"] == \
+        waiting.acknowledge_due.isoformat()
+    routed = frame.loc[waiting.reference, "routed_at"]
+    assert routed.tz_convert("UTC").replace(tzinfo=None).to_pydatetime() == \
+        waiting.routed_at.replace(microsecond=waiting.routed_at.microsecond // 1000 * 1000)
 
 
 def test_exports_take_the_follow_ups_filters_and_refusals(client, auth):
