@@ -9,6 +9,7 @@ coordinator's bearer token. Each figure is printed with whether it meets the tar
 """
 
 import http.client
+import os
 import random
 import secrets
 import time
@@ -130,15 +131,23 @@ def report(app_url, env, print_table, requests=20):
     rows.append(_row(app_url + "/api/v1/indicators?from=2024-01-01&to=2030-12-31", token,
                      "GET /api/v1/indicators (2024-2030)", requests, failed))
     print_table(f"Committee and indicators: {total:,} items in the base (gunicorn, 2 client "
-                f"threads, {requests} requests each; target: p95 within {TARGET_MS} ms)",
+                f"threads, {requests} requests each; target: p95 within {TARGET_MS} ms; "
+                f"{_load()})",
                 [*LATENCY_COLUMNS, "target met"], rows)
     exports = [_download_row(f"{app_url}/api/v1/exports/items.{ext}?status=all", token,
                              f"GET /api/v1/exports/items.{ext} (every item)", failed)
                for ext in EXPORTS]
     print_table(f"Exports of every item: {total:,} items (gunicorn, 1 client thread, "
                 f"{EXPORT_REQUESTS} downloads each after 1 warm-up; target: whole download "
-                f"within {TARGET_MS} ms at p95)", DOWNLOAD_COLUMNS, exports)
+                f"within {TARGET_MS} ms at p95; {_load()})", DOWNLOAD_COLUMNS, exports)
     return failed
+
+
+def _load():
+    """The machine's load when a table is printed: figures taken on a busy machine are
+    upper bounds."""
+    return "load average {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(),
+                                                                os.cpu_count())
 
 
 def _verdict(p95_ms):
