@@ -6,8 +6,8 @@ injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage return ge
 leading apostrophe, so a description such as `=HYPERLINK(...)` is shown, never run.
 Numbers, dates and booleans are written by the dialect and cannot carry a formula.
 
-Rows are streamed, one line at a time, so an export of every item never sits whole in
-memory:
+Rows are streamed, a block of a few hundred at a time, so an export of every item never
+sits whole in memory:
 
     return csv_response(rows, COLUMNS, "constats.csv", FRENCH)
 
@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BLOCK_ROWS = 500
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -70,8 +72,11 @@ def neutralise(text):
 
 def _number(value, dialect):
     if isinstance(value, float):
-        value = Decimal(repr(value))  # shortest exact digits, never an exponent below
-    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        text = repr(value)  # shortest exact digits...
+        if "e" in text or "n" in text:  # ...but never an exponent (nor "inf", "nan")
+            text = format(Decimal(text), "f")
+    else:
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
     return text.replace(".", dialect.decimal_separator)
 
 
@@ -91,34 +96,79 @@ def format_cell(value, dialect=DEFAULT):
     return neutralise(str(value))
 
 
+def _formatters(dialect):
+    """{type: its format_cell} for the plain types, so that a cell of one of them costs a
+    lookup by its exact type; any other value (a subclass, a lazy translation) goes the
+    long way, format_cell."""
+    return {
+        type(None): lambda _value: "",
+        bool: lambda value: dialect.true if value else dialect.false,
+        int: str if dialect.decimal_separator == "." else (
+            lambda value: str(value).replace(".", dialect.decimal_separator)),
+        float: lambda value: _number(value, dialect),
+        Decimal: lambda value: _number(value, dialect),
+        datetime: dialect.format_datetime,
+        date: dialect.format_date,
+        str: neutralise,
+    }
+
+
 def _headings(columns):
     """[(key, heading)] from column names, or (key, heading) pairs."""
     return [(column, column) if isinstance(column, str) else tuple(column)
             for column in columns]
 
 
+def _column(values, cell):
+    """The cells of one column of a block of rows. The csv module writes None as an empty
+    cell and an int as str() does, as format_cell would: those pass untouched; a column of
+    text alone is neutralised in one sweep; dates and times (many alike) are formatted once
+    each; anything else goes cell by cell."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    kinds.discard(int)
+    if not kinds:
+        return values
+    if kinds == {str}:
+        return [value if value is None or not value.startswith(FORMULA_STARTS)
+                else "'" + value for value in values]
+    if kinds in ({date}, {datetime}):  # equal moments of one type are written alike
+        written = {value: cell(value) for value in set(values) if value is not None}
+        return [None if value is None else written[value] for value in values]
+    return [None if value is None else cell(value) for value in values]
+
+
 def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DEFAULT
                ) -> Iterator[str]:
-    """Yield the CSV text line by line: a heading row, then one line per row.
+    """Yield the CSV text: a heading row, then the rows, BLOCK_ROWS at a time, each block
+    formatted column by column (a column's cells are mostly of one type) and sent in one
+    piece.
 
     `columns` are keys of the rows (the heading is the key) or (key, heading) pairs; a key
     missing from a row gives an empty cell. Lines end with CRLF (RFC 4180).
     """
-    headings = _headings(columns)
+    keys = [key for key, _heading in _headings(columns)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+    by_type = _formatters(dialect)
 
-    def line(cells):
-        writer.writerow(cells)
+    def cell(value):
+        formatter = by_type.get(type(value))
+        return formatter(value) if formatter is not None else format_cell(value, dialect)
+
+    def piece(lines):
+        writer.writerows(lines)
         text = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         return text
 
-    yield ("\ufeff" if dialect.bom else "") + line(
-        [format_cell(heading, dialect) for _key, heading in headings])
-    for row in rows:
-        yield line([format_cell(row.get(key), dialect) for key, _heading in headings])
+    yield ("\ufeff" if dialect.bom else "") + piece(
+        [[format_cell(heading, dialect) for _key, heading in _headings(columns)]])
+    rows = iter(rows)
+    while block := list(islice(rows, BLOCK_ROWS)):
+        yield piece(zip(*[_column([row.get(key) for row in block], cell) for key in keys],
+                        strict=True))
 
 
 def csv_response(rows, columns, filename, dialect=DEFAULT):

@@ -80,7 +80,7 @@ LANDING = {
     Role.COORDINATOR: "triage.triage_queue",
     Role.MODERATOR: "moderation.queue",
     Role.AGENT: "triage.organisation_queue",
-    Role.COMMITTEE: "triage.triage_queue",
+    Role.COMMITTEE: "committee.followup",
     Role.ADMIN: "admin.users",
     Role.RESIDENT: "main.index",
 }

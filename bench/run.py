@@ -3,10 +3,12 @@ capture, the working queues, the photo detector's findings and time on real phot
 and photo decoding under load with /healthz meanwhile.
 
 Builds a throwaway SQLite instance, serves it and a bare Flask app (the floor) with
-gunicorn on 127.0.0.1, and prints the figures. Exits 1 if setup fails or any measured
+gunicorn on 127.0.0.1, and prints the figures (`--only committee`: the committee's part
+alone, on the app only). Exits 1 if setup fails or any measured
 request fails, since the figures would then mislead.
 """
 
+import argparse
 import sys
 
 import committee
@@ -88,5 +90,18 @@ def measure_all(env):
     return failed + detection.report(print_table) + photo_load.report(env, print_table)
 
 
+def measure_committee(env):
+    """The committee's part alone (its pages, indicators and exports on 50,000 items)."""
+    prepare_database(env)
+    with serve_app(env) as app_url:
+        return committee.report(app_url, env, print_table)
+
+
+PARTS = {"all": measure_all, "committee": measure_committee}
+
+
 if __name__ == "__main__":
-    sys.exit(run_bench(measure_all))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--only", choices=sorted(PARTS), default="all",
+                        help="measure one part only (default: every part)")
+    sys.exit(run_bench(PARTS[parser.parse_args().only]))

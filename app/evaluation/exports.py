@@ -1,10 +1,10 @@
 """Exports of the follow-up's items for spreadsheets and GIS: CSV for French spreadsheets,
 GeoJSON and GeoPackage, with the follow-up's filters.
 
-Every export streams: items are read a thousand at a time (by id, so each read starts
-where the last stopped) and written as they come; the GeoPackage is written in chunks to
-a temporary file that is then sent and removed. geopandas is imported only here, when a
-GeoPackage is asked for.
+Every export streams: one query reads the items by id, a thousand rows at a time, and
+they are written as they come, about 64 KB at a time; the GeoPackage is written in chunks
+to a temporary file that is then sent and removed. pyarrow and GDAL (pyogrio) are imported
+only here, when a GeoPackage is asked for.
 
 What a row holds is one function, `export_row`, built on the item's one public view
 (app/items/public_view): no personal data (no author, e-mail or tracking secret; the title
@@ -16,6 +16,8 @@ sensitive item.
 import json
 import shutil
 import tempfile
+from datetime import UTC
+from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -37,6 +39,7 @@ from app.places.models import Place
 from app.triage.queries import is_overdue
 
 CHUNK = 1000
+PIECE_CHARS = 64 * 1024  # what the GeoJSON stream sends at a time
 GEOPACKAGE_CHUNK = 5000
 # (key, heading, staff only)
 COLUMNS = (
@@ -81,9 +84,9 @@ def property_keys(viewer):
     return [key for key, _heading in columns_for(viewer) if key not in ("lon", "lat")]
 
 
-def _as_item(row):
-    """A row read from the database in the shape public_view and is_overdue read."""
-    values = row._asdict()
+def _as_item(values):
+    """A row read from the database ({column: value}) in the shape public_view and
+    is_overdue read."""
     place = (SimpleNamespace(name=values["place_name"], kind=values["place_kind"])
              if values["place_name"] is not None else None)
     return SimpleNamespace(**values, place=place,
@@ -119,21 +122,18 @@ def export_row(item, staff, today, labels):
 
 
 def export_rows(filters, viewer, chunk=CHUNK):
-    """Yield export_row of every filtered item `viewer` may follow, by id, `chunk` rows
-    read at a time."""
+    """Yield export_row of every filtered item `viewer` may follow, by id: one query,
+    its rows fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
     staff, named = can_see_exact_location(viewer), labels()
-    where = clauses(filters, viewer)
-    last = 0
-    while True:
-        rows = db.session.execute(
-            select(*READ).outerjoin(Organisation, Organisation.id == Item.organisation_id)
-            .outerjoin(Place, Place.id == Item.place_id)
-            .where(*where, Item.id > last).order_by(Item.id).limit(chunk)).all()
-        if not rows:
-            return
+    query = (select(*READ).outerjoin(Organisation, Organisation.id == Item.organisation_id)
+             .outerjoin(Place, Place.id == Item.place_id)
+             .where(*clauses(filters, viewer)).order_by(Item.id)
+             .execution_options(yield_per=chunk))
+    keys = [column.key for column in READ]
+    for rows in db.session.connection().execute(query).partitions():
         for row in rows:
-            yield export_row(_as_item(row), staff, filters.today, named)
-        last = rows[-1].id
+            yield export_row(_as_item(dict(zip(keys, row, strict=True))), staff,
+                             filters.today, named)
 
 
 def _filename(extension):
@@ -151,15 +151,22 @@ def _json_value(value):
 
 
 def _features(filters, viewer):
-    yield '{"type": "FeatureCollection", "features": ['
-    keys, first = property_keys(viewer), True
+    """The FeatureCollection's text, in pieces of about PIECE_CHARS characters."""
+    keys, separator, size = property_keys(viewer), "\n", 0
+    pieces = ['{"type": "FeatureCollection", "features": [']
     for row in export_rows(filters, viewer):
         properties = {key: _json_value(row.get(key)) for key in keys}
         feature = {"type": "Feature", "id": row["id"], "properties": properties,
                    "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}}
-        yield ("" if first else ",") + "\n" + json.dumps(feature, ensure_ascii=False)
-        first = False
-    yield "\n]}\n"
+        text = separator + json.dumps(feature, ensure_ascii=False)
+        separator = ",\n"
+        pieces.append(text)
+        size += len(text)
+        if size >= PIECE_CHARS:
+            yield "".join(pieces)
+            pieces, size = [], 0
+    pieces.append("\n]}\n")
+    yield "".join(pieces)
 
 
 def geojson_export(filters, viewer):
@@ -170,64 +177,72 @@ def geojson_export(filters, viewer):
                              f'attachment; filename="{_filename("geojson")}"'})
 
 
-# GeoPackage columns that are not text: each chunk is typed alike, so they append.
+# GeoPackage columns that are not text (the others are); dates stay ISO text.
 WHOLE_NUMBERS = {"id", "severity", "returns", "answer_days", "resolve_days"}
 YES_NO = {"danger", "overdue", "generalised"}
 MOMENTS = {"created_at", "routed_at"}
 DAYS = {"acknowledge_due", "resolve_due"}
 
 
-def _frame(rows, keys):
-    """A GeoDataFrame of export rows, typed column by column (EPSG:4326 points)."""
-    import geopandas
-    import pandas
+def _schema(keys):
+    """The Arrow schema of the GeoPackage's batches: typed fields, then the WKB point."""
+    import pyarrow
 
-    data = {}
+    def kind(key):
+        if key in WHOLE_NUMBERS:
+            return pyarrow.int64()
+        if key in YES_NO:
+            return pyarrow.bool_()
+        if key in MOMENTS:
+            return pyarrow.timestamp("ms", tz="UTC")
+        return pyarrow.string()
+
+    return pyarrow.schema([*((key, kind(key)) for key in keys),
+                           ("geometry", pyarrow.binary())])
+
+
+def _batch(rows, keys, schema):
+    """An Arrow record batch of export rows, built column by column."""
+    import pyarrow
+    import shapely
+
+    columns = []
     for key in keys:
         values = [row.get(key) for row in rows]
-        if key in WHOLE_NUMBERS:
-            data[key] = pandas.array(values, dtype="Int64")
-        elif key in YES_NO:
-            data[key] = pandas.array(values, dtype="boolean")
-        elif key in MOMENTS:
-            data[key] = pandas.to_datetime(pandas.Series(values, dtype="object"), utc=True)
-        elif key in DAYS:
-            data[key] = pandas.Series([v.isoformat() if v else None for v in values],
-                                      dtype="object")
-        else:
-            data[key] = pandas.Series(values, dtype="object")
-    points = geopandas.points_from_xy([row["lon"] for row in rows],
-                                      [row["lat"] for row in rows])
-    return geopandas.GeoDataFrame(data, geometry=points, crs="EPSG:4326")
+        if key in DAYS:
+            values = [day.isoformat() if day else None for day in values]
+        elif key in MOMENTS:  # naive moments are UTC (app/clock.py)
+            values = [moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None
+                      else moment for moment in values]
+        columns.append(pyarrow.array(values, type=schema.field(key).type))
+    points = shapely.points([row["lon"] for row in rows], [row["lat"] for row in rows])
+    columns.append(pyarrow.array(shapely.to_wkb(points), type=pyarrow.binary()))
+    return pyarrow.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def geopackage_export(filters, viewer):
-    """The items as a GeoPackage for QGIS (layer `items`, EPSG:4326), written in chunks of
-    GEOPACKAGE_CHUNK rows to a temporary file, then sent and removed. No spatial index:
+    """The items as a GeoPackage for QGIS (layer `items`, EPSG:4326): Arrow batches of
+    GEOPACKAGE_CHUNK rows stream into GDAL, which writes a temporary file that is then
+    sent and removed (one batch in memory at a time, besides the file). No spatial index:
     writing one costs more than reading 50,000 points without it (QGIS builds one on
     demand)."""
+    import pyarrow
     import pyogrio
 
-    # A throwaway file: no need to wait for the disk at each chunk.
+    # A throwaway file: no need to wait for the disk at each batch.
     pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
     keys = property_keys(viewer)
+    schema = _schema(keys)
+    rows = export_rows(filters, viewer, GEOPACKAGE_CHUNK)
+    batches = (_batch(block, keys, schema)
+               for block in iter(lambda: list(islice(rows, GEOPACKAGE_CHUNK)), []))
     folder = Path(tempfile.mkdtemp(prefix="arpenteur-export-"))
     path = folder / "items.gpkg"
-    written, batch = False, []
-
-    def write(rows):
-        _frame(rows, keys).to_file(path, layer="items", driver="GPKG", engine="pyogrio",
-                                   mode="a" if written else "w", geometry_type="Point",
-                                   SPATIAL_INDEX="NO")
-
     try:
-        for row in export_rows(filters, viewer, GEOPACKAGE_CHUNK):
-            batch.append(row)
-            if len(batch) == GEOPACKAGE_CHUNK:
-                write(batch)
-                written, batch = True, []
-        if batch or not written:
-            write(batch)
+        pyogrio.write_arrow(pyarrow.RecordBatchReader.from_batches(schema, batches), path,
+                            layer="items", driver="GPKG", geometry_name="geometry",
+                            geometry_type="Point", crs="EPSG:4326",
+                            layer_options={"SPATIAL_INDEX": "NO"})
         handle = path.open("rb")  # stays readable once the folder is gone (POSIX)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -15,18 +15,21 @@ def groups_within(points, metres, minimum):
     member is within `metres` of its centre, so a group spans at most twice that."""
     if len(points) < minimum:
         return []
-    xs, ys = project_points([p[0] for p in points], [p[1] for p in points])
-    geometries = shapely.points(np.asarray(xs), np.asarray(ys))
+    lonlat = np.asarray(points, dtype=float)
+    xs, ys = project_points(lonlat[:, 0], lonlat[:, 1])
+    geometries = shapely.points(xs, ys)
     tree = shapely.STRtree(geometries)
     source, target = tree.query(geometries, predicate="dwithin", distance=metres)
-    order = np.lexsort((target, source))
-    source, target = source[order], target[order].tolist()
-    starts = np.searchsorted(source, np.arange(len(points) + 1))
+    # Each point's neighbours in index order: one sort of (source, target) as one number.
+    count = len(points)
+    pairs = np.sort(source.astype(np.int64) * count + target)
+    source, target = pairs // count, (pairs % count).tolist()
+    starts = np.searchsorted(source, np.arange(count + 1))
     counts = np.diff(starts)
     # Plain lists from here: the loop looks at one point at a time.
-    ranking = np.lexsort((np.arange(len(points)), -counts)).tolist()
+    ranking = np.lexsort((np.arange(count), -counts)).tolist()
     starts, counts = starts.tolist(), counts.tolist()
-    claimed = bytearray(len(points))
+    claimed = bytearray(count)
     groups = []
     for centre in ranking:
         if counts[centre] < minimum:

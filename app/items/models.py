@@ -23,7 +23,7 @@ def _in(column, values):
 
 def reference_of(item_id, created_at):
     """An item's reference from its id and creation time (lists that read columns only)."""
-    return f"{created_at:%Y}-{item_id:05d}"
+    return f"{created_at.year}-{item_id:05d}"
 
 
 class Item(db.Model):
@@ -53,6 +53,10 @@ class Item(db.Model):
         # they group, sort and filter by).
         Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",
               "created_at", "acknowledge_due", "kind", "answer_days", "resolve_days"),
+        # A period's indicators, delays and recurring hotspots read only this index: items
+        # received in the period, with what they count, group and place (migration 0017).
+        Index("ix_item_period", "created_at", "status", "kind", "category", "organisation_id",
+              "routed_at", "answer_days", "resolve_days", "lon", "lat"),
         # A key is its caller's own: the same key from two callers makes two items, from
         # one caller one item, even from two requests at once.
         UniqueConstraint("idempotency_scope", "idempotency_key"),
@@ -131,7 +135,7 @@ class Item(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     idempotency_scope: Mapped[str | None] = mapped_column(String(40))  # "user:<id>", "anonymous"
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))  # what a replay must match
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     place: Mapped[Place | None] = relationship()

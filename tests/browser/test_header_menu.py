@@ -57,7 +57,7 @@ def test_the_menu_works_without_javascript(browser, live_server):
 @pytest.mark.parametrize(("account", "landing", "link"), [
     ("moderation", "/moderation", "Modération"),
     ("agent-hbh", "/gestion/organisme", "À traiter"),
-    ("comite", "/gestion/triage", "Vue d'ensemble"),
+    ("comite", "/comite/suivi", "Suivi"),
     ("habitante", "/", "Mon compte"),
 ])
 def test_each_role_lands_on_its_work_with_its_links_in_the_menu(page, account, landing, link):

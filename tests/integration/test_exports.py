@@ -6,6 +6,8 @@ import csv
 import io
 
 import geopandas
+import pandas
+import pyogrio
 from sqlalchemy import event
 
 from app.committee.filters import read_filters
@@ -103,6 +105,34 @@ def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
     assert len(geopandas.read_file(path, layer="items")) == 0
 
 
+def test_the_geopackage_keeps_each_fields_type_and_its_empty_values(client, auth, tmp_path):
+    """Numbers, yes/no and moments stay typed (empty where the item has none), dates stay
+    ISO text, moments are UTC: what QGIS filters and sorts on."""
+    waiting = routed_item("hbh", category="proprete")
+    done = routed_item("vsgp", category="tags", where=offset(INSIDE, 20, 40))
+    triage.resolve_item(make_user("agent", "vsgp"), done, "Nettoyé")
+    db.session.commit()
+    response = client.get("/api/v1/exports/items.gpkg?status=all", headers=staff_headers(auth))
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.get_data())
+    info = pyogrio.read_info(path, layer="items")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert info["geometry_type"] == "Point" and info["crs"] == "EPSG:4326"
+    assert {key: types[key] for key in ("id", "answer_days", "danger", "overdue",
+                                        "created_at", "routed_at", "acknowledge_due")} == {
+        "id": "int64", "answer_days": "int64", "danger": "bool", "overdue": "bool",
+        "created_at": "datetime64[ms]", "routed_at": "datetime64[ms]",
+        "acknowledge_due": "object"}
+    frame = geopandas.read_file(path, layer="items").set_index("reference")
+    assert frame.loc[done.reference, "resolve_days"] == done.resolve_days
+    assert pandas.isna(frame.loc[waiting.reference, "resolve_days"])
+    assert frame.loc[waiting.reference, "acknowledge_due"] == \
+        waiting.acknowledge_due.isoformat()
+    routed = frame.loc[waiting.reference, "routed_at"]
+    assert routed.tz_convert("UTC").replace(tzinfo=None).to_pydatetime() == \
+        waiting.routed_at.replace(microsecond=waiting.routed_at.microsecond // 1000 * 1000)
+
+
 def test_exports_take_the_follow_ups_filters_and_refusals(client, auth):
     hbh = routed_item("hbh", category="proprete")
     city = routed_item("ville-antony", category="tags")
@@ -135,23 +165,30 @@ def test_the_follow_up_page_exports_with_its_filters(client, auth):
     assert client.get("/evaluation/signalements.csv").status_code == 403
 
 
-def test_exports_read_the_items_a_chunk_at_a_time(app):
+def test_exports_read_the_items_in_one_query_a_chunk_at_a_time(app):
+    """One query (no re-reading from the start for each chunk), whose rows the driver
+    hands over `chunk` at a time (a server-side cursor on PostgreSQL): never every item in
+    memory at once."""
     for _n in range(5):
         routed_item("hbh", category="proprete")
     viewer = make_user("committee")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    reads = []
+
+    def listener(_connection, _cursor, statement, _parameters, context, _many):
+        if "FROM item" in statement:
+            reads.append(context.execution_options.get("yield_per"))
+
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         with app.test_request_context():
             rows = export_rows(read_filters({"status": "all"}, viewer), viewer, chunk=2)
+            assert reads == []  # nothing read before the first row is asked for
             first = next(rows)
-            assert len([s for s in statements if "FROM item" in s]) == 1  # one chunk read
             rest = list(rows)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len([first, *rest]) == 5
-    assert len([s for s in statements if "FROM item" in s]) == 4  # 2 + 2 + 1, then none
+    assert [row["id"] for row in [first, *rest]] == sorted(row["id"] for row in [first, *rest])
+    assert len([first, *rest]) == 5 and reads == [2]
 
 
 def test_the_minutes_decisions_as_a_french_csv(app, client, auth):

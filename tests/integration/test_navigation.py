@@ -95,7 +95,7 @@ def test_a_feature_adds_a_role_link_with_one_line(app, monkeypatch):
     ("moderator", None, "/moderation"),
     ("coordinator", None, "/gestion/triage"),
     ("agent", "vsgp", "/gestion/organisme"),
-    ("committee", None, "/gestion/triage"),
+    ("committee", None, "/comite/suivi"),
     ("admin", None, "/admin/comptes"),
     ("resident", None, "/"),
 ])

@@ -1,15 +1,17 @@
-"""The one CSV writer: formula cells neutralised, two dialects, streamed line by line.
+"""The one CSV writer: formula cells neutralised, two dialects, streamed in pieces.
 Every test reads the text back with the csv module, as a spreadsheet would."""
 
 import csv
 import io
-from datetime import date, datetime
+import random
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import IntEnum, StrEnum
 
 import pytest
 from flask_babel import lazy_gettext
 
-from app.csv_writer import DEFAULT, FRENCH, format_cell, neutralise, stream_csv
+from app.csv_writer import BLOCK_ROWS, DEFAULT, FRENCH, format_cell, neutralise, stream_csv
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"clic\")", "+33 6 00", "-2+3", "@SUM(A1)",
            "\t=1+1", "\r=1+1"]
@@ -63,18 +65,43 @@ def test_the_french_dialect_has_a_byte_order_mark_and_semicolons():
     assert "".join(stream_csv([{"a": 2.5, "b": "x"}], ["a", "b"])) == "a,b\r\n2.5,x\r\n"
 
 
-def test_rows_are_streamed_one_line_at_a_time():
+def test_rows_are_streamed_in_pieces_of_bounded_size():
     consumed = []
 
     def rows():
-        for number in range(3):
+        for number in range(20_000):
             consumed.append(number)
-            yield {"n": number}
+            yield {"n": number, "text": "=ligne"}
 
-    stream = stream_csv(rows(), ["n"])
-    assert next(stream) == "n\r\n" and consumed == []
-    assert next(stream) == "0\r\n" and consumed == [0]
-    assert list(stream) == ["1\r\n", "2\r\n"]
+    stream = stream_csv(rows(), ["n", "text"])
+    assert next(stream) == "n,text\r\n" and consumed == []
+    first = next(stream)
+    assert first.startswith("0,'=ligne\r\n1,'=ligne\r\n") and len(consumed) == BLOCK_ROWS
+    pieces = [first, *stream]
+    assert len(pieces) == 20_000 // BLOCK_ROWS
+    assert "".join(pieces) == "".join(f"{n},'=ligne\r\n" for n in range(20_000))
+
+
+@pytest.mark.parametrize("dialect", [DEFAULT, FRENCH])
+def test_each_cell_is_written_as_format_cell_writes_it(dialect):
+    """The writer picks a formatter by the value's exact type: it must write every value
+    as format_cell does, subclasses and lazy translations included."""
+    rng = random.Random(11)
+    values = [None, True, False, 0, -7, 10**20, 0.0, -0.0, 1e-7, 123456789012345678.0,
+              float("inf"), 2.5, Decimal("1.10"), Decimal("-1E-8"), date(2026, 3, 29),
+              datetime(2026, 3, 29, 1, 30), datetime(2026, 10, 25, 0, 59, tzinfo=UTC),
+              "", "=1+1", "-2", "@a", "\tx", "texte ; « guillemets »", lazy_gettext("+33"),
+              IntEnum("Level", "LOW")(1), StrEnum("Word", {"A": "=a"}).A]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(200)]
+    values += [round(rng.uniform(2.28, 2.30), rng.randint(0, 9)) for _ in range(200)]
+    rows = [{"v": value, "text": rng.choice(["=a", "b", None]), "n": rng.choice([1, None])}
+            for value in values]
+    read = read_back(stream_csv(rows, ["v", "text", "n"], dialect), dialect)[1:]
+    assert read == [[format_cell(row[key], dialect) for key in ("v", "text", "n")]
+                    for row in rows]
+    floats = [value for value in values if isinstance(value, float)]
+    assert [format_cell(value) for value in floats] == [
+        format(Decimal(repr(value)), "f") for value in floats]  # never an exponent
 
 
 def test_a_missing_key_is_an_empty_cell():
