@@ -21,7 +21,7 @@ from app.items.prepared import prepared_texts, row_as_item
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
