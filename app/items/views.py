@@ -36,7 +36,7 @@ from .categories import CATEGORIES
 from .forms import KIND_LABELS, CaptureForm
 from .models import Item, Photo
 from .offline import offline_files, service_worker_url
-from .pagination import BadCursor, read_cursor
+from .pagination import COUNT_CAP, BadCursor, read_cursor
 from .permissions import (
     can_enter_for_resident,
     can_read_internal_notes,
@@ -169,9 +169,11 @@ def index():
         except BadCursor:
             flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
     page = queries.page_of_items(_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
-                                 start=start)
+                                 start=start, count=False)
     shown = {k: v for k, v in filters.items() if v}
     return render_template("items/index.html", page=page, filters=filters,
+                           matched=queries.count_items(_viewer(), **filters, upto=COUNT_CAP),
+                           count_cap=COUNT_CAP,
                            first_page=start is None,
                            items_api_url=url_for("api_v1.list_items", **shown),
                            next_url=page.next_cursor and url_for(

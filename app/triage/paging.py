@@ -22,15 +22,11 @@ from sqlalchemy import func, select, tuple_, union
 
 from app.extensions import db
 from app.items.models import Item
+from app.items.pagination import COUNT_CAP, BadCursor, position_cursor
+from app.items.pagination import read_cursor as read_position
 
-COUNT_CAP = 1000
-_CREATED = "%Y%m%dT%H%M%S%f"
 _DUE = "%Y%m%d"
-_CURSOR = re.compile(r"(?:(\d{8}|-)\.)?(\d{8}T\d{12})\.(\d{1,18})")
-
-
-class BadCursor(ValueError):
-    """A cursor that no page of this queue ever gave."""
+_DUE_HEAD = re.compile(r"(?:(\d{8}|-)\.)?(.*)")
 
 
 @dataclass(frozen=True)
@@ -55,23 +51,22 @@ def write_cursor(key):
     head = ""
     if due:
         head = "-." if due[0] else f"{due[1].strftime(_DUE)}."
-    return f"{head}{created_at.strftime(_CREATED)}.{item_id}"
+    return head + position_cursor(created_at, item_id)
 
 
 def read_cursor(text, with_due):
     """The sort key written by write_cursor; raises BadCursor for anything else, including
     a cursor of the other kind of queue."""
-    found = _CURSOR.fullmatch(text or "")
+    found = _DUE_HEAD.fullmatch(text or "")
     if found is None or (found.group(1) is not None) != with_due:
         raise BadCursor(text)
+    position = read_position(found.group(2))
+    if not with_due:
+        return position
+    if found.group(1) == "-":
+        return True, date.min, *position
     try:
-        created_at = datetime.strptime(found.group(2), _CREATED)
-        item_id = int(found.group(3))
-        if not with_due:
-            return created_at, item_id
-        if found.group(1) == "-":
-            return True, date.min, created_at, item_id
-        return False, datetime.strptime(found.group(1), _DUE).date(), created_at, item_id
+        return False, datetime.strptime(found.group(1), _DUE).date(), *position
     except ValueError as error:
         raise BadCursor(text) from error
 

@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.services import all_organisations, find_organisation
-from app.display import ShortDates, TranslatedOnce
 from app.errors import DomainError
 from app.extensions import db
 from app.inputs import parse_id
 from app.items.categories import CATEGORIES
 from app.items.models import Item
+from app.items.pagination import COUNT_CAP, BadCursor
 from app.items.permissions import can_read_internal_notes, can_read_moderation_log
 from app.items.public_view import location_of
 from app.items.services import item_for_tracking
@@ -24,7 +24,6 @@ from app.places.wording import describe_point
 
 from . import queries, services
 from .forms import MOVE_LABELS, MoveForm, ReopenForm
-from .paging import COUNT_CAP, BadCursor
 from .permissions import (
     allowed_moves,
     can_act_on_item,
@@ -70,8 +69,6 @@ def _queue_page(template, statuses, page, filters, **context):
         template, items=page.items, total=page.total, counts=page.counts,
         filters=filters, statuses={s: STATUS_LABELS[s] for s in statuses},
         status_labels=STATUS_LABELS, categories=CATEGORIES, count_cap=COUNT_CAP,
-        category_names=TranslatedOnce(CATEGORIES, "label"),
-        status_names=TranslatedOnce(STATUS_LABELS), short=ShortDates(),
         next_url=page.next_cursor and url_for(endpoint, **args, apres=page.next_cursor),
         first_url=url_for(endpoint, **args) if request.args.get("apres") else None,
         is_overdue=queries.is_overdue, **context)
