@@ -80,7 +80,7 @@ def measure_all(env):
         failed = report_latency(bare_url, app_url)
         report_page_weight(app_url)
         report_page_weight(app_url, "/signaler", "Capture page")
-        failed += item_capture.report(app_url, env, print_table)
+        failed += item_capture.report(app_url, env, print_table, bare_url=bare_url)
         failed += queues.report(app_url, env, print_table)
         failed += open_data.report(app_url, print_table)  # on the queues' items
         failed += sign_in.report(app_url, print_table)
