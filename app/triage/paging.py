@@ -81,17 +81,21 @@ def read_page(parts, sort_key, start_of, limit):
     rows = []
     for part in parts:
         start = start_of(part)
-        if start is False:
-            continue
-        query = select(*part.keys).where(*part.clauses)
-        if start is not None:
-            query = query.where(tuple_(*part.keys) > tuple_(*start))
-        rows += db.session.execute(query.order_by(*part.keys).limit(limit + 1)).all()
+        if start is not False:
+            rows += db.session.execute(part_query(part, start, limit + 1)).all()
     keys = sorted(sort_key(row) for row in rows)
     ids = [key[-1] for key in keys[:limit]]
     items = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
     more = len(keys) > limit
     return [items[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+
+
+def part_query(part, start, limit):
+    """The keys of a part's first `limit` rows after `start` (None: from its beginning)."""
+    query = select(*part.keys).where(*part.clauses)
+    if start is not None:
+        query = query.where(tuple_(*part.keys) > tuple_(*start))
+    return query.order_by(*part.keys).limit(limit)
 
 
 def capped(clauses):

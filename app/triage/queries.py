@@ -114,19 +114,26 @@ def _due_start(position):
     return start_of
 
 
+def organisation_parts(statuses, narrowing):
+    """The parts of an organisation's queue (`narrowing` names the organisation): for each
+    status, the items with a resolve due date, by that date, then those without."""
+    parts = []
+    for status in statuses:
+        parts += [Part((Item.status == status, Item.resolve_due.is_not(None), *narrowing),
+                       (Item.resolve_due, Item.created_at, Item.id)),
+                  Part((Item.status == status, Item.resolve_due.is_(None), *narrowing),
+                       (Item.created_at, Item.id))]
+    return parts
+
+
 def organisation_queue(organisation_id, filters, start=None):
     """The organisation's open items, the most urgent due first, as triage_queue does."""
     today = utcnow().date()
     position = None if start is None else read_cursor(start, with_due=True)
     narrowing = (Item.organisation_id == organisation_id, *_narrowing(filters, today))
     wanted = _wanted(AWAITING_RESOLUTION, filters)
-    parts = []
-    for status in wanted:
-        parts += [Part((Item.status == status, Item.resolve_due.is_not(None), *narrowing),
-                       (Item.resolve_due, Item.created_at, Item.id)),
-                  Part((Item.status == status, Item.resolve_due.is_(None), *narrowing),
-                       (Item.created_at, Item.id))]
-    items, next_cursor = read_page(parts, _due_sort_key, _due_start(position), PAGE_SIZE)
+    items, next_cursor = read_page(organisation_parts(wanted, narrowing), _due_sort_key,
+                                   _due_start(position), PAGE_SIZE)
     scope = (Item.organisation_id == organisation_id,)
     counts = capped_counts({
         "total": (Item.status.in_(wanted), *narrowing),
