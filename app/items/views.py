@@ -30,6 +30,7 @@ from app.limits import capture_limit, submission_limit
 from app.permissions import open_to_anyone
 from app.places.queries import all_places
 from app.places.wording import describe_point
+from app.static_files import Minified
 
 from . import queries, services
 from .categories import CATEGORIES
@@ -78,12 +79,17 @@ def _capture_page(form, status=200):
     ), status
 
 
+_minified = Minified()
+
+
 @bp.route("/sw.js")
 def service_worker():
     """The offline capture's service worker, served from the root so it may control
-    /signaler; never cached by HTTP so a new version is picked up at the next visit."""
-    response = send_from_directory(Path(current_app.static_folder) / "js", "sw.js",
-                                   mimetype="text/javascript", max_age=0)
+    /signaler, without comments and spaces like the other scripts; never cached by HTTP
+    so a new version is picked up at the next visit."""
+    response = current_app.response_class(
+        _minified.of(Path(current_app.static_folder) / "js" / "sw.js"),
+        mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
