@@ -6,11 +6,10 @@ COUNT_CAP and say so; and a page costs the same statements with 5 items or 500."
 import html
 import re
 import secrets
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app.auth.services import find_organisation
 from app.extensions import db
@@ -19,6 +18,7 @@ from app.items.pagination import COUNT_CAP
 from app.triage import paging, queries
 from app.triage.queries import PAGE_SIZE
 from tests.conftest import INSIDE, make_item, make_user, page_text
+from tests.integration.test_items_at_scale import counted_statements
 
 START = datetime(2026, 3, 1, 9, 0)
 ROW = r'<th scope="row"><a href="/gestion/signalements/(\d+)"'
@@ -151,20 +151,6 @@ def test_counts_past_the_cap_say_more_than_the_cap(client, auth):
     assert f"Plus de {COUNT_CAP} signalements à trier" in text_of_queue
     assert f"plus de {COUNT_CAP}" in text_of_queue  # the count of new items
     assert f"Plus de {COUNT_CAP} signalements" in page_text(client.get("/signalements"))
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.mark.parametrize("path, role, org", [("/gestion/triage", "coordinator", None),
