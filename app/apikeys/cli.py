@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from app.errors import DomainError
 from app.extensions import db
+from app.inputs import INT_MAX
 
 from . import services
 
@@ -39,7 +40,7 @@ def list_keys():
 
 
 @keys_cli.command("revoke")
-@click.argument("key_id", type=int)
+@click.argument("key_id", type=click.IntRange(1, INT_MAX))
 def revoke(key_id):
     """Revoke the key KEY_ID (see `keys list`): it is refused from the next request on."""
     key = services.find_key(key_id)

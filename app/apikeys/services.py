@@ -77,7 +77,7 @@ def all_keys():
 
 
 def find_key(key_id):
-    return db.session.get(ApiKey, key_id) if 0 < key_id < 2**31 else None
+    return db.session.get(ApiKey, key_id)
 
 
 def recent_uses(key, limit=USES_SHOWN):

@@ -125,7 +125,7 @@ def phone(browser, live_server):
     """Opens phone pages (new_context options: geolocation, base_url...), each in its own
     context unless `context` is given. Script errors fail the test, and so do console
     errors, except the browser's own log of an answer the page expects: a 422 from the
-    API, a 503 it retries later, or no network while the test has cut it."""
+    API, a 429 or a 503 it retries later, or no network while the test has cut it."""
     contexts, problems = [], []
 
     def open_page(context=None, **options):
@@ -137,7 +137,7 @@ def phone(browser, live_server):
 
         def on_console(message):
             expected = message.text.startswith("Failed to load resource") and (
-                any(f"status of {code}" in message.text for code in (422, 503))
+                any(f"status of {code}" in message.text for code in (422, 429, 503))
                 or "ERR_INTERNET_DISCONNECTED" in message.text or "ERR_FAILED" in message.text)
             if message.type == "error" and not expected:
                 problems.append(f"console: {message.text} ({message.location.get('url')})")

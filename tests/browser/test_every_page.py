@@ -122,6 +122,13 @@ def test_the_layout_check_catches_sideways_scroll_and_broken_words(page):
       document.querySelector('main').append(wide);
     }""")
     assert any("sideways scroll" in problem for problem in layout_problems(page))
+    page.evaluate("""() => {
+      const link = document.createElement('a');
+      link.href = '/signalements';
+      link.textContent = 'Un lien seul';
+      document.querySelector('main').append(link);
+    }""")
+    assert 'under 44 px: a ' in " ".join(layout_problems(page))
 
 
 def test_the_error_page_is_accessible(page):

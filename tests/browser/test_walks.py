@@ -16,6 +16,21 @@ pytestmark = pytest.mark.browser
 COORDINATOR = (f"coordination@{DEMO_DOMAIN}", demo_password("coordination"))
 
 
+def plan_night_walk(page, title):
+    """Fill and send the planning form (the page is on it); return the new walk's URL."""
+    page.get_by_label("Type de marche").select_option("nuit")
+    page.get_by_label("Titre").fill(title)
+    page.get_by_label("Date").fill((dt.date.today() + dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Heure de départ").fill("20:30")
+    page.get_by_label("Point de rendez-vous").fill("Arrêt Mont Blanc")
+    page.get_by_label("Secteur").fill("Noyer Doré (démonstration)")
+    page.get_by_label("Arrêts, dans l'ordre de la marche").fill(
+        "Mont Blanc (bus)\nCentre Commercial Noyer Doré (bus)")
+    page.get_by_role("button", name="Planifier la marche").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    return page.url
+
+
 def test_plan_join_capture_recheck_and_follow_a_walk(page, browser, live_server):
     sign_in(page, *COORDINATOR)
     page.goto("/marches")
@@ -28,18 +43,7 @@ def test_plan_join_capture_recheck_and_follow_a_walk(page, browser, live_server)
     expect(page.get_by_label("Arrêts, dans l'ordre de la marche")).to_have_value(
         re.compile(r"^Point de démonstration ; 2\.\d+ ; 48\.\d+$"))
     assert_accessible(page)
-    page.get_by_label("Type de marche").select_option("nuit")
-    page.get_by_label("Titre").fill("Marche de nuit, secteur Mont Blanc")
-    page.get_by_label("Date").fill((dt.date.today() + dt.timedelta(days=1)).isoformat())
-    page.get_by_label("Heure de départ").fill("20:30")
-    page.get_by_label("Point de rendez-vous").fill("Arrêt Mont Blanc")
-    page.get_by_label("Secteur").fill("Noyer Doré (démonstration)")
-    page.get_by_label("Arrêts, dans l'ordre de la marche").fill(
-        "Mont Blanc (bus)\nCentre Commercial Noyer Doré (bus)")
-    page.get_by_role("button", name="Planifier la marche").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Marche de nuit, secteur Mont Blanc")
-    walk_url = page.url
+    walk_url = plan_night_walk(page, "Marche de nuit, secteur Mont Blanc")
     join_url = page.locator(".join-box a").get_attribute("href")
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     assert_accessible(page)
@@ -102,4 +106,35 @@ def test_published_demo_walk_is_readable_by_anyone(page):
     assert_accessible(page)
     page.goto("/m/DEMONUIT")
     expect(page.get_by_role("status")).to_contain_text("Cette marche est terminée")
+    assert_accessible(page)
+
+
+def test_a_live_walk_page_gives_up_a_hanging_reading_and_reads_again(page):
+    """On one bar of signal the walk page's 15-second readings never pile up: a reading
+    that hangs is given up after its deadline, and the next starts 15 s after it ended.
+    The page's clock is driven by the test, so nothing waits for real seconds."""
+    sign_in(page, *COORDINATOR)
+    page.goto("/marches/nouvelle")
+    walk_url = plan_night_walk(page, "Marche de nuit, liaison faible")
+    live = re.compile(r"/marches/\d+/direct\.json")
+    readings = []
+
+    def hang_the_first(route):
+        readings.append(route)
+        if len(readings) > 1:
+            route.continue_()  # the first one never answers
+
+    page.route(live, hang_the_first)
+    page.clock.install()
+    with page.expect_request(live):
+        page.goto(walk_url)
+    page.clock.run_for(7_000)
+    expect(page.locator("[data-walk-map]")).not_to_have_attribute("data-ready", "error")
+    assert len(readings) == 1
+    page.clock.run_for(2_000)  # past the 8 s deadline
+    expect(page.locator("[data-walk-map]")).to_have_attribute("data-ready", "error")
+    with page.expect_request(live):
+        page.clock.run_for(16_000)
+    expect(page.locator("[data-walk-map]")).to_have_attribute("data-ready", "true")
+    assert len(readings) == 2
     assert_accessible(page)

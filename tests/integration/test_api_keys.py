@@ -51,6 +51,9 @@ def test_keys_list_and_revoke_from_the_command_line(cli, client):
     assert again.exit_code != 0 and "déjà révoquée" in again.output
     missing = cli.invoke(args=["open311", "keys", "revoke", "999"])
     assert missing.exit_code != 0 and "no key 999" in missing.output
+    for impossible in ("0", "99999999999"):  # no id column holds them: refused, not looked up
+        refused = cli.invoke(args=["open311", "keys", "revoke", impossible])
+        assert refused.exit_code == 2 and "is not in the range" in refused.output
 
 
 def test_a_key_needs_a_name(cli):

@@ -38,8 +38,7 @@ def public_requests(ids=None, codes=None, statuses=None, start=None, end=None, l
 
 
 def public_request(item_id):
-    if not 0 < item_id < 2**31:
-        return None
+    """`item_id` comes from the URL's `<int:…>`, which only matches what an id can hold."""
     return db.session.scalar(_public().where(Item.id == item_id))
 
 

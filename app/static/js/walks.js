@@ -5,6 +5,7 @@
   "use strict";
 
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var READ_TIMEOUT = 8000;
 
   // The map with the perimeter dashed; `framePerimeter` fits the view to it (planning).
   function baseMap(element, framePerimeter) {
@@ -31,12 +32,18 @@
     return map;
   }
 
+  // Every reading has a deadline (reading the body included): on one bar of signal a
+  // request that never answers is given up instead of holding the page.
   function fetchJSON(url) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    var controller = new AbortController();
+    var deadline = window.setTimeout(function () { controller.abort(); }, READ_TIMEOUT);
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin",
+                        signal: controller.signal })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
-      });
+      })
+      .finally(function () { window.clearTimeout(deadline); });
   }
 
   function label(text, className) {
@@ -180,15 +187,20 @@
       if (empty) { empty.hidden = findings.length > 0; }
     }
 
+    // One reading at a time, the next one `data-poll` seconds after the last one ended, and
+    // none while the page is out of sight: readings never pile up behind one that hangs.
+    var seconds = Number(element.dataset.poll);
     function refresh() {
-      fetchJSON(element.dataset.src).then(render).catch(function () {
-        element.dataset.ready = "error";
+      var reading = document.hidden ? Promise.resolve()
+        : fetchJSON(element.dataset.src).then(render).catch(function () {
+          element.dataset.ready = "error";
+        });
+      reading.then(function () {
+        if (seconds > 0) { window.setTimeout(refresh, seconds * 1000); }
       });
     }
 
     refresh();
-    var seconds = Number(element.dataset.poll);
-    if (seconds > 0) { window.setInterval(refresh, seconds * 1000); }
   }
 
   document.querySelectorAll("[data-walk-map]").forEach(function (element) {
