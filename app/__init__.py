@@ -149,6 +149,7 @@ def register_template_helpers(app):
     from markupsafe import Markup, escape
 
     from .auth.roles import ROLE_LABELS
+    from .display import Shown
     from .leaflet import leaflet_asset
     from .navigation import links_for
 
@@ -160,6 +161,7 @@ def register_template_helpers(app):
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "format_decimal": format_decimal,
             "navigation": lambda: links_for(current_user),
+            "shown": Shown(),
         }
 
     @app.template_filter("email_wrap")

@@ -5,7 +5,8 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from app.clock import utcnow
 from app.errors import DomainError, NotAllowed
@@ -160,10 +161,14 @@ def start_session(user, user_agent="", idle_limit=None):
 
 def user_for_session(raw, idle_limit):
     """The active user of the session whose secret is `raw`, or None (ended, idle too long,
-    unknown). Notes when it was last seen, at most once a minute."""
+    unknown). Notes when it was last seen, at most once a minute. Session, user, roles and
+    organisation are read in one statement."""
     if not raw:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.digest == _digest(raw)))
+    row = db.session.scalars(
+        select(UserSession).where(UserSession.digest == _digest(raw))
+        .options(joinedload(UserSession.user).joinedload(User.role_rows),
+                 joinedload(UserSession.user).joinedload(User.organisation))).unique().first()
     now = utcnow()
     if row is None or row.last_seen_at < now - idle_limit or not row.user.active:
         return None
@@ -217,17 +222,20 @@ def issue_token(user, name="", days=DEFAULT_TOKEN_DAYS):
 
 def user_for_token(raw_token):
     """The active user a valid (known, unexpired) bearer token belongs to, or None. Notes
-    when the token was last used, at most once a minute."""
+    when the token was last used, at most once a minute (the token is then left changed in
+    the session, for the caller to commit). Token, user, roles and organisation are read in
+    one statement."""
     if not raw_token:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(raw_token)))
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.digest == _digest(raw_token))
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows),
+                 joinedload(ApiToken.user).joinedload(User.organisation))).unique().first()
     now = utcnow()
     if token is None or token.expires_at <= now or not token.user.active:
         return None
-    db.session.execute(update(ApiToken).where(
-        ApiToken.id == token.id,
-        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_EVERY),
-    ).values(last_used_at=now).execution_options(synchronize_session=False))
+    if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
+        token.last_used_at = now
     return token.user
 
 

@@ -49,6 +49,16 @@ class Item(db.Model):
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
         Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
+        # An organisation's queue, a status at a time, soonest due first (migration 0019),
+        # and the queues' overdue and disputed counts.
+        Index("ix_item_organisation_queue", "organisation_id", "status", "resolve_due",
+              "created_at", "id"),
+        Index("ix_item_organisation_acknowledge_due", "organisation_id", "status",
+              "acknowledge_due"),
+        Index("ix_item_organisation_return_count", "organisation_id", "status", "return_count"),
+        Index("ix_item_status_acknowledge_due", "status", "acknowledge_due"),
+        Index("ix_item_status_resolve_due", "status", "resolve_due"),
+        Index("ix_item_status_return_count", "status", "return_count"),
         # The follow-up's counts and list read only the index (status first, then what
         # they group, sort and filter by).
         Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",

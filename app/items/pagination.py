@@ -15,6 +15,9 @@ from sqlalchemy import and_, or_
 
 from .models import Item
 
+# Lists count their items up to COUNT_CAP and then say "more than COUNT_CAP": reading
+# 1,001 index entries instead of every matching row.
+COUNT_CAP = 1000
 _CURSOR = re.compile(r"(\d{8}T\d{12})\.(\d{1,18})")
 _FORMAT = "%Y%m%dT%H%M%S%f"
 
@@ -31,7 +34,11 @@ class Page:
 
 
 def cursor_of(item):
-    return f"{item.created_at.strftime(_FORMAT)}.{item.id}"
+    return position_cursor(item.created_at, item.id)
+
+
+def position_cursor(created_at, item_id):
+    return f"{created_at.strftime(_FORMAT)}.{item_id}"
 
 
 def read_cursor(text):

@@ -52,13 +52,17 @@ def listing(clauses):
     return select(Item).where(*clauses).order_by(*newest_first())
 
 
-def _count(clauses):
-    return db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+def _count(clauses, upto=None):
+    if upto is None:
+        return db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
+    matching = select(Item.id).where(*clauses).limit(upto + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(matching))
 
 
-def count_items(user, bbox=None, kind=None, status=None, category=None):
-    """How many items page_of_items would list over all its pages."""
-    return _count(_selection(user, bbox, kind, status, category))
+def count_items(user, bbox=None, kind=None, status=None, category=None, upto=None):
+    """How many items page_of_items would list over all its pages; with `upto`, counting
+    stops past it (upto + 1: "more than upto")."""
+    return _count(_selection(user, bbox, kind, status, category), upto)
 
 
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):

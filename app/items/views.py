@@ -24,12 +24,13 @@ from app.extensions import db, limiter
 from app.limits import submission_limit
 from app.permissions import open_to_anyone
 from app.places.wording import describe_point
+from app.static_files import Minified
 
 from . import queries, services
 from .categories import CATEGORIES
 from .models import Item, Photo
 from .offline import service_worker_url
-from .pagination import BadCursor, read_cursor
+from .pagination import COUNT_CAP, BadCursor, read_cursor
 from .permissions import (
     can_enter_for_resident,
     can_read_internal_notes,
@@ -55,12 +56,17 @@ def _viewer():
     return current_user if current_user.is_authenticated else None
 
 
+_minified = Minified()
+
+
 @bp.route("/sw.js")
 def service_worker():
     """The offline capture's service worker, served from the root so it may control
-    /signaler; never cached by HTTP so a new version is picked up at the next visit."""
-    response = send_from_directory(Path(current_app.static_folder) / "js", "sw.js",
-                                   mimetype="text/javascript", max_age=0)
+    /signaler, without comments and spaces like the other scripts; never cached by HTTP
+    so a new version is picked up at the next visit."""
+    response = current_app.response_class(
+        _minified.of(Path(current_app.static_folder) / "js" / "sw.js"),
+        mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -88,9 +94,11 @@ def index():
         except BadCursor:
             flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
     page = queries.page_of_items(_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
-                                 start=start)
+                                 start=start, count=False)
     shown = {k: v for k, v in filters.items() if v}
     return render_template("items/index.html", page=page, filters=filters,
+                           matched=queries.count_items(_viewer(), **filters, upto=COUNT_CAP),
+                           count_cap=COUNT_CAP,
                            first_page=start is None,
                            items_api_url=url_for("api_v1.list_items", **shown),
                            next_url=page.next_cursor and url_for(

@@ -6,6 +6,7 @@ read them to suggest an organisation, give due dates, and change the data itself
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
@@ -59,7 +60,8 @@ def suggest_organisation(category, lon, lat):
     """
     land = land_at(lon, lat)
     rule = db.session.scalar(
-        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land))
+        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land)
+        .options(joinedload(RoutingRule.organisation)))
     if rule is not None:
         return rule.organisation
     return None if land == PUBLIC_LAND else find_organisation(land)
@@ -181,7 +183,8 @@ def set_rule(actor, category, land, organisation_code):
     if land != PUBLIC_LAND:
         _organisation(land, "land")
     rule = db.session.scalar(
-        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land))
+        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land)
+        .options(joinedload(RoutingRule.organisation)))
     if not organisation_code:
         if rule is not None:
             db.session.delete(rule)

@@ -1,12 +1,15 @@
 """The queues: what the coordination has to triage, and what an organisation has to do."""
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from datetime import date
 
+from sqlalchemy import and_, or_, select
+
+from app.auth.models import Organisation
 from app.clock import utcnow
-from app.extensions import db
 from app.items.models import Item
 from app.items.status import Status
+
+from .paging import Part, QueuePage, capped_counts, read_cursor, read_page
 
 PAGE_SIZE = 50
 TRIAGE_STATUSES = (Status.NEW, Status.RETURNED)
@@ -15,11 +18,17 @@ AWAITING_ACKNOWLEDGEMENT = (Status.ROUTED, Status.REOPENED)
 AWAITING_RESOLUTION = (Status.ROUTED, Status.REOPENED, Status.ACKNOWLEDGED, Status.PLANNED)
 
 
+def overdue_branches(today, *scope):
+    """The two ways of being overdue, each a WHERE clause with `scope`: counted apart, each
+    is read from the index of its due date."""
+    return [
+        (*scope, Item.status.in_(AWAITING_ACKNOWLEDGEMENT), Item.acknowledge_due < today),
+        (*scope, Item.status.in_(AWAITING_RESOLUTION), Item.resolve_due < today),
+    ]
+
+
 def overdue_clause(today):
-    return or_(
-        and_(Item.status.in_(AWAITING_ACKNOWLEDGEMENT), Item.acknowledge_due < today),
-        and_(Item.status.in_(AWAITING_RESOLUTION), Item.resolve_due < today),
-    )
+    return or_(*(and_(*branch) for branch in overdue_branches(today)))
 
 
 def is_overdue(item, today=None):
@@ -32,18 +41,16 @@ def is_overdue(item, today=None):
     )
 
 
-def _filtered(statuses, filters, today, organisation_id=None):
-    clauses = [Item.status.in_([str(s) for s in statuses])]
-    if organisation_id is not None:
-        clauses.append(Item.organisation_id == organisation_id)
-    if filters.get("status") in {str(s) for s in statuses}:
-        clauses.append(Item.status == filters["status"])
+def _narrowing(filters, today):
+    """The WHERE clauses of the filters other than the status."""
+    clauses = []
     if filters.get("category"):
         clauses.append(Item.category == filters["category"])
     if filters.get("kind"):
         clauses.append(Item.kind == filters["kind"])
     if filters.get("suggested"):
-        clauses.append(Item.suggested_organisation.has(code=filters["suggested"]))
+        clauses.append(Item.suggested_organisation_id == select(Organisation.id).where(
+            Organisation.code == filters["suggested"]).scalar_subquery())
     if filters.get("overdue"):
         clauses.append(overdue_clause(today))
     if filters.get("disputed"):
@@ -51,45 +58,88 @@ def _filtered(statuses, filters, today, organisation_id=None):
     return clauses
 
 
-def _page(clauses, order, page):
-    total = db.session.scalar(select(func.count(Item.id)).where(*clauses))
-    items = db.session.scalars(
-        select(Item).where(*clauses).order_by(*order)
-        .options(selectinload(Item.suggested_organisation), selectinload(Item.organisation))
-        .limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)
-    ).all()
-    return items, total
+def _wanted(statuses, filters):
+    """The queue's statuses the status filter keeps (all of them without one)."""
+    return [str(s) for s in statuses if filters.get("status") in (None, str(s))]
 
 
-def _counts(base_clauses, today):
-    by_status = dict(db.session.execute(
-        select(Item.status, func.count(Item.id)).where(*base_clauses).group_by(Item.status)
-    ).all())
-    overdue = db.session.scalar(
-        select(func.count(Item.id)).where(*base_clauses, overdue_clause(today)))
-    disputed = db.session.scalar(
-        select(func.count(Item.id)).where(*base_clauses, Item.return_count >= 2))
-    return {"by_status": by_status, "overdue": overdue, "disputed": disputed}
+def _status_counts(statuses, scope):
+    return {f"status:{s}": (Item.status == str(s), *scope) for s in statuses}
 
 
-def triage_queue(filters, page=1):
-    """(items, total, counts): new and returned items, oldest first. The overdue count is
-    every organisation's (items waiting for triage are never overdue themselves)."""
+def _arranged(counts):
+    """The capped counts as the page shows them: statuses with items, overdue, disputed."""
+    by_status = {name.removeprefix("status:"): n for name, n in counts.items()
+                 if name.startswith("status:") and n}
+    return {"by_status": by_status, "overdue": counts["overdue"],
+            "disputed": counts["disputed"]}
+
+
+def triage_queue(filters, start=None):
+    """New and returned items, oldest first, PAGE_SIZE after the cursor `start` (a text
+    from a page before; BadCursor if no page gave it), as a QueuePage. The overdue count
+    is every organisation's (items waiting for triage are never overdue themselves)."""
     today = utcnow().date()
-    items, total = _page(_filtered(TRIAGE_STATUSES, filters, today),
-                         (Item.created_at, Item.id), page)
-    counts = _counts([Item.status.in_([str(s) for s in TRIAGE_STATUSES])], today)
-    counts["overdue"] = db.session.scalar(select(func.count(Item.id)).where(
-        overdue_clause(today)))
-    return items, total, counts
+    position = None if start is None else read_cursor(start, with_due=False)
+    narrowing = _narrowing(filters, today)
+    wanted = _wanted(TRIAGE_STATUSES, filters)
+    parts = [Part((Item.status == s, *narrowing), (Item.created_at, Item.id)) for s in wanted]
+    items, next_cursor = read_page(parts, tuple, lambda part: position, PAGE_SIZE)
+    waiting = Item.status.in_([str(s) for s in TRIAGE_STATUSES])
+    counts = capped_counts({
+        "total": (Item.status.in_(wanted), *narrowing),
+        **_status_counts(TRIAGE_STATUSES, ()),
+        "overdue": overdue_branches(today),
+        "disputed": (waiting, Item.return_count >= 2),
+    })
+    return QueuePage(items, counts["total"], _arranged(counts), next_cursor)
 
 
-def organisation_queue(organisation_id, filters, page=1):
-    """(items, total, counts): the organisation's open items, the most urgent due first."""
+def _due_sort_key(row):
+    """An organisation queue's order: due dates first, soonest first, then no due date."""
+    if len(row) == 3:
+        return False, *row
+    return True, date.min, *row
+
+
+def _due_start(position):
+    """Where each part of an organisation's queue starts after `position` (see read_page)."""
+    def start_of(part):
+        if position is None:
+            return None
+        undated, due, created_at, item_id = position
+        if len(part.keys) == 3:  # the part with due dates
+            return False if undated else (due, created_at, item_id)
+        return (created_at, item_id) if undated else None
+    return start_of
+
+
+def organisation_parts(statuses, narrowing):
+    """The parts of an organisation's queue (`narrowing` names the organisation): for each
+    status, the items with a resolve due date, by that date, then those without."""
+    parts = []
+    for status in statuses:
+        parts += [Part((Item.status == status, Item.resolve_due.is_not(None), *narrowing),
+                       (Item.resolve_due, Item.created_at, Item.id)),
+                  Part((Item.status == status, Item.resolve_due.is_(None), *narrowing),
+                       (Item.created_at, Item.id))]
+    return parts
+
+
+def organisation_queue(organisation_id, filters, start=None):
+    """The organisation's open items, the most urgent due first, as triage_queue does."""
     today = utcnow().date()
-    items, total = _page(
-        _filtered(AWAITING_RESOLUTION, filters, today, organisation_id),
-        (Item.resolve_due.is_(None), Item.resolve_due, Item.created_at, Item.id), page)
-    base = [Item.status.in_([str(s) for s in AWAITING_RESOLUTION]),
-            Item.organisation_id == organisation_id]
-    return items, total, _counts(base, today)
+    position = None if start is None else read_cursor(start, with_due=True)
+    narrowing = (Item.organisation_id == organisation_id, *_narrowing(filters, today))
+    wanted = _wanted(AWAITING_RESOLUTION, filters)
+    items, next_cursor = read_page(organisation_parts(wanted, narrowing), _due_sort_key,
+                                   _due_start(position), PAGE_SIZE)
+    scope = (Item.organisation_id == organisation_id,)
+    counts = capped_counts({
+        "total": (Item.status.in_(wanted), *narrowing),
+        **_status_counts(AWAITING_RESOLUTION, scope),
+        "overdue": overdue_branches(today, *scope),
+        "disputed": (*scope, Item.status.in_([str(s) for s in AWAITING_RESOLUTION]),
+                     Item.return_count >= 2),
+    })
+    return QueuePage(items, counts["total"], _arranged(counts), next_cursor)

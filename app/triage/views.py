@@ -10,9 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.services import all_organisations, find_organisation
 from app.errors import DomainError
 from app.extensions import db
-from app.inputs import database_int, parse_id
+from app.inputs import parse_id
 from app.items.categories import CATEGORIES
 from app.items.models import Item
+from app.items.pagination import COUNT_CAP, BadCursor
 from app.items.permissions import can_read_internal_notes, can_read_moderation_log
 from app.items.public_view import location_of
 from app.items.services import item_for_tracking
@@ -50,27 +51,39 @@ def _filters(statuses):
     return wanted
 
 
-def _page_number():
-    return max(request.args.get("page", 1, type=database_int) or 1, 1)
+def _read_queue(read, *args):
+    """read(*args, filters, start=the page's cursor): a page that started after a forged or
+    stale cursor shows the queue's beginning and says so."""
+    try:
+        return read(*args, start=request.args.get("apres") or None)
+    except BadCursor:
+        flash(_("Ce lien de page n'est pas valide ou ne correspond plus à cette liste : voici "
+                "le début de la liste."), "info")
+        return read(*args, start=None)
 
 
-def _queue_page(template, statuses, items, total, counts, filters, **context):
+def _queue_page(template, statuses, page, filters, **context):
+    endpoint = request.endpoint
+    args = {k: v for k, v in request.args.items() if k not in {"apres", "page"}}
     return render_template(
-        template, items=items, total=total, counts=counts, filters=filters,
-        statuses={s: STATUS_LABELS[s] for s in statuses}, status_labels=STATUS_LABELS,
-        categories=CATEGORIES, page=_page_number(), page_size=queries.PAGE_SIZE,
+        template, items=page.items, total=page.total, counts=page.counts,
+        filters=filters, statuses={s: STATUS_LABELS[s] for s in statuses},
+        status_labels=STATUS_LABELS, categories=CATEGORIES, count_cap=COUNT_CAP,
+        next_url=page.next_cursor and url_for(endpoint, **args, apres=page.next_cursor),
+        first_url=url_for(endpoint, **args) if request.args.get("apres") else None,
         is_overdue=queries.is_overdue, **context)
 
 
 @bp.route("/triage")
 @requires(can_view_triage_queue)
 def triage_queue():
-    """New and returned items, oldest first, with filters and counts; only those who
-    triage get the checkboxes to route them."""
+    """New and returned items, oldest first, with filters and counts, a page at a time
+    (`apres`: where the page starts); only those who triage get the checkboxes to route
+    them."""
     filters = _filters(queries.TRIAGE_STATUSES)
-    items, total, counts = queries.triage_queue(filters, _page_number())
-    return _queue_page("triage/queue.html", queries.TRIAGE_STATUSES, items, total, counts,
-                       filters, organisations=all_organisations(),
+    page = _read_queue(queries.triage_queue, filters)
+    return _queue_page("triage/queue.html", queries.TRIAGE_STATUSES, page, filters,
+                       organisations=all_organisations(),
                        may_route=can_triage(current_user))
 
 
@@ -104,10 +117,9 @@ def organisation_queue():
     """The open items routed to the agent's organisation, the most urgent first."""
     statuses = queries.AWAITING_RESOLUTION
     filters = _filters(statuses)
-    items, total, counts = queries.organisation_queue(
-        current_user.organisation_id, filters, _page_number())
-    return _queue_page("triage/organisation_queue.html", statuses, items, total, counts,
-                       filters, organisation=current_user.organisation)
+    page = _read_queue(queries.organisation_queue, current_user.organisation_id, filters)
+    return _queue_page("triage/organisation_queue.html", statuses, page, filters,
+                       organisation=current_user.organisation)
 
 
 def _handled_item(item_id):

@@ -3,6 +3,7 @@ names, cached a year; the service worker still at its address."""
 
 import gzip
 import re
+from pathlib import Path
 
 import brotli
 import pytest
@@ -66,3 +67,26 @@ def test_the_service_worker_keeps_its_address_and_is_never_kept_by_http(client):
     page = client.get("/signaler").get_data(as_text=True)
     # registered at its plain address, told the hashed name of the code it imports
     assert re.search(r'data-sw="/sw\.js\?outbox=/static/js/outbox\.[0-9a-f]{12}\.js"', page)
+
+
+@pytest.mark.parametrize("name", ["js/capture.js", "js/outbox.js", "css/app.css"])
+def test_own_scripts_and_stylesheets_are_sent_without_comments_and_spaces(client, name):
+    page = client.get("/signaler").get_data(as_text=True)
+    stem, suffix = name.rsplit(".", 1)
+    url = re.search(rf'/static/{stem}\.[0-9a-f]{{12}}\.{suffix}', page).group(0)
+    with client.get(url, headers={"Accept-Encoding": "identity"}) as response:
+        sent = response.get_data(as_text=True)
+    source = (Path(client.application.static_folder) / name).read_text(encoding="utf-8")
+    assert len(sent) < len(source) * 0.8
+    assert "/*" not in sent and "\n//" not in sent
+    # nothing renamed: every word of the code is still there
+    assert set(re.findall(r"[A-Za-z_]\w{3,}", sent)) <= set(re.findall(r"[A-Za-z_]\w{3,}",
+                                                                        source))
+
+
+def test_leaflets_copy_is_sent_as_the_cdn_has_it(client):
+    from xstatic.pkg import leaflet
+
+    with client.get("/vendor/leaflet/leaflet.css",
+                    headers={"Accept-Encoding": "identity"}) as response:
+        assert response.data == (Path(leaflet.BASE_DIR) / "leaflet.css").read_bytes()

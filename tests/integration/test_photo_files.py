@@ -140,8 +140,8 @@ def test_a_large_jpeg_is_decoded_at_the_size_kept(monkeypatch):
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", load)
     safe = photos.make_safe(encoded("JPEG", (6300, 6300)))
-    assert (safe.width, safe.height) == (2048, 2048)
-    assert max(w * h for w, h in decoded) <= photos.MAX_DECODED_PIXELS
+    assert (safe.width, safe.height) == (1575, 1575)  # its 1/4 scale: the largest in 2048
+    assert set(decoded) == {(1575, 1575)}  # decoded straight at the size kept
 
 
 def test_a_png_too_large_to_decode_cheaply_is_refused_before_decoding():

@@ -27,7 +27,8 @@ def authenticate_bearer():
     if user is None:
         return error_response(401, _("Jeton d'accès invalide, expiré, révoqué ou mal formé."),
                               "auth")
-    db.session.commit()  # the token's last-used date, before the view does anything
+    if db.session.dirty:  # the token's last-used date, before the view does anything
+        db.session.commit()
     g.api_user = user
     return None
 

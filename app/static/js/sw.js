@@ -8,6 +8,8 @@
 var CACHE = "arpenteur-capture-v2";
 var CAPTURE = "/signaler";
 var NETWORK_WAIT = 8000;  // then the kept copy: a link that hangs counts as no network
+// A file with a content-hashed name (app/static_files.py): a new version has a new name.
+var HASHED = /^\/(static|vendor)\/.+\.[0-9a-f]{12}\.[^./]+$/;
 
 var outboxScript = new URL(self.location.href).searchParams.get("outbox") || "";
 if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") < 0) {
@@ -19,20 +21,45 @@ self.addEventListener("install", function (event) {
     .then(function () { return self.skipWaiting(); }));
 });
 
+// Drops the kept files with hashed names that neither a kept page or data nor `named`
+// (addresses the page asking now uses) names any more: an older version's files, which
+// nothing will ask for again. A file a kept page still names (a walk's page kept before
+// the change, say) stays, so everything kept still opens with no signal.
+function pruneUnnamed(named) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var paths = requests.map(function (request) { return new URL(request.url).pathname; });
+      var pages = requests.filter(function (request, i) { return !HASHED.test(paths[i]); });
+      return Promise.all(pages.map(function (request) {
+        return cache.match(request).then(function (kept) { return kept ? kept.text() : ""; });
+      })).then(function (texts) {
+        var naming = texts.concat(named).join("\n");
+        return Promise.all(requests.filter(function (request, i) {
+          return HASHED.test(paths[i]) && naming.indexOf(paths[i]) < 0;
+        }).map(function (request) { return cache.delete(request); }));
+      });
+    });
+  });
+}
+
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) { return name !== CACHE; })
       .map(function (name) { return caches.delete(name); }));
-  }).then(function () { return self.clients.claim(); }));
+  }).then(function () { return pruneUnnamed([]); })
+    .then(function () { return self.clients.claim(); }));
 });
 
 // {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
+// The files of an older version go once the page's own are kept.
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
       return cache.add(url).catch(function () { return null; });
     }));
+  }).then(function () {
+    return pruneUnnamed(urls.map(function (url) { return new URL(url, self.location.href).pathname; }));
   }).then(function () {
     if (event.ports[0]) { event.ports[0].postMessage("cached"); }
   }));

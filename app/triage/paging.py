@@ -1,0 +1,116 @@
+"""Keyset pages of a working queue, read through the index of each of its parts.
+
+A queue is the union of parts that each list in the order of an index: the triage queue
+has one part per status, an organisation's queue two per status (items with a resolve due
+date, by that date, then those without). Each part reads at most one page's worth of
+index entries after the cursor, the parts' rows are merged in Python, and the items of the
+page are then loaded by id: reading page 500 costs what page 1 does, whatever the size of
+the table, and an item filed meanwhile never makes a page skip or repeat one.
+
+A cursor is the sort key of the last item of a page, written as text: nothing secret, but
+checked, so a forged or stale one is refused rather than read as some other position.
+
+Counts stop at COUNT_CAP: past it a page says "more than 1,000", which costs reading 1,001
+index entries instead of all of them.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, tuple_, union
+
+from app.extensions import db
+from app.items.models import Item
+from app.items.pagination import COUNT_CAP, BadCursor, position_cursor
+from app.items.pagination import read_cursor as read_position
+
+_DUE = "%Y%m%d"
+_DUE_HEAD = re.compile(r"(?:(\d{8}|-)\.)?(.*)")
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows matching `clauses`, in the order of `keys` (columns of one index)."""
+
+    clauses: tuple
+    keys: tuple
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list
+    total: int  # up to COUNT_CAP + 1 (then "more than COUNT_CAP")
+    counts: dict
+    next_cursor: str | None  # None on the last page
+
+
+def write_cursor(key):
+    """Text for a sort key: (created_at, id), or (no due date, due date, created_at, id)."""
+    *due, created_at, item_id = key
+    head = ""
+    if due:
+        head = "-." if due[0] else f"{due[1].strftime(_DUE)}."
+    return head + position_cursor(created_at, item_id)
+
+
+def read_cursor(text, with_due):
+    """The sort key written by write_cursor; raises BadCursor for anything else, including
+    a cursor of the other kind of queue."""
+    found = _DUE_HEAD.fullmatch(text or "")
+    if found is None or (found.group(1) is not None) != with_due:
+        raise BadCursor(text)
+    position = read_position(found.group(2))
+    if not with_due:
+        return position
+    if found.group(1) == "-":
+        return True, date.min, *position
+    try:
+        return False, datetime.strptime(found.group(1), _DUE).date(), *position
+    except ValueError as error:
+        raise BadCursor(text) from error
+
+
+def read_page(parts, sort_key, start_of, limit):
+    """(items, next cursor): the first `limit` items after the cursor over all `parts`.
+
+    `sort_key(row)` turns a part's row of keys into the queue's sort key; `start_of(part)`
+    gives where that part starts after the cursor: None from its beginning, False when the
+    whole part lies before the cursor, else the values of its keys to start after.
+    """
+    rows = []
+    for part in parts:
+        start = start_of(part)
+        if start is not False:
+            rows += db.session.execute(part_query(part, start, limit + 1)).all()
+    keys = sorted(sort_key(row) for row in rows)
+    ids = [key[-1] for key in keys[:limit]]
+    items = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
+    more = len(keys) > limit
+    return [items[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+
+
+def part_query(part, start, limit):
+    """The keys of a part's first `limit` rows after `start` (None: from its beginning)."""
+    query = select(*part.keys).where(*part.clauses)
+    if start is not None:
+        query = query.where(tuple_(*part.keys) > tuple_(*start))
+    return query.order_by(*part.keys).limit(limit)
+
+
+def capped(clauses):
+    """A scalar subquery: how many items match `clauses` (a tuple of WHERE clauses, or a
+    list of such tuples for items matching any of them), counting at most COUNT_CAP + 1."""
+    alternatives = [select(Item.id).where(*each) for each in
+                    (clauses if isinstance(clauses, list) else [clauses])]
+    matching = (alternatives[0] if len(alternatives) == 1 else union(*alternatives))
+    limited = matching.limit(COUNT_CAP + 1).subquery()
+    return select(func.count()).select_from(limited).scalar_subquery()
+
+
+def capped_counts(named_clauses):
+    """{name: capped count} for each (name, clauses as capped takes them), in one
+    statement."""
+    names = list(named_clauses)
+    values = db.session.execute(select(*(capped(named_clauses[n]) for n in names))).one()
+    return dict(zip(names, values, strict=True))

@@ -1,0 +1,65 @@
+"""The phone's copy of the capture page's files follows their content-hashed names: when a
+new version of the files (or of the service worker) arrives, the older names are dropped,
+and capture still opens with no signal."""
+
+import pytest
+
+from tests.browser.test_offline_capture import open_capture
+
+pytestmark = pytest.mark.browser
+
+CACHE = "arpenteur-capture-v2"
+OLDER = "/static/js/capture.0123456789ab.js"  # a name an older version had
+
+KEPT_PATHS = """async (cacheName) => {
+  const cache = await caches.open(cacheName);
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+
+KEEP_OLDER = """async ([cacheName, older]) => {
+  const cache = await caches.open(cacheName);
+  await cache.put(older, new Response("// an older version"));
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+
+# Registers the worker under another address (as a new version would be): it installs,
+# activates, and this answers once it has (its activation waits for the pruning).
+NEW_VERSION_ACTIVE = """async () => {
+  const address = document.querySelector("[data-sw]").dataset.sw + "&version=next";
+  const registration = await navigator.serviceWorker.register(address, { scope: "/" });
+  const worker = registration.installing || registration.waiting || registration.active;
+  if (worker.state !== "activated") {
+    await new Promise((resolve) => worker.addEventListener("statechange", () => {
+      if (worker.state === "activated") { resolve(); }
+    }));
+  }
+  return worker.scriptURL;
+}"""
+
+
+def current_capture_script(page):
+    return page.evaluate(
+        "() => new URL(document.querySelector('script[src*=\"/js/capture.\"]').src).pathname")
+
+
+def test_a_new_service_worker_drops_the_files_of_an_older_version(phone):
+    page = phone()
+    open_capture(page)
+    assert OLDER in page.evaluate(KEEP_OLDER, [CACHE, OLDER])
+    assert page.evaluate(NEW_VERSION_ACTIVE).endswith("&version=next")
+    kept = page.evaluate(KEPT_PATHS, CACHE)
+    assert OLDER not in kept
+    assert current_capture_script(page) in kept and "/signaler" in kept
+    open_capture(page)  # the page registers its own worker's address again
+    page.context.set_offline(True)
+    page.reload()  # what is kept still opens with no signal, map and all
+    page.wait_for_selector("[data-map][data-ready=true]")
+
+
+def test_a_capture_page_of_a_new_version_drops_the_older_files(phone):
+    page = phone()
+    open_capture(page)
+    page.evaluate(KEEP_OLDER, [CACHE, OLDER])
+    open_capture(page)  # ready once its files are kept and the older ones dropped
+    kept = page.evaluate(KEPT_PATHS, CACHE)
+    assert OLDER not in kept and current_capture_script(page) in kept

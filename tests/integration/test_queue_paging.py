@@ -1,0 +1,188 @@
+"""The working queues and the public list read a page at a time by keyset: following the
+next links lists every item once, in the queue's order, however the queue grows meanwhile;
+a forged or stale page link shows the beginning with a French message; counts stop at
+COUNT_CAP and say so; and a page costs the same statements with 5 items or 500."""
+
+import html
+import re
+import secrets
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from app.auth.services import find_organisation
+from app.extensions import db
+from app.items.models import Item
+from app.items.pagination import COUNT_CAP
+from app.triage import paging, queries
+from app.triage.queries import PAGE_SIZE
+from tests.conftest import INSIDE, make_item, make_user, page_text
+from tests.integration.test_items_at_scale import counted_statements
+
+START = datetime(2026, 3, 1, 9, 0)
+ROW = r'<th scope="row"><a href="/gestion/signalements/(\d+)"'
+CARD = r'<h3 class="card-title"><a href="/signalements/(\d+)"'
+NEXT = r'<a href="([^"]+)" rel="next">'
+RESTARTED = "Ce lien de page n'est pas valide ou ne correspond plus à cette liste"
+
+
+def insert_items(count, status="new", organisation=None, due=None, visibility="pending",
+                 **fields):
+    """`count` items inserted in bulk, created a minute apart (three by three, so some
+    share their creation time), as years of use leave them; their ids in creation order."""
+    organisation_id = find_organisation(organisation).id if organisation else None
+    rows = [{"kind": "gusp", "category": "proprete", "description": f"Constat {n}",
+             "lon": INSIDE[0], "lat": INSIDE[1], "public_lon": INSIDE[0],
+             "public_lat": INSIDE[1], "position": "inside", "status": status,
+             "visibility": visibility, "version": 1, "tracking_digest": secrets.token_hex(32),
+             "organisation_id": organisation_id, "created_at": START + timedelta(minutes=n // 3),
+             "resolve_due": due(n) if due else None, **fields} for n in range(count)]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    return [item.id for item in sorted(db.session.scalars(db.select(Item)),
+                                       key=lambda i: (i.created_at, i.id))]
+
+
+def follow(client, url, pattern=ROW):
+    """Every page from `url` on, by its next links: (ids in order, number of pages)."""
+    ids, pages = [], 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        ids += [int(n) for n in re.findall(pattern, body)]
+        found = re.search(NEXT, body)
+        url = html.unescape(found.group(1)) if found else None
+        pages += 1
+    return ids, pages
+
+
+def test_the_triage_queue_pages_oldest_first_and_reaches_an_item_filed_meanwhile(client,
+                                                                                  auth):
+    expected = insert_items(PAGE_SIZE * 2 + 5)
+    auth.login("coordinator")
+    first = client.get("/gestion/triage").get_data(as_text=True)
+    assert [int(n) for n in re.findall(ROW, first)] == expected[:PAGE_SIZE]
+    assert f"{len(expected)} signalements à trier" in first
+    filed = make_item().id  # while the coordinator reads page 1
+    seen, pages = follow(client, html.unescape(re.search(NEXT, first).group(1)))
+    assert expected[:PAGE_SIZE] + seen == [*expected, filed] and pages == 2
+
+
+def test_a_returned_item_is_listed_with_the_new_ones_in_order_of_age(client, auth):
+    new = insert_items(4)
+    db.session.execute(db.update(Item).where(Item.id.in_(new[1::2])).values(
+        status="returned", organisation_id=find_organisation("hbh").id))
+    db.session.commit()
+    auth.login("coordinator")
+    assert follow(client, "/gestion/triage")[0] == new
+    only_returned = follow(client, "/gestion/triage?status=returned")[0]
+    assert only_returned == new[1::2]
+
+
+def test_an_organisation_queue_pages_soonest_due_first_and_a_new_urgent_item_tops_it(
+        client, auth):
+    today = date.today()
+    # Due dates spread over the coming weeks, every seventh item without one (listed last).
+    expected = insert_items(PAGE_SIZE * 2 + 5, status="routed", organisation="hbh",
+                            due=lambda n: None if n % 7 == 0 else today + timedelta(days=n % 40))
+    insert_items(3, status="routed", organisation="vsgp", due=lambda n: today)
+    items = {item.id: item for item in db.session.scalars(db.select(Item).where(
+        Item.id.in_(expected)))}
+    order = sorted(expected, key=lambda i: (items[i].resolve_due is None,
+                                            items[i].resolve_due or date.min,
+                                            items[i].created_at, i))
+    auth.login("agent", "hbh")
+    assert follow(client, "/gestion/organisme") == (order, 3)
+    urgent = insert_items(1, status="routed", organisation="hbh",
+                          due=lambda n: today - timedelta(days=1),
+                          created_at=START + timedelta(days=400))[-1]
+    first = client.get("/gestion/organisme").get_data(as_text=True)
+    assert int(re.search(ROW, first).group(1)) == urgent
+
+
+@pytest.mark.parametrize("cursor", [
+    "n-importe-quoi", "20261301T000000000000.4", "' OR 1=1 --", "-.x.1",
+    "20260301T090000000000." + "9" * 19])
+def test_a_forged_page_link_of_a_queue_shows_its_beginning_in_french(client, auth, cursor):
+    expected = insert_items(3)
+    auth.login("coordinator")
+    response = client.get("/gestion/triage", query_string={"apres": cursor})
+    assert response.status_code == 200
+    body = html.unescape(response.get_data(as_text=True))
+    assert RESTARTED in body
+    assert [int(n) for n in re.findall(ROW, body)] == expected
+
+
+def test_a_page_link_of_the_other_queue_is_refused_not_misread(client, auth):
+    insert_items(PAGE_SIZE + 1, status="routed", organisation="hbh",
+                 due=lambda n: date.today())
+    agent = make_user("agent", "hbh")
+    auth.login(user=agent)
+    organisation_link = re.search(NEXT, client.get("/gestion/organisme").get_data(
+        as_text=True)).group(1)
+    cursor = re.search(r"apres=([^&\"]+)", html.unescape(organisation_link)).group(1)
+    assert cursor.count(".") == 2  # a due date, then the creation time and id
+    auth.login("coordinator")
+    body = html.unescape(client.get(f"/gestion/triage?apres={cursor}").get_data(as_text=True))
+    assert RESTARTED in body
+    auth.login(user=agent)
+    shortened = cursor.split(".", 1)[1]  # a triage cursor given to the organisation queue
+    body = html.unescape(client.get(f"/gestion/organisme?apres={shortened}").get_data(
+        as_text=True))
+    assert RESTARTED in body
+
+
+def test_the_public_list_shows_a_new_item_first_on_its_first_page(client):
+    insert_items(PUBLIC_CROWD, visibility="public")
+    newest = insert_items(1, visibility="public", created_at=START + timedelta(days=30))[-1]
+    body = client.get("/signalements").get_data(as_text=True)
+    assert int(re.search(CARD, body).group(1)) == newest
+
+
+PUBLIC_CROWD = 60
+
+
+def test_counts_past_the_cap_say_more_than_the_cap(client, auth):
+    insert_items(COUNT_CAP + 5, visibility="public")
+    auth.login("coordinator")
+    text_of_queue = page_text(client.get("/gestion/triage"))
+    assert f"Plus de {COUNT_CAP} signalements à trier" in text_of_queue
+    assert f"plus de {COUNT_CAP}" in text_of_queue  # the count of new items
+    assert f"Plus de {COUNT_CAP} signalements" in page_text(client.get("/signalements"))
+
+
+@pytest.mark.parametrize("path, role, org", [("/gestion/triage", "coordinator", None),
+                                             ("/gestion/organisme", "agent", "hbh")])
+def test_a_queue_page_costs_the_same_statements_for_5_items_or_150(client, auth, path, role,
+                                                                   org):
+    status = "routed" if org else "new"
+
+    def statements_for_page():
+        client.get(path)  # the session's last-seen date, noted once a minute
+        with counted_statements() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    insert_items(5, status=status, organisation=org or "hbh", due=lambda n: date.today())
+    auth.login(role, org)
+    few = statements_for_page()
+    insert_items(150, status=status, organisation=org or "hbh", due=lambda n: date.today())
+    assert statements_for_page() == few
+
+
+def test_the_queue_parts_are_read_from_an_index_in_their_order():
+    """Each part of an organisation's queue is a range of the queue's index, already in
+    order: no sort of the organisation's items, on either engine."""
+    insert_items(300, status="routed", organisation="hbh", due=lambda n: date.today())
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+    mine = (Item.organisation_id == find_organisation("hbh").id,)
+    dated = queries.organisation_parts(["routed"], mine)[0]
+    statement = paging.part_query(dated, (date.today(), START, 1), PAGE_SIZE + 1)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    assert "ix_item_organisation_queue" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
