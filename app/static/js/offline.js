@@ -249,14 +249,26 @@
     }).catch(function () { return null; });
   }
 
+  // The worker that will stay: when registering installs a new version, the files go to it
+  // once it is active, not to the one it replaces (which could stop before keeping them).
+  function lastingWorker(registration) {
+    var next = registration.installing || registration.waiting;
+    if (!next) { return Promise.resolve(registration); }
+    return new Promise(function (resolve) {
+      next.addEventListener("statechange", function () {
+        if (next.state === "activated" || next.state === "redundant") { resolve(registration); }
+      });
+    });
+  }
+
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     navigator.serviceWorker.register(panel.dataset.sw, { scope: "/" })
-      .then(function () { return navigator.serviceWorker.ready; })
+      .then(lastingWorker)
       .then(function (registration) {
         worker = registration;
         var kept = (panel.dataset.precache || "").split(" ").filter(Boolean);
-        if (!kept.length) { return; }
+        if (!kept.length || !registration.active) { return; }
         var channel = new MessageChannel();
         channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "true"; };
         registration.active.postMessage({ precache: kept }, [channel.port2]);
