@@ -14,6 +14,11 @@ from flask_login import current_user
 from .extensions import login_manager
 
 
+def current_viewer():
+    """The signed-in person, or None for an anonymous visitor: what the questions take."""
+    return current_user if current_user.is_authenticated else None
+
+
 def requires(question):
     def decorator(view):
         @wraps(view)

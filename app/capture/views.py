@@ -7,7 +7,6 @@ import uuid
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.errors import DomainError, wants_json_response
@@ -15,21 +14,17 @@ from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.items import services
 from app.items.categories import CATEGORIES
 from app.items.offline import offline_files
-from app.items.permissions import can_enter_for_resident
+from app.items.permissions import entering_for_resident
 from app.items.schemas import KIND_LABELS, SEVERITY_LABELS
 from app.items.submission import refusal_response, submission_response, submit_and_commit
 from app.limits import capture_limit
-from app.permissions import open_to_anyone
+from app.permissions import current_viewer, open_to_anyone
 from app.places.queries import all_places
 from app.walks.findings import capture_service
 
 from .forms import CaptureForm
 
 bp = Blueprint("capture", __name__)
-
-
-def _viewer():
-    return current_user if current_user.is_authenticated else None
 
 
 def _capture_page(form, status=200):
@@ -41,19 +36,15 @@ def _capture_page(form, status=200):
             url_for("api_v1.get_walk", walk_id=walk)] if walk else []
     return render_template(
         "items/capture.html", form=form, categories=CATEGORIES, kinds=KIND_LABELS,
-        severities=SEVERITY_LABELS, staff=can_enter_for_resident(_viewer()),
+        severities=SEVERITY_LABELS, staff=entering_for_resident(),
         place_points={str(p.id): (p.lon, p.lat) for p in places},
         walk_route=kept[1] if kept else None, offline_files=offline_files(*kept),
     ), status
 
 
-def _staff_session():
-    return can_enter_for_resident(_viewer())
-
-
 @bp.route("/signaler", methods=["GET", "POST"])
 @open_to_anyone("no account is needed to report (RGPD); abuse is rate-limited")
-@capture_limit(methods=["POST"], exempt_when=_staff_session)
+@capture_limit(methods=["POST"], exempt_when=entering_for_resident)
 def page():
     """The capture page, and the form it posts. Without JavaScript the browser posts it and
     is sent to the tracking page. With JavaScript the item is kept on the phone and sent
@@ -80,7 +71,7 @@ def page():
     data = {**form.item_data(), "locale": str(get_locale())}
     try:
         item, token, created = submit_and_commit(
-            _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data,
+            current_viewer(), data, uploaded_files(form.photo), form.idempotency_key.data,
             capture_service(data))
     except services.IdempotencyKeyReused as reused:
         if as_json:
@@ -93,7 +84,7 @@ def page():
         show_refusal(form, refused)
         return _capture_page(form, refused.status)
     if as_json:
-        return submission_response(item, token, created, _viewer())
+        return submission_response(item, token, created, current_viewer())
     flash(_("Merci ! Votre signalement n° %(ref)s est enregistré. Il sera public après "
             "relecture par le conseil citoyen. Gardez ce lien pour le suivre.",
             ref=item.reference), "success")
@@ -104,8 +95,8 @@ def page():
 def session():
     """Who is signed in here, with a fresh CSRF token: asked by a phone just before it sends
     an item a signed-in person kept on it, which is sent only under that same account."""
-    response = jsonify({"account": current_user.id if current_user.is_authenticated else None,
-                        "csrf_token": generate_csrf()})
+    viewer = current_viewer()
+    response = jsonify({"account": viewer.id if viewer else None, "csrf_token": generate_csrf()})
     response.headers["Cache-Control"] = "no-store"
     return response
 

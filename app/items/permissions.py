@@ -1,6 +1,7 @@
 """Questions about items, asked at the edge (views, API) before any service is called."""
 
 from app.auth.roles import Role
+from app.permissions import current_viewer
 
 from .public_view import publicity_of
 from .status import Visibility
@@ -96,6 +97,12 @@ def can_see_exact_location(user, item=None):
 def can_enter_for_resident(user):
     """Staff entering an item on a resident's behalf (assisted entry) are not rate-limited."""
     return is_staff(user)
+
+
+def entering_for_resident():
+    """The `exempt_when` of the limits on what residents submit: the signed-in viewer may
+    enter on a resident's behalf."""
+    return can_enter_for_resident(current_viewer())
 
 
 def can_moderate_item(user, item=None):

@@ -16,13 +16,12 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.services import user_for_authorization
 from app.extensions import db, limiter
 from app.limits import submission_limit
-from app.permissions import open_to_anyone
+from app.permissions import current_viewer, open_to_anyone
 from app.places.wording import describe_point
 from app.static_files import Minified
 
@@ -32,11 +31,11 @@ from .models import Item, Photo
 from .offline import service_worker_url
 from .pagination import COUNT_CAP, BadCursor, read_cursor
 from .permissions import (
-    can_enter_for_resident,
     can_read_internal_notes,
     can_see_exact_location,
     can_see_photo,
     can_view_item,
+    entering_for_resident,
     is_staff,
     visible_photos,
 )
@@ -50,10 +49,6 @@ bp.add_app_template_global(service_worker_url)
 # and list photos through the one question of who may see each.
 bp.add_app_template_global(location_of)
 bp.add_app_template_global(visible_photos)
-
-
-def _viewer():
-    return current_user if current_user.is_authenticated else None
 
 
 _minified = Minified()
@@ -70,10 +65,6 @@ def service_worker():
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def _staff_session():
-    return can_enter_for_resident(_viewer())
 
 
 PUBLIC_PAGE_SIZE = 50
@@ -93,11 +84,11 @@ def index():
             start = read_cursor(request.args["apres"])
         except BadCursor:
             flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
-    page = queries.page_of_items(_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
+    page = queries.page_of_items(current_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
                                  start=start, count=False)
     shown = {k: v for k, v in filters.items() if v}
     return render_template("items/index.html", page=page, filters=filters,
-                           matched=queries.count_items(_viewer(), **filters, upto=COUNT_CAP),
+                           matched=queries.count_items(current_viewer(), **filters, upto=COUNT_CAP),
                            count_cap=COUNT_CAP,
                            first_page=start is None,
                            items_api_url=url_for("api_v1.list_items", **shown),
@@ -105,7 +96,7 @@ def index():
                                "items.index", **shown, apres=page.next_cursor),
                            first_url=url_for("items.index", **shown),
                            categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
-                           exact=can_see_exact_location(_viewer()))
+                           exact=can_see_exact_location(current_viewer()))
 
 
 def _near(location):
@@ -116,7 +107,7 @@ def _near(location):
 
 
 def _render_item(item, token=None):
-    viewer = _viewer()
+    viewer = current_viewer()
     location = location_of(item, exact=bool(token) or can_see_exact_location(viewer, item))
     return render_template(
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
@@ -132,7 +123,7 @@ def _render_item(item, token=None):
 @bp.route("/signalements/<int:item_id>")
 def show(item_id):
     item = db.session.get(Item, item_id)
-    if item is None or not can_view_item(_viewer(), item):
+    if item is None or not can_view_item(current_viewer(), item):
         abort(404)
     return _render_item(item)
 
@@ -148,13 +139,13 @@ def track(token):
 
 @bp.route("/signalements/<int:item_id>/moi-aussi", methods=["POST"])
 @open_to_anyone("following a public item asks for nothing but an optional e-mail")
-@limiter.limit(submission_limit, exempt_when=_staff_session)
+@limiter.limit(submission_limit, exempt_when=entering_for_resident)
 def follow(item_id):
     item = db.session.get(Item, item_id)
     if item is None or not item.is_public or item.strong_point:
         abort(404)
     try:
-        services.follow_item(_viewer(), item, locale=str(get_locale()))
+        services.follow_item(current_viewer(), item, locale=str(get_locale()))
         db.session.commit()
     except IntegrityError:  # the same person's other request committed first
         db.session.rollback()
@@ -168,7 +159,7 @@ def _may_see_photo(photo):
     """By the tracking link, a bearer token (the JSON API's clients) or the session."""
     token = request.args.get("suivi")
     by_tracking_link = bool(token) and services.item_for_tracking(token) is photo.item
-    viewer = user_for_authorization(request.headers.get("Authorization")) or _viewer()
+    viewer = user_for_authorization(request.headers.get("Authorization")) or current_viewer()
     return can_see_photo(viewer, photo, by_tracking_link)
 
 

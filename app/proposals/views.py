@@ -15,7 +15,7 @@ from app.items.models import Item
 from app.items.permissions import can_see_exact_location, can_view_item, is_staff
 from app.items.public_view import location_of
 from app.items.status import STATUS_LABELS
-from app.permissions import open_to_anyone, requires
+from app.permissions import current_viewer, open_to_anyone, requires
 from app.places.queries import all_places
 
 from . import queries, services
@@ -33,14 +33,11 @@ from .permissions import (
 bp = Blueprint("proposals", __name__)
 
 
-def _viewer():
-    return current_user if current_user.is_authenticated else None
-
-
 @bp.route("/propositions")
 def index():
-    return render_template("proposals/index.html", proposals=queries.proposals_for(_viewer()),
-                           themes=THEMES, statuses=STATUS_LABELS)
+    proposals = queries.proposals_for(current_viewer())
+    return render_template("proposals/index.html", proposals=proposals, themes=THEMES,
+                           statuses=STATUS_LABELS)
 
 
 @bp.route("/propositions/nouvelle", methods=["GET", "POST"])
@@ -53,7 +50,8 @@ def new():
         data = {"title": form.title.data, "description": form.description.data or "",
                 "place": parse_id(form.place.data)}
         try:
-            item, token, _created = services.submit_proposal(_viewer(), data, form.theme.data)
+            item, token, _created = services.submit_proposal(
+                current_viewer(), data, form.theme.data)
         except DomainError as refused:
             db.session.rollback()
             show_refusal(form, refused)
@@ -68,13 +66,13 @@ def new():
 
 def _proposal_or_404(item_id):
     item = db.session.get(Item, item_id)
-    if item is None or item.kind != "proposal" or not can_view_item(_viewer(), item):
+    if item is None or item.kind != "proposal" or not can_view_item(current_viewer(), item):
         abort(404)
     return item
 
 
 def _page(item, status=200, comment_form=None, answer_form=None):
-    viewer = _viewer()
+    viewer = current_viewer()
     return render_template(
         "proposals/show.html", item=item, proposal=item.proposal, themes=THEMES,
         location=location_of(item, exact=can_see_exact_location(viewer, item)),
@@ -168,7 +166,7 @@ def answer(item_id):
 
 def _meetings_page(form, status=200):
     return render_template("proposals/meetings.html", meetings=queries.meetings(), form=form,
-                           may_run=can_run_tables(_viewer())), status
+                           may_run=can_run_tables(current_viewer())), status
 
 
 @bp.route("/tables-de-quartier")
@@ -204,7 +202,7 @@ def _meeting_page(meeting, status=200, agenda_form=None, outcome_form=None, entr
     return render_template(
         "proposals/meeting.html", meeting=meeting, agenda_form=agenda_form,
         outcome_form=outcome_form, failed_entry=entry_id, organisations=organisations,
-        outcome_choices=OUTCOMES, may_run=can_run_tables(_viewer()), statuses=STATUS_LABELS,
+        outcome_choices=OUTCOMES, may_run=can_run_tables(current_viewer()), statuses=STATUS_LABELS,
         new_outcome_form=lambda: OutcomeForm(formdata=None)), status
 
 

@@ -34,7 +34,7 @@ from app.items.permissions import is_staff
 from app.items.status import STATUS_LABELS, Status
 from app.items.submission import submit_and_commit
 from app.limits import capture_limit
-from app.permissions import open_to_anyone, requires
+from app.permissions import current_viewer, open_to_anyone, requires
 from app.places.queries import all_places
 
 from . import findings, pdf, queries, reports, services
@@ -62,10 +62,6 @@ from .schemas import walk_collection
 bp = Blueprint("walks", __name__)
 
 
-def _viewer():
-    return current_user if current_user.is_authenticated else None
-
-
 def _walk_or_404(walk_id):
     walk = db.session.get(Walk, walk_id)
     if walk is None:
@@ -80,7 +76,7 @@ def _join_url(walk):
 @bp.route("/marches")
 def index():
     return render_template("walks/index.html", upcoming=queries.upcoming_walks(),
-                           past=queries.past_walks(), may_plan=can_plan_walk(_viewer()))
+                           past=queries.past_walks(), may_plan=can_plan_walk(current_viewer()))
 
 
 @bp.route("/marches/nouvelle", methods=["GET", "POST"])
@@ -113,7 +109,7 @@ def plan():
 @bp.route("/marches/<int:walk_id>")
 def show(walk_id):
     walk = _walk_or_404(walk_id)
-    viewer = _viewer()
+    viewer = current_viewer()
     return render_template(
         "walks/show.html", walk=walk, findings=queries.numbered_findings(walk, viewer),
         join_url=_join_url(walk), manage=can_manage_walk(viewer),
@@ -130,7 +126,7 @@ def live(walk_id):
     """What the facilitator's page polls. Read with the session, so staff see findings still
     awaiting moderation; the public JSON API only ever shows public ones."""
     walk = _walk_or_404(walk_id)
-    return jsonify(walk_collection(walk, _viewer()))
+    return jsonify(walk_collection(walk, current_viewer()))
 
 
 @bp.route("/marches/<int:walk_id>/qr.svg")
@@ -196,7 +192,7 @@ def format_walk_time(value):
 
 @bp.route("/marches/<int:walk_id>/constats", methods=["POST"])
 @open_to_anyone("walk participants log findings without an account, like any report")
-@capture_limit(exempt_when=lambda: is_staff(_viewer()))
+@capture_limit(exempt_when=lambda: is_staff(current_viewer()))
 def quick_finding(walk_id):
     """The join page's short form without JavaScript: the finding is placed at the chosen
     stop and goes through the capture service; the participant gets its tracking link on
@@ -214,7 +210,7 @@ def quick_finding(walk_id):
             "recommendation": form.recommendation.data or "", "locale": str(get_locale())}
     try:
         _item, token, _created = submit_and_commit(
-            _viewer(), data, uploaded_files(form.photo), form.idempotency_key.data,
+            current_viewer(), data, uploaded_files(form.photo), form.idempotency_key.data,
             findings.submit_finding)
     except items.IdempotencyKeyReused:
         renew_idempotency_key(form)
@@ -348,7 +344,7 @@ def recheck(walk_id, item_id):
 
 def _readable_walk(walk_id):
     walk = _walk_or_404(walk_id)
-    if not can_read_report(_viewer(), walk):
+    if not can_read_report(current_viewer(), walk):
         abort(404)  # an unpublished compte rendu does not exist for the public
     return walk
 
@@ -356,7 +352,7 @@ def _readable_walk(walk_id):
 @bp.route("/marches/<int:walk_id>/compte-rendu")
 def report(walk_id):
     walk = _readable_walk(walk_id)
-    viewer = _viewer()
+    viewer = current_viewer()
     return render_template(
         "walks/report.html", walk=walk, rows=report_rows_by_stop(walk, viewer),
         comparison=queries.grid_comparison(walk), checks=queries.rechecks_of(walk, viewer),
@@ -400,7 +396,7 @@ def _walk_file(walk_id, render, mimetype, disposition=None):
     """A generated file of a walk the viewer may read; `disposition` takes {id}."""
     walk = _readable_walk(walk_id)
     headers = {"Content-Disposition": disposition.format(id=walk.id)} if disposition else None
-    return Response(render(walk, _viewer()), mimetype=mimetype, headers=headers)
+    return Response(render(walk, current_viewer()), mimetype=mimetype, headers=headers)
 
 
 @bp.route("/marches/<int:walk_id>/compte-rendu.pdf")
@@ -412,7 +408,7 @@ def report_pdf(walk_id):
 @bp.route("/marches/<int:walk_id>/constats.csv")
 def report_csv(walk_id):
     walk = _readable_walk(walk_id)
-    return csv_response(reports.report_rows(walk, _viewer()), reports.CSV_FIELDS,
+    return csv_response(reports.report_rows(walk, current_viewer()), reports.CSV_FIELDS,
                         f"constats-marche-{walk.id}.csv")
 
 
