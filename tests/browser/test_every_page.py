@@ -46,7 +46,10 @@ def _item_routed_to_hbh(live_server, live_env):
 @pytest.fixture(scope="module")
 def ids(live_server, live_env):
     """Ids of the demo data: a public item, a pending one, a proposal, the walk and a stop,
-    and an item routed to the landlord."""
+    an item routed to the landlord, and an API key (so its list is not empty and its page
+    exists, whichever tests ran before)."""
+    created = flask_command(live_env, "open311", "keys", "create", "Tournée des pages")
+    key = int(created.split("created key ", 1)[1].split()[0])
     flask_command(live_env, "users", "create", TOUR, "--role", "moderator",
                   "--password", "pages-accessibles-au-pouce")
     token = flask_command(live_env, "users", "token", TOUR).strip().splitlines()[-1]
@@ -60,6 +63,7 @@ def ids(live_server, live_env):
         "pending": next(p["id"] for p in items if p["visibility"] == "pending"),
         "proposal": next(p["id"] for p in items if p["kind"] == "proposal"),
         "walk": walk, "stop": stops[0], "routed": _item_routed_to_hbh(live_server, live_env),
+        "key": key,
     }
 
 
@@ -82,7 +86,8 @@ PAGES = {
                "/comite/suivi/points-recurrents", "/comite/suivi/marches",
                "/evaluation/indicateurs?from=2024-01-01&to=2030-12-31", "/evaluation/tfpb"],
     "admin": ["/admin/comptes", "/admin/comptes/nouveau", "/admin/routage", "/admin/zones",
-              "/admin/publicite", "/admin/cles-api", "/admin/delais"],
+              "/admin/publicite", "/admin/cles-api", "/admin/cles-api/{key}",
+              "/admin/delais"],
 }
 
 
