@@ -4,12 +4,12 @@ overdue counts, and the map's clusters."""
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, case, cast, func, select
-from sqlalchemy.orm import selectinload
 
 from app.auth.models import Organisation
 from app.extensions import db
 from app.items.models import Item
 from app.items.status import Status
+from app.triage.paging import due_parts, read_due_page
 from app.triage.queries import overdue_clause
 
 from .filters import clauses
@@ -19,19 +19,15 @@ PAGE_SIZE = 50
 CLUSTER_PIXELS = 64
 
 
-def followup_page(filters, viewer, page=1):
-    """(items, total): the filtered items, the most urgent due date first, then the oldest.
-
-    The page's ids are chosen on the follow-up index alone, then only those rows are read."""
-    where = clauses(filters, viewer)
-    order = (Item.resolve_due.is_(None), Item.resolve_due, Item.created_at, Item.id)
+def followup_page(filters, viewer, start=None):
+    """(items, total, next cursor): PAGE_SIZE filtered items after the cursor `start` (a
+    text a page gave, None for the first page; BadCursor for anything else), the most
+    urgent due date first, then the oldest, as an organisation's queue lists them. Every
+    page costs what the first does, and an item filed meanwhile never makes one skip."""
+    where = tuple(clauses(filters, viewer))
     total = db.session.scalar(select(func.count(Item.id)).where(*where))
-    ids = (select(Item.id).where(*where).order_by(*order).limit(PAGE_SIZE)
-           .offset((max(page, 1) - 1) * PAGE_SIZE))
-    items = db.session.scalars(
-        select(Item).where(Item.id.in_(ids)).order_by(*order)
-        .options(selectinload(Item.organisation))).all()
-    return items, total
+    items, next_cursor = read_due_page(due_parts(where), start, PAGE_SIZE)
+    return items, total, next_cursor
 
 
 @dataclass(frozen=True)

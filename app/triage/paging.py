@@ -90,6 +90,40 @@ def read_page(parts, sort_key, start_of, limit):
     return [items[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
 
 
+def due_parts(clauses):
+    """The two parts of a list by resolve due date (the soonest first, then the items with
+    none), each oldest first, among the items matching `clauses`."""
+    return [Part((Item.resolve_due.is_not(None), *clauses),
+                 (Item.resolve_due, Item.created_at, Item.id)),
+            Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id))]
+
+
+def read_due_page(parts, start, limit):
+    """read_page over parts made by due_parts, after the cursor `start` (a text a page
+    gave, or None for the first page; BadCursor for anything else)."""
+    position = None if start is None else read_cursor(start, with_due=True)
+    return read_page(parts, _due_sort_key, _due_start(position), limit)
+
+
+def _due_sort_key(row):
+    """Due dates first, soonest first, then no due date."""
+    if len(row) == 3:
+        return False, *row
+    return True, date.min, *row
+
+
+def _due_start(position):
+    """Where each of due_parts starts after `position` (see read_page)."""
+    def start_of(part):
+        if position is None:
+            return None
+        undated, due, created_at, item_id = position
+        if len(part.keys) == 3:  # the part with due dates
+            return False if undated else (due, created_at, item_id)
+        return (created_at, item_id) if undated else None
+    return start_of
+
+
 def part_query(part, start, limit):
     """The keys of a part's first `limit` rows after `start` (None: from its beginning)."""
     query = select(*part.keys).where(*part.clauses)

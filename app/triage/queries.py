@@ -1,6 +1,5 @@
 """The queues: what the coordination has to triage, and what an organisation has to do."""
 
-from datetime import date
 
 from sqlalchemy import and_, or_, select
 
@@ -9,7 +8,15 @@ from app.clock import utcnow
 from app.items.models import Item
 from app.items.status import Status
 
-from .paging import Part, QueuePage, capped_counts, read_cursor, read_page
+from .paging import (
+    Part,
+    QueuePage,
+    capped_counts,
+    due_parts,
+    read_cursor,
+    read_due_page,
+    read_page,
+)
 
 PAGE_SIZE = 50
 TRIAGE_STATUSES = (Status.NEW, Status.RETURNED)
@@ -95,45 +102,18 @@ def triage_queue(filters, start=None):
     return QueuePage(items, counts["total"], _arranged(counts), next_cursor)
 
 
-def _due_sort_key(row):
-    """An organisation queue's order: due dates first, soonest first, then no due date."""
-    if len(row) == 3:
-        return False, *row
-    return True, date.min, *row
-
-
-def _due_start(position):
-    """Where each part of an organisation's queue starts after `position` (see read_page)."""
-    def start_of(part):
-        if position is None:
-            return None
-        undated, due, created_at, item_id = position
-        if len(part.keys) == 3:  # the part with due dates
-            return False if undated else (due, created_at, item_id)
-        return (created_at, item_id) if undated else None
-    return start_of
-
-
 def organisation_parts(statuses, narrowing):
     """The parts of an organisation's queue (`narrowing` names the organisation): for each
     status, the items with a resolve due date, by that date, then those without."""
-    parts = []
-    for status in statuses:
-        parts += [Part((Item.status == status, Item.resolve_due.is_not(None), *narrowing),
-                       (Item.resolve_due, Item.created_at, Item.id)),
-                  Part((Item.status == status, Item.resolve_due.is_(None), *narrowing),
-                       (Item.created_at, Item.id))]
-    return parts
+    return [part for status in statuses for part in due_parts((Item.status == status, *narrowing))]
 
 
 def organisation_queue(organisation_id, filters, start=None):
     """The organisation's open items, the most urgent due first, as triage_queue does."""
     today = utcnow().date()
-    position = None if start is None else read_cursor(start, with_due=True)
     narrowing = (Item.organisation_id == organisation_id, *_narrowing(filters, today))
     wanted = _wanted(AWAITING_RESOLUTION, filters)
-    items, next_cursor = read_page(organisation_parts(wanted, narrowing), _due_sort_key,
-                                   _due_start(position), PAGE_SIZE)
+    items, next_cursor = read_due_page(organisation_parts(wanted, narrowing), start, PAGE_SIZE)
     scope = (Item.organisation_id == organisation_id,)
     counts = capped_counts({
         "total": (Item.status.in_(wanted), *narrowing),

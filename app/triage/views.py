@@ -13,7 +13,7 @@ from app.extensions import db
 from app.inputs import parse_id
 from app.items.categories import CATEGORIES
 from app.items.models import Item
-from app.items.pagination import COUNT_CAP, BadCursor
+from app.items.pagination import COUNT_CAP
 from app.items.permissions import can_read_internal_notes, can_read_moderation_log
 from app.items.public_view import location_of
 from app.items.services import item_for_tracking
@@ -23,6 +23,7 @@ from app.permissions import open_to_anyone, requires
 from app.places.wording import describe_point
 
 from . import queries, services
+from .cursors import page_links, read_from_address
 from .forms import MOVE_LABELS, MoveForm, ReopenForm
 from .permissions import (
     allowed_moves,
@@ -51,26 +52,13 @@ def _filters(statuses):
     return wanted
 
 
-def _read_queue(read, *args):
-    """read(*args, filters, start=the page's cursor): a page that started after a forged or
-    stale cursor shows the queue's beginning and says so."""
-    try:
-        return read(*args, start=request.args.get("apres") or None)
-    except BadCursor:
-        flash(_("Ce lien de page n'est pas valide ou ne correspond plus à cette liste : voici "
-                "le début de la liste."), "info")
-        return read(*args, start=None)
-
-
 def _queue_page(template, statuses, page, filters, **context):
-    endpoint = request.endpoint
-    args = {k: v for k, v in request.args.items() if k not in {"apres", "page"}}
+    next_url, first_url = page_links(request.endpoint, page.next_cursor)
     return render_template(
         template, items=page.items, total=page.total, counts=page.counts,
         filters=filters, statuses={s: STATUS_LABELS[s] for s in statuses},
         status_labels=STATUS_LABELS, categories=CATEGORIES, count_cap=COUNT_CAP,
-        next_url=page.next_cursor and url_for(endpoint, **args, apres=page.next_cursor),
-        first_url=url_for(endpoint, **args) if request.args.get("apres") else None,
+        next_url=next_url, first_url=first_url,
         is_overdue=queries.is_overdue, **context)
 
 
@@ -81,7 +69,7 @@ def triage_queue():
     (`apres`: where the page starts); only those who triage get the checkboxes to route
     them."""
     filters = _filters(queries.TRIAGE_STATUSES)
-    page = _read_queue(queries.triage_queue, filters)
+    page = read_from_address(queries.triage_queue, filters)
     return _queue_page("triage/queue.html", queries.TRIAGE_STATUSES, page, filters,
                        organisations=all_organisations(),
                        may_route=can_triage(current_user))
@@ -117,7 +105,7 @@ def organisation_queue():
     """The open items routed to the agent's organisation, the most urgent first."""
     statuses = queries.AWAITING_RESOLUTION
     filters = _filters(statuses)
-    page = _read_queue(queries.organisation_queue, current_user.organisation_id, filters)
+    page = read_from_address(queries.organisation_queue, current_user.organisation_id, filters)
     return _queue_page("triage/organisation_queue.html", statuses, page, filters,
                        organisation=current_user.organisation)
 

@@ -1,6 +1,7 @@
 """The follow-up across organisations: overdue everywhere, filters, counts, the map's
 clusters, bad input and each role's part."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from app.triage import services
 from tests.conftest import csrf_token, make_user, page_text
 from tests.workflow import coordinator, routed_item
 
+NEXT_PAGE = re.compile(r'<a href="([^"]+)" rel="next">')
 ORGANISATIONS = ("hbh", "ville-antony", "vsgp", "cd92")
 
 
@@ -156,15 +158,26 @@ def test_the_map_clusters_items_with_their_overdue_count(client, auth, one_overd
     assert client.get("/comite/suivi/carte.json?bbox=x&zoom=3").status_code == 422
 
 
-def test_no_item_is_lost_between_pages_of_the_list(client, auth):
-    made = {routed_item("hbh", category="tags").reference for _n in range(55)}
+def test_no_item_is_lost_or_repeated_between_pages_even_when_one_is_filed_meanwhile(
+        client, auth):
+    made = [routed_item("hbh", category="tags").reference for _n in range(55)]
     auth.login("committee")
-    seen = set()
-    for page in (1, 2):
-        text = page_text(client.get(f"/comite/suivi?page={page}"))
-        seen |= {ref for ref in made if ref in text}
-    assert seen == made
-    assert db.session.query(Item).count() == 55
+    first = page_text(client.get("/comite/suivi?category=tags"))
+    late = routed_item("hbh", category="tags").reference  # filed after page 1 was read
+    second = page_text(client.get(NEXT_PAGE.search(first).group(1)))
+    assert NEXT_PAGE.search(second) is None
+    pages = [first, second]
+    seen = [ref for ref in [*made, late] for text in pages if ref in text]
+    assert sorted(seen) == sorted([*made, late])  # each once, the late one included
+    assert "Début de la liste" in pages[1]
+
+
+def test_a_forged_page_link_of_the_follow_up_shows_its_beginning_in_french(client, auth):
+    routed_item("hbh")
+    auth.login("committee")
+    response = client.get("/comite/suivi", query_string={"apres": "2026'; DROP TABLE item"})
+    assert response.status_code == 200
+    assert "ne correspond plus à cette liste : voici le début" in page_text(response)
 
 
 def disputed_item():

@@ -16,6 +16,7 @@ from app.items.models import Item
 from app.items.schemas import KIND_LABELS
 from app.items.status import STATUS_LABELS, Status
 from app.permissions import requires
+from app.triage.cursors import page_links, read_from_address
 from app.triage.queries import is_overdue
 from app.walks.models import RECHECK_LABELS
 from app.walks.queries import all_walks
@@ -56,10 +57,6 @@ def _delay_summary(acknowledge, resolve):
     return " ".join(parts)
 
 
-def _page_number():
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _render(template, compute):
     """Read the filters; on bad input show the page with the form and its errors (422)."""
     organisations = all_organisations()
@@ -90,12 +87,14 @@ def followup():
     """Open items across organisations, with their organisation, age, due dates and
     overdue state; counts per organisation; the clustered map and its list."""
     def compute(filters):
-        items, total = queries.followup_page(filters, current_user, _page_number())
+        items, total, next_cursor = read_from_address(queries.followup_page, filters,
+                                                      current_user)
+        next_url, first_url = page_links("committee.followup", next_cursor)
         by_organisation = [(name or _("Pas encore transmis"), count, overdue) for
                            name, count, overdue in queries.overdue_by_organisation(
                                filters, current_user)]
-        return {"items": items, "total": total, "page": _page_number(),
-                "page_size": queries.PAGE_SIZE, "by_organisation": by_organisation,
+        return {"items": items, "total": total, "next_url": next_url,
+                "first_url": first_url, "by_organisation": by_organisation,
                 "is_overdue": lambda item: is_overdue(item, filters.today),
                 "today": filters.today}
     return _render("committee/followup.html", compute)
