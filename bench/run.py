@@ -114,7 +114,17 @@ def measure_committee(env):
         return committee.report(app_url, env, print_table)
 
 
-PARTS = {"all": measure_all, "committee": measure_committee}
+def measure_capture_page(env):
+    """The capture page's weights alone (its own budget and everything a first visit
+    downloads)."""
+    prepare_database(env)
+    with serve_app(env) as app_url:
+        report_page_weight(app_url, "/signaler", "Capture page")
+        report_capture_weight(app_url)
+    return []
+
+
+PARTS = {"all": measure_all, "committee": measure_committee, "capture": measure_capture_page}
 
 
 if __name__ == "__main__":
