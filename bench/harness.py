@@ -146,6 +146,13 @@ def request(url, method="GET", body=None, headers=None, timeout=REQUEST_TIMEOUT_
     anyway; keep-alive would only make the client behave differently from one server to
     the next. Refuses any host but 127.0.0.1.
     """
+    status, _headers, content = exchange(url, method, body, headers, timeout)
+    return status, content
+
+
+def exchange(url, method="GET", body=None, headers=None, timeout=REQUEST_TIMEOUT_S):
+    """`request`, returning (status, response headers, body bytes as sent: still
+    compressed when the server compressed it)."""
     parts = urlsplit(url)
     if parts.hostname != LOOPBACK:
         raise ValueError(f"the bench only talks to {LOOPBACK}, not {url}")
@@ -155,7 +162,7 @@ def request(url, method="GET", body=None, headers=None, timeout=REQUEST_TIMEOUT_
         connection.request(method, target or "/", body=body,
                            headers={"Connection": "close", **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 

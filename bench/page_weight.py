@@ -1,20 +1,28 @@
-"""Compressed weight of a page and of the stylesheets and scripts it links.
+"""Weight of a page and of the stylesheets and scripts it links, as the app sends them.
+
+Each file is asked for as a browser asks (`Accept-Encoding: gzip`) and weighed as it
+arrives: compressed when the app compressed it, whole when it did not, so the figure is
+what a phone downloads, not what a server could send at best.
 
 The design budget is "own JS + CSS + HTML of a page <= 60 KB compressed, Leaflet and map
 tiles excluded", so Leaflet's files are weighed but kept apart from the page's own. The
 capture page has a stricter one: everything it loads, Leaflet included, <= 70 KB gzipped;
 with `everything=True` the images it shows (icons, pictogram sprites) and what its scripts
 fetch or register (the map's data in `data-src`, the service worker in `data-sw`) are
-weighed too.
+weighed too, and so is what the service worker then asks for on a first visit: each
+address of the page's `data-precache` list that the browser cannot take from its own
+cache (one it has not loaded yet, or a page or data sent without a cache lifetime, which
+the worker downloads again).
 """
 
 import gzip
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from harness import BenchError, request
+from harness import BenchError, exchange
 
 LEAFLET_PREFIX = "/vendor/leaflet/"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class LinkedAssets(HTMLParser):
@@ -24,7 +32,7 @@ class LinkedAssets(HTMLParser):
 
     def __init__(self, everything=False):
         super().__init__()
-        self.urls, self.everything = [], everything
+        self.urls, self.everything, self.precache = [], everything, []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -40,31 +48,47 @@ class LinkedAssets(HTMLParser):
             found += [attributes.get(name) for name in ("data-src", "data-sw")]
             if tag == "img":
                 found.append(attributes.get("src"))
+            self.precache += (attributes.get("data-precache") or "").split()
         self.urls += [url for url in found if url and url not in self.urls]
 
 
-def gzipped_size(data):
-    """Bytes after gzip -9, the best a server could send, so the budget is judged on that."""
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
-
-
 def weigh_page(page_url, everything=False):
-    """Return (own, leaflet): lists of (path, gzipped bytes); own starts with the HTML."""
-    html = _fetch(page_url)
+    """Return (own, leaflet): lists of (path, bytes as sent); own starts with the HTML, and
+    with `everything` ends with what the service worker downloads again."""
+    sent, _reusable = _fetch(page_url)
     parser = LinkedAssets(everything)
-    parser.feed(html.decode())
+    parser.feed((gzip.decompress(sent) if sent[:2] == GZIP_MAGIC else sent).decode())
     parser.close()
-    own = [(urlsplit(page_url).path or "/", gzipped_size(html))]
-    leaflet = []
+    own = [(urlsplit(page_url).path or "/", len(sent))]
+    leaflet, reusable = [], set()
     for url in (urljoin(page_url, link) for link in parser.urls):
         path = urlsplit(url).path
-        weighed = (path, gzipped_size(_fetch(url)))
-        (leaflet if path.startswith(LEAFLET_PREFIX) else own).append(weighed)
+        body, kept = _fetch(url)
+        (leaflet if path.startswith(LEAFLET_PREFIX) else own).append((path, len(body)))
+        if kept:
+            reusable.add(path)
+    for url in (urljoin(page_url, link) for link in parser.precache):
+        path = urlsplit(url).path
+        if path not in reusable:
+            own.append((f"{path} (service worker)", len(_fetch(url)[0])))
     return own, leaflet
 
 
 def _fetch(url):
-    status, body = request(url)
+    """(body as sent, whether the browser keeps it for the service worker to reuse)."""
+    status, headers, body = exchange(url, headers={"Accept-Encoding": "gzip"})
     if status != 200:
         raise BenchError(f"{url} answered {status}; its weight would be that of an error page")
-    return body
+    if headers.get("Content-Encoding", "identity") not in ("gzip", "identity"):
+        raise BenchError(f"{url} came {headers['Content-Encoding']}, asked for gzip")
+    return body, _browser_keeps(headers.get("Cache-Control") or "")
+
+
+def _browser_keeps(cache_control):
+    """True when a response may be reused from the browser's cache without asking again."""
+    directives = {part.strip().split("=", 1)[0]: part.strip().partition("=")[2]
+                  for part in cache_control.lower().split(",") if part.strip()}
+    if "no-store" in directives or "no-cache" in directives:
+        return False
+    age = directives.get("max-age", "0")
+    return age.isdigit() and int(age) > 0

@@ -69,7 +69,8 @@ def report_page_weight(app_url, page="/", name="Home page"):
         rows = [[path + (" (HTML)" if path == page else ""), f"{size / KB:.1f}"]
                 for path, size in assets]
         rows.append(["total", f"{sum(size for _, size in assets) / KB:.1f}"])
-        print_table(f"{name}, {title}, gzip -9, 1 KB = {KB} bytes", ["file", "KB"], rows)
+        print_table(f"{name}, {title}, as sent (gzip asked), 1 KB = {KB} bytes",
+                    ["file", "KB"], rows)
     own_kb = sum(size for _, size in own) / KB
     verdict = "within" if own_kb <= BUDGET_KB else "OVER"
     print(f"Own total {own_kb:.1f} KB of the {BUDGET_KB} KB budget: {verdict} "
@@ -83,8 +84,9 @@ def report_capture_weight(app_url):
             for path, size in own + leaflet]
     total = sum(size for _, size in own + leaflet) / KB
     rows.append(["total", f"{total:.1f}"])
-    print_table(f"Capture page, everything it loads (Leaflet, images, data and the service "
-                f"worker included), gzip -9, 1 KB = {KB} bytes", ["file", "KB"], rows)
+    print_table(f"Capture page, everything a first visit loads (Leaflet, images, data, the "
+                f"service worker and what it downloads again included), as sent (gzip "
+                f"asked), 1 KB = {KB} bytes", ["file", "KB"], rows)
     verdict = "met" if total <= CAPTURE_BUDGET_KB else "NOT MET"
     print(f"Capture page total {total:.1f} KB, target <= {CAPTURE_BUDGET_KB} KB: {verdict}\n")
 
@@ -112,7 +114,17 @@ def measure_committee(env):
         return committee.report(app_url, env, print_table)
 
 
-PARTS = {"all": measure_all, "committee": measure_committee}
+def measure_capture_page(env):
+    """The capture page's weights alone (its own budget and everything a first visit
+    downloads)."""
+    prepare_database(env)
+    with serve_app(env) as app_url:
+        report_page_weight(app_url, "/signaler", "Capture page")
+        report_capture_weight(app_url)
+    return []
+
+
+PARTS = {"all": measure_all, "committee": measure_committee, "capture": measure_capture_page}
 
 
 if __name__ == "__main__":

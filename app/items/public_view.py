@@ -20,12 +20,13 @@ public view follows (an administrator changes it through services.set_category_p
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
-from flask import g
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.extensions import db
 from app.geo.routes import generalised_point
+from app.stamps import register_stamp, stamp
 
 from .models import DEFAULT_PUBLICITY, CategoryPublicity
 
@@ -33,17 +34,24 @@ from .models import DEFAULT_PUBLICITY, CategoryPublicity
 PRECISE_PLACE_KINDS = ("building", "entrance")
 PREPARED = ("public_lon", "public_lat", "public_generalised")
 
+register_stamp("category_publicity", select(func.aggregate_strings(
+    CategoryPublicity.category + "=" + CategoryPublicity.publicity, ",")))
+
 
 # --- category publicity -------------------------------------------------------------------
 
 def publicity_map():
-    """{category code: "public" | "generalised" | "staff"} for the categories not public,
-    read once per request (a request may draw hundreds of items)."""
-    if "category_publicity" not in g:
-        stored = dict(db.session.execute(
-            select(CategoryPublicity.category, CategoryPublicity.publicity)).all())
-        g.category_publicity = {**DEFAULT_PUBLICITY, **stored}
-    return g.category_publicity
+    """{category code: "public" | "generalised" | "staff"} for the categories not public.
+    The stored rows are few and short: they are their own stamp (app/stamps.py), read with
+    the others, so every worker sees an administrator's change at its next transaction."""
+    return _publicity_of_rows(stamp("category_publicity")[0])
+
+
+@lru_cache(maxsize=4)
+def _publicity_of_rows(rows):
+    """The publicity map of the stored rows, `category=publicity` joined by commas."""
+    stored = dict(row.split("=", 1) for row in (rows or "").split(",") if row)
+    return MappingProxyType({**DEFAULT_PUBLICITY, **stored})
 
 
 def publicity_of(category):

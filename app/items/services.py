@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -323,7 +323,6 @@ def set_category_publicity(actor, category, publicity):
     row.publicity, row.updated_by_id = publicity, actor.id
     db.session.add(row)
     db.session.flush()
-    g.pop("category_publicity", None)
     _prepare_category(category)
     return row
 

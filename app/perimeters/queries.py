@@ -4,10 +4,13 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.geo.perimeter import PerimeterIndex
+from app.stamps import register_stamp, stamp
 
 from .models import Perimeter
 
 _index_cache = {}
+register_stamp("perimeters", select(func.count(Perimeter.id)),
+               select(func.max(Perimeter.loaded_at)))
 
 
 def all_perimeters():
@@ -17,12 +20,10 @@ def all_perimeters():
 def perimeter_index():
     """A prepared index of the stored perimeters, rebuilt only when they change.
 
-    The fingerprint query is one tiny aggregate, so a reload by another process is seen
-    without restarting workers.
+    Its fingerprint is a stamp (count, latest load) read with the others (app/stamps.py),
+    so a reload by another process is seen without restarting workers.
     """
-    fingerprint = tuple(
-        db.session.execute(select(func.count(Perimeter.id), func.max(Perimeter.loaded_at))).one()
-    )
+    fingerprint = stamp("perimeters")
     key = (db.engine.url.render_as_string(), fingerprint)
     if key not in _index_cache:
         _index_cache.clear()

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.geo.files import GeodataError, checked_polygon
 from app.geo.tenure import TenureIndex, overlaps
 from app.items.categories import CATEGORIES
+from app.stamps import register_stamp, stamp
 from app.workdays import add_working_days
 
 from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, TenureZone
@@ -23,6 +24,8 @@ from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, Te
 DEFAULT_DELAY = "*"
 MAX_DELAY_DAYS = 365
 _index_cache = {}
+register_stamp("tenure_zones", select(func.count(TenureZone.id)),
+               select(func.max(TenureZone.updated_at)), select(func.max(TenureZone.id)))
 
 
 class InvalidRoutingData(DomainError):
@@ -34,10 +37,9 @@ class InvalidDelays(InvalidInput):
 
 
 def tenure_index():
-    """Prepared tenure zones, rebuilt only when a zone changes (seen across processes)."""
-    fingerprint = tuple(db.session.execute(
-        select(func.count(TenureZone.id), func.max(TenureZone.updated_at),
-               func.max(TenureZone.id))).one())
+    """Prepared tenure zones, rebuilt only when a zone changes (seen across processes: the
+    fingerprint is a stamp, app/stamps.py)."""
+    fingerprint = stamp("tenure_zones")
     key = (db.engine.url.render_as_string(), fingerprint)
     if key not in _index_cache:
         _index_cache.clear()
