@@ -100,13 +100,14 @@ def row_as_item(row, place_name=None, place_kind=None):
 def stored_texts(rows, name):
     """The stored `name` text of each row (id, `name`) of a page; an item inserted outside
     the app and not yet prepared (see `flask items prepare`) is built here, not skipped."""
-    missing = [row.id for row in rows if getattr(row, name) is None]
-    built = {}
-    if missing:
-        supports = support_counts(missing)
-        built = {item.id: prepared_texts(item, supports.get(item.id, 0))[name]
-                 for item in db.session.scalars(select(Item).where(Item.id.in_(missing)))}
-    return [getattr(row, name) or built[row.id] for row in rows]
+    texts = [getattr(row, name) for row in rows]
+    missing = [row.id for row, text in zip(rows, texts, strict=True) if text is None]
+    if not missing:
+        return texts
+    supports = support_counts(missing)
+    built = {item.id: prepared_texts(item, supports.get(item.id, 0))[name]
+             for item in db.session.scalars(select(Item).where(Item.id.in_(missing)))}
+    return [text or built[row.id] for row, text in zip(rows, texts, strict=True)]
 
 
 # --- writing ------------------------------------------------------------------------------

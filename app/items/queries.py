@@ -12,7 +12,7 @@ from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 
 from .models import Item, Photo, band_of
-from .pagination import Page, after, cursor_of, newest_first
+from .pagination import Page, after, cursor_of, newest_first, position_cursor
 from .permissions import can_see_exact_location, sees_every_item
 from .public_view import location_of, staff_only_categories
 from .status import Visibility
@@ -87,9 +87,11 @@ def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=
 def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=2000,
                   start=None, count=True, columns=None):
     """One page of items_in_bbox, starting after the position `start` (see pagination), with
-    how many items match in all (unless `count` is False) and where the next page starts.
-    With `columns`, the page holds rows of these columns (with `id` and `created_at`)
-    instead of items: a read of prepared texts builds no object."""
+    how many items match in all and where the next page starts. A first page that holds
+    every match counts them itself; any other is counted by the database unless `count` is
+    False (matched None). With `columns`, the page holds rows of these columns (with `id`)
+    instead of items: a read of prepared texts builds no object, nor a date per row (the
+    next page's position is read for the last row only)."""
     clauses = _selection(user, bbox, kind, status, category)
     if columns is None:
         query, read = (listing(clauses, user, bbox).options(selectinload(Item.place)),
@@ -103,8 +105,19 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     rows = read(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    matched = _count(clauses, user, bbox) if count else None
-    return Page(rows, matched, cursor_of(rows[-1]) if more else None)
+    if start is None and not more:
+        matched = len(rows)
+    else:
+        matched = _count(clauses, user, bbox) if count else None
+    return Page(rows, matched, _cursor_after(rows[-1]) if more else None)
+
+
+def _cursor_after(row):
+    """The cursor of the page after `row` (an item, or a row of columns with its id)."""
+    if isinstance(row, Item):
+        return cursor_of(row)
+    created_at = db.session.scalar(select(Item.created_at).where(Item.id == row.id))
+    return position_cursor(created_at, row.id)
 
 
 CLUSTER_GRID = 8  # cells across and down the box

@@ -273,3 +273,23 @@ def test_clusters_count_only_what_the_caller_may_see(client):
     make_item(description="En attente de modération")  # pending: not public
     body = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=1").get_json()
     assert sum(f["properties"]["count"] for f in body["features"]) == 5
+
+
+def test_clusters_are_decided_the_same_on_small_pages_and_later_pages(client):
+    insert_public_items(6)
+    box = "bbox=2.28,48.73,2.30,48.75"
+    over = client.get(f"/api/v1/items?{box}&clusters=5&limit=2").get_json()
+    assert over["clustered"] is True and over["numberMatched"] == 6
+    first = client.get(f"/api/v1/items?{box}&clusters=6&limit=2&fields=map").get_json()
+    assert "clustered" not in first
+    assert (first["numberMatched"], first["numberReturned"]) == (6, 2)
+    ids, bodies = follow_pages(client, first["links"][0]["href"])
+    assert len(ids) == 4 and {body["numberMatched"] for body in bodies} == {6}
+    assert [f["id"] for f in first["features"]] + ids == insert_order_newest_first()
+    whole = client.get(f"/api/v1/items?{box}&clusters=6&fields=map").get_json()
+    assert (whole["numberMatched"], whole["numberReturned"], whole["links"]) == (6, 6, [])
+
+
+def insert_order_newest_first():
+    return [item.id for item in db.session.scalars(select(Item).order_by(*newest_first()))]
+
