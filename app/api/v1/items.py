@@ -122,16 +122,12 @@ def list_items():
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
     matched = None
-    clustering = bool(clusters_over) and bbox is not None
-    if clustering and (start is not None or clusters_over > limit):
+    if clusters_over and bbox is not None:
+        # Counting stops past the threshold: a box of the whole town costs no more here.
         matched = queries.count_items(g.api_user, bbox, **filters, upto=clusters_over)
         if matched > clusters_over:
             return _clusters(bbox, filters)
-        clustering = False
-    # Undecided, a first page decides: holding every match, it counted them.
-    page = _page(bbox, filters, limit, start, lean, count=matched is None and not clustering)
-    if clustering and (page.matched is None or page.matched > clusters_over):
-        return _clusters(bbox, filters)
+    page = _page(bbox, filters, limit, start, lean, count=matched is None)
     features = _features(page, lean)
     links = []
     if page.next_cursor:
