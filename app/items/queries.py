@@ -112,6 +112,19 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     return Page(rows, matched, _cursor_after(rows[-1]) if more else None)
 
 
+def whole_box(user, bbox, most, columns, kind=None, status=None, category=None):
+    """Every item of page_of_items in `bbox` as one page of rows of `columns` (with `id`
+    first), newest first, if there are at most `most` of them, else None: one read of at
+    most `most` + 1 index entries whatever the box holds (the map's first page, or the
+    sign that it should draw counts per area instead)."""
+    clauses = _selection(user, bbox, kind, status, category)
+    found = by_band(select(*columns, Item.created_at).where(*clauses).limit(most + 1),
+                    user, bbox).subquery()
+    rows = db.session.execute(select(*(found.c[column.key] for column in columns))
+                              .order_by(found.c.created_at.desc(), found.c.id.desc())).all()
+    return None if len(rows) > most else Page(rows, len(rows), None)
+
+
 def _cursor_after(row):
     """The cursor of the page after `row` (an item, or a row of columns with its id)."""
     if isinstance(row, Item):

@@ -288,6 +288,11 @@ def test_clusters_are_decided_the_same_on_small_pages_and_later_pages(client):
     assert [f["id"] for f in first["features"]] + ids == insert_order_newest_first()
     whole = client.get(f"/api/v1/items?{box}&clusters=6&fields=map").get_json()
     assert (whole["numberMatched"], whole["numberReturned"], whole["links"]) == (6, 6, [])
+    plain = client.get(f"/api/v1/items?{box}&fields=map").get_json()
+    assert whole == plain  # the map's bounded first read answers what a plain page does
+    for fields in ("", "&fields=map"):
+        over = client.get(f"/api/v1/items?{box}&clusters=5{fields}").get_json()
+        assert over["clustered"] is True and over["numberMatched"] == 6
 
 
 def insert_order_newest_first():

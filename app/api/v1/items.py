@@ -121,13 +121,20 @@ def list_items():
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
-    matched = None
+    matched, page = None, None
     if clusters_over and bbox is not None:
-        # Counting stops past the threshold: a box of the whole town costs no more here.
-        matched = queries.count_items(g.api_user, bbox, **filters, upto=clusters_over)
-        if matched > clusters_over:
-            return _clusters(bbox, filters)
-    page = _page(bbox, filters, limit, start, lean, count=matched is None)
+        # Both read at most clusters_over + 1 entries: a box of the whole town costs no more.
+        columns = _public_columns(lean)
+        if columns and start is None and clusters_over <= limit:  # the map's first read
+            page = queries.whole_box(g.api_user, bbox, clusters_over, columns, **filters)
+            if page is None:
+                return _clusters(bbox, filters)
+        else:
+            matched = queries.count_items(g.api_user, bbox, **filters, upto=clusters_over)
+            if matched > clusters_over:
+                return _clusters(bbox, filters)
+    if page is None:
+        page = _page(bbox, filters, limit, start, lean, count=matched is None)
     features = _features(page, lean)
     links = []
     if page.next_cursor:
@@ -141,16 +148,20 @@ def list_items():
     return Response(body, mimetype="application/json")
 
 
+def _public_columns(lean):
+    """For those who are not staff, the columns of the prepared texts a page reads (the id
+    first, the text last); None for staff, whose features are built from the items."""
+    if not sees_public_feature_only(g.api_user):
+        return None
+    return (Item.id, Item.map_feature) if lean else (
+        Item.id, Item.category, Item.status, Item.public_feature)
+
+
 def _page(bbox, filters, limit, start, lean, count):
-    """The page of items the caller may see: for those who are not staff, rows of the texts
-    prepared when each item changed, read by the index; for staff, the items."""
-    viewer = g.api_user
-    columns = None
-    if sees_public_feature_only(viewer):
-        columns = (Item.id, Item.map_feature) if lean else (
-            Item.id, Item.category, Item.status, Item.public_feature)
-    return queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
-                                 count=count, columns=columns)
+    """The page of items the caller may see: rows of the prepared texts (_public_columns)
+    read by the index, or the items for staff."""
+    return queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start,
+                                 count=count, columns=_public_columns(lean))
 
 
 def _features(page, lean):
