@@ -22,7 +22,7 @@ def _in(column, values):
     return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
-# The public position's latitude band (BAND_DEGREES high, about 5.6 m): the public map's
+# The public position's latitude band (1/BANDS_PER_DEGREE of a degree, about 5.6 m): the map's
 # index leads with it, so that a box is read as a few short ranges of its longitudes, one
 # per band it spans, whatever the size of the table (a longitude alone would read the
 # box's whole north-south stripe of the town).
