@@ -8,13 +8,17 @@
   and a busy one (lock or statement timeout, deadlock) are answered 503 with their own
   message; anything else stays an error.
 - The health probe: does the database answer, and can it write, within about a second.
+- Index hints on SQLite: a query's `with_hint(table, "INDEXED BY name", "sqlite")` is
+  written after the table (SQLAlchemy leaves FROM hints out on SQLite), for the few reads
+  SQLite, which has no statistics until ANALYZE, would otherwise plan badly.
 """
 
 import sqlite3
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
 
 from .extensions import db
 
@@ -23,6 +27,13 @@ READ_ONLY_SQLSTATE = "25006"  # read_only_sql_transaction
 BUSY_SQLSTATES = {"55P03", "57014", "40P01", "40001"}
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 5, 6, 8
 HEALTH_TIMEOUT_MS = 1000
+
+
+@compiles(Table, "sqlite")
+def _table_with_its_sqlite_hint(table, compiler, **kw):
+    written = compiler.visit_table(table, **kw)
+    hint = (kw.get("fromhints") or {}).get(table) if kw.get("asfrom") else None
+    return f"{written} {hint}" if hint else written
 
 
 def engine_options(config):

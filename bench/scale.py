@@ -8,7 +8,9 @@ the same ~1,000 public items and every other item falls elsewhere in the perimet
 bounding box (one in ten pending or hidden, one in ten of a generalised category), so the
 same read answers the same features at each size and only the table grows. Items are
 inserted in bulk (multi-row INSERTs of 5,000) with their public features prepared by the
-app's own code (app/items/prepared.py), as the app would have prepared them.
+app's own code (app/items/prepared.py), as the app would have prepared them, and the
+latitude band the map's index leads with written by the model's insert default
+(app/items/models.band_of), as for every insert.
 
 At each size the app is served by gunicorn (2 workers) and each read is interleaved with
 its floor: the very bytes of that answer, served as a static file by the same app server

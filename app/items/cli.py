@@ -48,9 +48,10 @@ def sweep(older_than, dry_run):
               help="Items prepared and written per statement.")
 def prepare(batch):
     """Prepare again the public feature of every item (the texts the public map and list
-    join, see app/items/prepared.py). Items are prepared whenever they change; run this
-    after an upgrade that changed what the public is shown of an item (the public view,
-    the list's or the map's feature), or after inserting items outside the app."""
+    join, and the latitude band the map's index reads, see app/items/prepared.py). Items
+    are prepared whenever they change; run this after an upgrade that changed what the
+    public is shown of an item (the public view, the list's or the map's feature), or
+    after inserting items outside the app."""
     count = prepare_all(batch)
     db.session.commit()
     click.echo(f"{count} item(s) prepared")

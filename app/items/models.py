@@ -1,5 +1,6 @@
 """The one item model shared by DEM findings, GUSP reports and proposals."""
 
+import math
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,24 @@ def _in(column, values):
     return "{} IN ({})".format(column, ", ".join(f"'{v}'" for v in values))
 
 
+# The public position's latitude band (1/BANDS_PER_DEGREE of a degree, about 5.6 m): the map's
+# index leads with it, so that a box is read as a few short ranges of its longitudes, one
+# per band it spans, whatever the size of the table (a longitude alone would read the
+# box's whole north-south stripe of the town).
+BANDS_PER_DEGREE = 20_000
+
+
+def band_of(lat):
+    """The latitude band of `lat`: never smaller for a larger latitude, so the bands of a
+    box's edges bound the bands of every point inside it."""
+    return math.floor(lat * BANDS_PER_DEGREE)
+
+
+def _public_band(context):
+    """An insert's band, from the public latitude it writes (every insert, ORM or not)."""
+    return band_of(context.get_current_parameters()["public_lat"])
+
+
 def reference_of(item_id, created_at):
     """An item's reference from its id and creation time (lists that read columns only)."""
     return f"{created_at.year}-{item_id:05d}"
@@ -40,11 +59,11 @@ class Item(db.Model):
         CheckConstraint("status IN ('new', 'rejected', 'duplicate') OR organisation_id IS NOT NULL",
                         name="routed_has_organisation"),
         Index("ix_item_lon_lat", "lon", "lat"),
-        Index("ix_item_public_lon_lat", "public_lon", "public_lat"),
         # The public map's bbox, read from the index alone (its prepared text included:
-        # migration 0018), and the public list, newest first (migration 0016).
-        Index("ix_item_public_map", "visibility", "public_lon", "public_lat", "created_at",
-              "id", "category", "status", "map_feature"),
+        # migration 0018) as one short range of longitudes per latitude band (migration
+        # 0020), and the public list, newest first (migration 0016).
+        Index("ix_item_public_map", "public_band", "public_lon", "public_lat", "visibility",
+              "created_at", "id", "category", "status", "map_feature"),
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
@@ -96,6 +115,8 @@ class Item(db.Model):
     public_lon: Mapped[float]
     public_lat: Mapped[float]
     public_generalised: Mapped[bool] = mapped_column(default=False)
+    # band_of(public_lat), set by every insert and kept by prepared.write_prepared.
+    public_band: Mapped[int] = mapped_column(default=_public_band)
     # The same, as the texts a public read joins without building anything
     # (app/items/prepared.py): written after each flush that changes what they show, never
     # loaded with the item.

@@ -11,8 +11,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.geo.projection import degrees_around, metres_between
 
-from .models import Item, Photo
-from .pagination import Page, after, cursor_of, newest_first
+from .models import Item, Photo, band_of
+from .pagination import Page, after, cursor_of, newest_first, position_cursor
 from .permissions import can_see_exact_location, sees_every_item
 from .public_view import location_of, staff_only_categories
 from .status import Visibility
@@ -47,22 +47,34 @@ def _selection(user, bbox, kind, status, category):
     return clauses
 
 
-def listing(clauses):
-    """The items matching `clauses`, newest first (the statement, for EXPLAIN too)."""
-    return select(Item).where(*clauses).order_by(*newest_first())
+def by_band(query, user, bbox):
+    """`query` read through the public map's index when it selects a box by its latitude
+    bands (see in_bbox). SQLite has no statistics until ANALYZE and would rather walk
+    every public item newest first, skipping a sort; PostgreSQL always has them and
+    chooses the index itself."""
+    if bbox is None or can_see_exact_location(user) or not _read_band_by_band(bbox):
+        return query
+    return query.with_hint(Item, "INDEXED BY ix_item_public_map", "sqlite")
 
 
-def _count(clauses, upto=None):
+def listing(clauses, user=None, bbox=None):
+    """The items matching `clauses` (selecting `bbox` for `user`), newest first (the
+    statement, for EXPLAIN too)."""
+    return by_band(select(Item).where(*clauses).order_by(*newest_first()), user, bbox)
+
+
+def _count(clauses, user, bbox, upto=None):
     if upto is None:
-        return db.session.scalar(select(func.count()).select_from(Item).where(*clauses))
-    matching = select(Item.id).where(*clauses).limit(upto + 1).subquery()
+        return db.session.scalar(by_band(select(func.count()).select_from(Item)
+                                         .where(*clauses), user, bbox))
+    matching = by_band(select(Item.id).where(*clauses).limit(upto + 1), user, bbox).subquery()
     return db.session.scalar(select(func.count()).select_from(matching))
 
 
 def count_items(user, bbox=None, kind=None, status=None, category=None, upto=None):
     """How many items page_of_items would list over all its pages; with `upto`, counting
     stops past it (upto + 1: "more than upto")."""
-    return _count(_selection(user, bbox, kind, status, category), upto)
+    return _count(_selection(user, bbox, kind, status, category), user, bbox, upto)
 
 
 def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=2000):
@@ -75,23 +87,50 @@ def items_in_bbox(user, bbox=None, kind=None, status=None, category=None, limit=
 def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=2000,
                   start=None, count=True, columns=None):
     """One page of items_in_bbox, starting after the position `start` (see pagination), with
-    how many items match in all (unless `count` is False) and where the next page starts.
-    With `columns`, the page holds rows of these columns (with `id` and `created_at`)
-    instead of items: a read of prepared texts builds no object."""
+    how many items match in all and where the next page starts. A first page that holds
+    every match counts them itself; any other is counted by the database unless `count` is
+    False (matched None). With `columns`, the page holds rows of these columns (with `id`)
+    instead of items: a read of prepared texts builds no object, nor a date per row (the
+    next page's position is read for the last row only)."""
     clauses = _selection(user, bbox, kind, status, category)
     if columns is None:
-        query, read = listing(clauses).options(selectinload(Item.place)), db.session.scalars
+        query, read = (listing(clauses, user, bbox).options(selectinload(Item.place)),
+                       db.session.scalars)
     else:
-        query, read = select(*columns).where(*clauses).order_by(*newest_first()), \
-            db.session.execute
+        query, read = (by_band(select(*columns).where(*clauses).order_by(*newest_first()),
+                               user, bbox), db.session.execute)
     query = query.limit(limit + 1)
     if start is not None:
         query = query.where(after(start))
     rows = read(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    matched = _count(clauses) if count else None
-    return Page(rows, matched, cursor_of(rows[-1]) if more else None)
+    if start is None and not more:
+        matched = len(rows)
+    else:
+        matched = _count(clauses, user, bbox) if count else None
+    return Page(rows, matched, _cursor_after(rows[-1]) if more else None)
+
+
+def whole_box(user, bbox, most, columns, kind=None, status=None, category=None):
+    """Every item of page_of_items in `bbox` as one page of rows of `columns` (with `id`
+    first), newest first, if there are at most `most` of them, else None: one read of at
+    most `most` + 1 index entries whatever the box holds (the map's first page, or the
+    sign that it should draw counts per area instead)."""
+    clauses = _selection(user, bbox, kind, status, category)
+    found = by_band(select(*columns, Item.created_at).where(*clauses).limit(most + 1),
+                    user, bbox).subquery()
+    rows = db.session.execute(select(*(found.c[column.key] for column in columns))
+                              .order_by(found.c.created_at.desc(), found.c.id.desc())).all()
+    return None if len(rows) > most else Page(rows, len(rows), None)
+
+
+def _cursor_after(row):
+    """The cursor of the page after `row` (an item, or a row of columns with its id)."""
+    if isinstance(row, Item):
+        return cursor_of(row)
+    created_at = db.session.scalar(select(Item.created_at).where(Item.id == row.id))
+    return position_cursor(created_at, row.id)
 
 
 CLUSTER_GRID = 8  # cells across and down the box
@@ -115,18 +154,36 @@ def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
     height = max(maxlat - minlat, 1e-9) / CLUSTER_GRID
     column = func.round((lon - minlon) / width - 0.5)
     row = func.round((lat - minlat) / height - 0.5)
-    query = (select(func.avg(lon), func.avg(lat), func.count())
-             .where(*_selection(user, bbox, kind, status, category))
-             .group_by(column, row))
+    query = by_band(select(func.avg(lon), func.avg(lat), func.count()).select_from(Item)
+                    .where(*_selection(user, bbox, kind, status, category))
+                    .group_by(column, row), user, bbox)
     return [Cluster(float(mean_lon), float(mean_lat), count)
             for mean_lon, mean_lat, count in db.session.execute(query)]
 
 
+# A box spanning more latitude bands than this (about 2 km high: more than the whole
+# neighbourhood) reads them as one range rather than one per band.
+MAX_BAND_RANGES = 400
+
+
 def in_bbox(bbox, exact=True):
-    """A WHERE clause: the exact point, or the public position, lies in the box."""
+    """A WHERE clause: the exact point, or the public position, lies in the box. On the
+    public position the box also names its latitude bands, so that the public map's index
+    (visibility, band, longitude…) reads one short range of longitudes per band: what a box
+    costs then depends on what lies in and near it, not on the size of the table."""
     minlon, minlat, maxlon, maxlat = bbox
     lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
-    return and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
+    inside = and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
+    if exact:
+        return inside
+    first, last = band_of(minlat), band_of(maxlat)
+    bands = (Item.public_band.in_(range(first, last + 1)) if _read_band_by_band(bbox)
+             else Item.public_band.between(first, last))
+    return and_(bands, inside)
+
+
+def _read_band_by_band(bbox):
+    return band_of(bbox[3]) - band_of(bbox[1]) < MAX_BAND_RANGES
 
 
 def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAYS):

@@ -202,8 +202,9 @@ def prepared_features(rows):
     someone who is not staff: each stored text with this request's labels and page address
     appended, nothing built."""
     shared = _Shared.of_request()
-    return [full_feature_text(text, shared.added_text(row.id, row.category, row.status))
-            for row, text in zip(rows, stored_texts(rows, "public_feature"), strict=True)]
+    return [full_feature_text(text, shared.added_text(item_id, category, status))
+            for (item_id, category, status, _stored), text
+            in zip(rows, stored_texts(rows, "public_feature"), strict=True)]
 
 
 def map_features(items, viewer=None):

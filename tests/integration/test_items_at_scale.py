@@ -14,7 +14,7 @@ from sqlalchemy import event, select, text
 
 from app.extensions import db
 from app.items import queries
-from app.items.models import Item
+from app.items.models import BANDS_PER_DEGREE, Item, band_of
 from app.items.pagination import newest_first
 from app.items.views import PUBLIC_PAGE_SIZE
 from app.proposals.models import Support
@@ -101,7 +101,8 @@ def query_plan(statement):
 @pytest.mark.parametrize("analysed", [False, True])
 def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
     """A street-sized box among items spread over the whole town: the database must find
-    them through the index on the shown position, not by reading every public item.
+    them through the index on the shown position, one short range of longitudes per
+    latitude band, not by reading every public item nor the box's whole north-south stripe.
     SQLite has no statistics until ANALYZE and must choose well both ways; PostgreSQL's
     autovacuum always gathers them, so it is asked with statistics."""
     rng = random.Random(12)
@@ -118,13 +119,58 @@ def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
         db.session.commit()
     bbox = (2.288, 48.737, 2.289, 48.7376)
     clauses = queries._selection(None, bbox, None, None, None)
-    plan = query_plan(queries.listing(clauses).limit(2001))
-    assert re.search(r"ix_item_public_(lon_lat|map)", plan), plan
+    plan = query_plan(queries.listing(clauses, None, bbox).limit(2001))
+    assert_read_band_by_band(plan)
     map_read = select(Item.id, Item.created_at, Item.category, Item.status, Item.map_feature)
-    plan = query_plan(map_read.where(*clauses).order_by(*newest_first()).limit(2001))
-    assert re.search(r"ix_item_public_(lon_lat|map)", plan), plan
+    plan = query_plan(queries.by_band(map_read.where(*clauses).order_by(*newest_first())
+                                      .limit(2001), None, bbox))
+    assert_read_band_by_band(plan)
     if db.engine.dialect.name == "sqlite":  # the map's text is read from the index alone
         assert "COVERING INDEX ix_item_public_map" in plan, plan
+    resident = make_user(email="plan-resident@example.org")  # sees their own items too
+    clauses = queries._selection(resident, bbox, None, None, None)
+    assert_read_band_by_band(query_plan(queries.listing(clauses, resident, bbox)))
+
+
+def assert_read_band_by_band(plan):
+    """The plan seeks the public map's index by band and by longitude range."""
+    if db.engine.dialect.name == "sqlite":
+        assert "INDEX ix_item_public_map (public_band=? AND public_lon>? AND public_lon<?)" \
+            in plan, plan
+    else:
+        assert re.search(r"Index (Only )?Scan using ix_item_public_map", plan), plan
+        assert re.search(r"Index Cond: \(\(public_band = ANY .*\(public_lon >= ", plan), plan
+
+
+@pytest.mark.parametrize("kind", ["gusp", "proposal"])
+def test_a_box_whose_edges_cut_latitude_bands_finds_exactly_the_items_inside(client, kind):
+    """Items on, just above and just below band edges and the box's own edges: the box
+    answers exactly the items whose shown position lies in it, whatever bands they fall
+    in, on both engines."""
+    edge = 48.7370  # a band edge (band_of(edge) * BANDS_PER_DEGREE == edge)
+    step = 1 / BANDS_PER_DEGREE
+    lats = [edge + k * step + shift for k in range(-2, 4) for shift in (-1e-9, 0, 1e-9)]
+    lons = [2.2880, 2.28805, 2.2881]
+    rows = [{"kind": kind, "category": "proprete", "description": "",
+             "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,
+             "position": "inside", "status": "new", "visibility": "public", "version": 1,
+             "tracking_digest": secrets.token_hex(32)} for lon in lons for lat in lats]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+    placed = db.session.execute(select(Item.id, Item.public_lon, Item.public_lat,
+                                       Item.public_band)).all()
+    assert all(band == band_of(lat) for _id, _lon, lat, band in placed)
+    boxes = [(2.2880, edge, 2.2881, edge + step), (2.28801, edge - 1e-9, 2.2881, edge + 2 * step),
+             (2.2880, edge - step / 2, 2.28805, edge + 2.5 * step), (2.2879, edge, 2.2882, edge),
+             (-180, -90, 180, 90)]
+    for box in boxes:
+        inside = {item_id for item_id, lon, lat, _band in placed
+                  if box[0] <= lon <= box[2] and box[1] <= lat <= box[3]}
+        for fields in ("", "&fields=map"):
+            body = client.get("/api/v1/items?bbox={}{}".format(",".join(map(repr, box)),
+                                                              fields)).get_json()
+            assert {f["id"] for f in body["features"]} == inside, (box, fields)
+            assert body["numberMatched"] == len(inside)
 
 
 @contextmanager
@@ -227,3 +273,28 @@ def test_clusters_count_only_what_the_caller_may_see(client):
     make_item(description="En attente de modération")  # pending: not public
     body = client.get("/api/v1/items?bbox=2.28,48.73,2.30,48.75&clusters=1").get_json()
     assert sum(f["properties"]["count"] for f in body["features"]) == 5
+
+
+def test_clusters_are_decided_the_same_on_small_pages_and_later_pages(client):
+    insert_public_items(6)
+    box = "bbox=2.28,48.73,2.30,48.75"
+    over = client.get(f"/api/v1/items?{box}&clusters=5&limit=2").get_json()
+    assert over["clustered"] is True and over["numberMatched"] == 6
+    first = client.get(f"/api/v1/items?{box}&clusters=6&limit=2&fields=map").get_json()
+    assert "clustered" not in first
+    assert (first["numberMatched"], first["numberReturned"]) == (6, 2)
+    ids, bodies = follow_pages(client, first["links"][0]["href"])
+    assert len(ids) == 4 and {body["numberMatched"] for body in bodies} == {6}
+    assert [f["id"] for f in first["features"]] + ids == insert_order_newest_first()
+    whole = client.get(f"/api/v1/items?{box}&clusters=6&fields=map").get_json()
+    assert (whole["numberMatched"], whole["numberReturned"], whole["links"]) == (6, 6, [])
+    plain = client.get(f"/api/v1/items?{box}&fields=map").get_json()
+    assert whole == plain  # the map's bounded first read answers what a plain page does
+    for fields in ("", "&fields=map"):
+        over = client.get(f"/api/v1/items?{box}&clusters=5{fields}").get_json()
+        assert over["clustered"] is True and over["numberMatched"] == 6
+
+
+def insert_order_newest_first():
+    return [item.id for item in db.session.scalars(select(Item).order_by(*newest_first()))]
+

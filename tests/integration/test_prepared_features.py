@@ -12,7 +12,7 @@ from app.account.services import delete_account
 from app.auth.models import Organisation
 from app.extensions import db
 from app.geo.files import read_perimeters
-from app.items.models import Item
+from app.items.models import Item, band_of
 from app.items.prepared import TEXTS, prepared_texts, support_counts
 from app.items.public_view import location_of
 from app.items.schemas import feature_collection
@@ -30,7 +30,8 @@ EVERYWHERE = "-180,-90,180,90"
 
 
 def assert_prepared_as_built():
-    """Every item's stored texts are those a fresh build from its public view gives."""
+    """Every item's stored texts are those a fresh build from its public view gives, and
+    its band the one of the latitude it is shown at (what the public map's index finds)."""
     db.session.expire_all()
     items = db.session.scalars(select(Item).order_by(Item.id)).all()
     supports = support_counts([item.id for item in items])
@@ -39,6 +40,7 @@ def assert_prepared_as_built():
     assert items
     for item in items:
         assert stored[item.id] == prepared_texts(item, supports.get(item.id, 0)), item
+        assert item.public_band == band_of(item.public_lat), item
 
 
 def assert_served_as_built(app, client):
@@ -134,6 +136,9 @@ def test_items_inserted_outside_the_app_are_served_and_prepared_by_the_command(a
     db.session.commit()
     assert json.loads(client.get(f"/api/v1/items?bbox={EVERYWHERE}").get_data()) == (
         json.loads(before))  # built at the read meanwhile, never skipped
+    db.session.execute(update(Item).values(public_band=0)  # bands of another band height
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
     result = app.test_cli_runner().invoke(args=["items", "prepare", "--batch", "2"])
     assert result.exit_code == 0, result.output
     assert "4 item(s) prepared" in result.output

@@ -121,13 +121,21 @@ def list_items():
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
     # The box selects on the position each caller is shown (public_view for the public).
-    matched = None
+    matched, page = None, None
     if clusters_over and bbox is not None:
-        matched = queries.count_items(g.api_user, bbox, **filters)
-        if matched > clusters_over:
-            return jsonify(_clusters(queries.clusters_in_bbox(g.api_user, bbox, **filters),
-                                     matched))
-    page, features = _features(bbox, filters, limit, start, lean, count=matched is None)
+        # Both read at most clusters_over + 1 entries: a box of the whole town costs no more.
+        columns = _public_columns(lean)
+        if columns and start is None and clusters_over <= limit:  # the map's first read
+            page = queries.whole_box(g.api_user, bbox, clusters_over, columns, **filters)
+            if page is None:
+                return _clusters(bbox, filters)
+        else:
+            matched = queries.count_items(g.api_user, bbox, **filters, upto=clusters_over)
+            if matched > clusters_over:
+                return _clusters(bbox, filters)
+    if page is None:
+        page = _page(bbox, filters, limit, start, lean, count=matched is None)
+    features = _features(page, lean)
     links = []
     if page.next_cursor:
         args = {**request.args.to_dict(), "after": page.next_cursor}
@@ -140,35 +148,45 @@ def list_items():
     return Response(body, mimetype="application/json")
 
 
-def _features(bbox, filters, limit, start, lean, count):
-    """(page, features as JSON texts): for those who are not staff, the texts prepared when
-    each item changed, read by the index and joined; for staff, built from the items."""
-    viewer = g.api_user
-    if sees_public_feature_only(viewer):
-        text = Item.map_feature if lean else Item.public_feature
-        columns = (Item.id, Item.created_at, text) if lean else (
-            Item.id, Item.created_at, Item.category, Item.status, text)
-        page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
-                                     count=count, columns=columns)
-        return page, (stored_texts(page.items, "map_feature") if lean
-                      else prepared_features(page.items))
-    page = queries.page_of_items(viewer, bbox, **filters, limit=limit, start=start,
-                                 count=count)
+def _public_columns(lean):
+    """For those who are not staff, the columns of the prepared texts a page reads (the id
+    first, the text last); None for staff, whose features are built from the items."""
+    if not sees_public_feature_only(g.api_user):
+        return None
+    return (Item.id, Item.map_feature) if lean else (
+        Item.id, Item.category, Item.status, Item.public_feature)
+
+
+def _page(bbox, filters, limit, start, lean, count):
+    """The page of items the caller may see: rows of the prepared texts (_public_columns)
+    read by the index, or the items for staff."""
+    return queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start,
+                                 count=count, columns=_public_columns(lean))
+
+
+def _features(page, lean):
+    """The features of `page` (see _page) as JSON texts: the prepared texts joined, or built
+    from the items for staff."""
+    if sees_public_feature_only(g.api_user):
+        return (stored_texts(page.items, "map_feature") if lean
+                else prepared_features(page.items))
     if lean:
-        return page, map_features(page.items, viewer)
-    return page, [dumps(feature) for feature in
-                  feature_collection(page.items, viewer)["features"]]
+        return map_features(page.items, g.api_user)
+    return [dumps(feature) for feature in
+            feature_collection(page.items, g.api_user)["features"]]
 
 
-def _clusters(clusters, matched):
+def _clusters(bbox, filters):
     """Counts per area as a FeatureCollection: each feature a point (the mean position of
     its items) with `cluster: true` and `count`; `clustered: true` says no item is listed."""
-    return {"type": "FeatureCollection", "clustered": True, "numberMatched": matched,
-            "numberReturned": 0, "links": [],
-            "features": [{"type": "Feature", "geometry": {
-                "type": "Point", "coordinates": [cluster.lon, cluster.lat]},
-                "properties": {"cluster": True, "count": cluster.count}}
-                for cluster in clusters]}
+    clusters = queries.clusters_in_bbox(g.api_user, bbox, **filters)
+    return jsonify({"type": "FeatureCollection", "clustered": True,
+                    "numberMatched": sum(cluster.count for cluster in clusters),
+                    "numberReturned": 0, "links": [],
+                    "features": [{"type": "Feature", "geometry": {
+                        "type": "Point", "coordinates": [cluster.lon, cluster.lat]},
+                        "properties": {"cluster": True, "count": cluster.count}}
+                        for cluster in clusters]})
 
 
 @bp.route("/items/nearby")
