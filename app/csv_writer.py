@@ -119,11 +119,12 @@ def _headings(columns):
             for column in columns]
 
 
-def _column(values, cell):
+def _column(values, cell, by_type):
     """The cells of one column of a block of rows. The csv module writes None as an empty
     cell and an int as str() does, as format_cell would: those pass untouched; a column of
     text alone is neutralised in one sweep; dates and times (many alike) are formatted once
-    each; anything else goes cell by cell."""
+    each; a column of one other plain type goes through that type's formatter; anything
+    else cell by cell."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
     kinds.discard(int)
@@ -135,18 +136,33 @@ def _column(values, cell):
     if kinds in ({date}, {datetime}):  # equal moments of one type are written alike
         written = {value: cell(value) for value in set(values) if value is not None}
         return [None if value is None else written[value] for value in values]
+    if len(kinds) == 1 and (kind := kinds.pop()) in by_type:
+        write = by_type[kind]
+        return [None if value is None else write(value) for value in values]
     return [None if value is None else cell(value) for value in values]
 
 
 def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DEFAULT
                ) -> Iterator[str]:
-    """Yield the CSV text: a heading row, then the rows, BLOCK_ROWS at a time, each block
-    formatted column by column (a column's cells are mostly of one type) and sent in one
-    piece.
+    """Yield the CSV text: a heading row, then the rows, BLOCK_ROWS at a time (see
+    stream_csv_blocks).
 
     `columns` are keys of the rows (the heading is the key) or (key, heading) pairs; a key
     missing from a row gives an empty cell. Lines end with CRLF (RFC 4180).
     """
+    keys = [key for key, _heading in _headings(columns)]
+    rows = iter(rows)
+    blocks = ({key: [row.get(key) for row in block] for key in keys}
+              for block in iter(lambda: list(islice(rows, BLOCK_ROWS)), []))
+    return stream_csv_blocks(blocks, columns, dialect)
+
+
+def stream_csv_blocks(blocks: Iterable[Mapping[str, Sequence]], columns: Sequence,
+                      dialect: Dialect = DEFAULT) -> Iterator[str]:
+    """Yield the CSV text: a heading row, then each block of rows given column by column
+    ({key: the block's values of that column}, every column of `columns` in each block),
+    formatted column by column (a column's cells are mostly of one type) and sent in one
+    piece."""
     keys = [key for key, _heading in _headings(columns)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
@@ -165,16 +181,17 @@ def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DE
 
     yield ("\ufeff" if dialect.bom else "") + piece(
         [[format_cell(heading, dialect) for _key, heading in _headings(columns)]])
-    rows = iter(rows)
-    while block := list(islice(rows, BLOCK_ROWS)):
-        yield piece(zip(*[_column([row.get(key) for row in block], cell) for key in keys],
+    for block in blocks:
+        yield piece(zip(*[_column(block[key], cell, by_type) for key in keys],
                         strict=True))
 
 
-def csv_response(rows, columns, filename, dialect=DEFAULT):
-    """A streamed download of `rows` (see stream_csv) named `filename`."""
+def csv_response(rows, columns, filename, dialect=DEFAULT, *, by_columns=False):
+    """A streamed download of `rows` (see stream_csv), or of blocks of rows given column by
+    column when `by_columns` (see stream_csv_blocks), named `filename`."""
+    stream = stream_csv_blocks if by_columns else stream_csv
     return Response(
-        stream_with_context(stream_csv(rows, columns, dialect)),
+        stream_with_context(stream(rows, columns, dialect)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
