@@ -14,8 +14,7 @@ sits whole in memory:
 or, for a custom response, `Response(stream_with_context(stream_csv(rows, COLUMNS)))`.
 """
 
-import csv
-import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -119,27 +118,44 @@ def _headings(columns):
             for column in columns]
 
 
-def _column(values, cell, by_type):
-    """The cells of one column of a block of rows. The csv module writes None as an empty
-    cell and an int as str() does, as format_cell would: those pass untouched; a column of
-    text alone is neutralised in one sweep; dates and times (many alike) are formatted once
-    each; a column of one other plain type goes through that type's formatter; anything
-    else cell by cell."""
+def _quoting(dialect):
+    """The function that writes a column's texts as the csv module does with its minimal
+    quoting: a text holding the separator, a double quote or a line break between double
+    quotes (inner ones doubled). A column needing none (most: codes, dates, numbers) is
+    checked in one search."""
+    special = re.compile(f'[{re.escape(dialect.delimiter)}"\r\n]').search
+
+    def quote(texts):
+        if not special("".join(texts)):
+            return texts
+        return ['"' + text.replace('"', '""') + '"' if special(text) else text
+                for text in texts]
+
+    return quote
+
+
+def _column(values, cell, by_type, quote):
+    """The text of the cells of one column of a block of rows: None is an empty cell, an
+    int is written as str() writes it, as format_cell would; a column of text alone is
+    neutralised in one sweep; dates and times (many alike) are formatted once each; a
+    column of one other plain type goes through that type's formatter; anything else cell
+    by cell. Each text is then quoted as the csv module would."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
-    kinds.discard(int)
-    if not kinds:
-        return values
+    if kinds <= {int}:
+        return ["" if value is None else str(value) for value in values]
     if kinds == {str}:
-        return [value if value is None or not value.startswith(FORMULA_STARTS)
-                else "'" + value for value in values]
-    if kinds in ({date}, {datetime}):  # equal moments of one type are written alike
+        texts = [value if value is None or not value.startswith(FORMULA_STARTS)
+                 else "'" + value for value in values]
+    elif kinds in ({date}, {datetime}):  # equal moments of one type are written alike
         written = {value: cell(value) for value in set(values) if value is not None}
-        return [None if value is None else written[value] for value in values]
-    if len(kinds) == 1 and (kind := kinds.pop()) in by_type:
+        texts = [None if value is None else written[value] for value in values]
+    elif len(kinds) == 1 and (kind := kinds.pop()) in by_type:
         write = by_type[kind]
-        return [None if value is None else write(value) for value in values]
-    return [None if value is None else cell(value) for value in values]
+        texts = [None if value is None else write(value) for value in values]
+    else:
+        texts = [None if value is None else cell(value) for value in values]
+    return quote(["" if text is None else text for text in texts])
 
 
 def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DEFAULT
@@ -164,26 +180,25 @@ def stream_csv_blocks(blocks: Iterable[Mapping[str, Sequence]], columns: Sequenc
     formatted column by column (a column's cells are mostly of one type) and sent in one
     piece."""
     keys = [key for key, _heading in _headings(columns)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
     by_type = _formatters(dialect)
+    quote = _quoting(dialect)
 
     def cell(value):
         formatter = by_type.get(type(value))
         return formatter(value) if formatter is not None else format_cell(value, dialect)
 
-    def piece(lines):
-        writer.writerows(lines)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
+    def piece(cells):
+        """The lines of a block given column by column; a line of a single empty cell is
+        written `""`, as the csv module does, so that it is not read as no cell at all."""
+        lines = map(dialect.delimiter.join, zip(*cells, strict=True))
+        if len(keys) == 1:
+            lines = ('""' if line == "" else line for line in lines)
+        return "".join(line + "\r\n" for line in lines)
 
     yield ("\ufeff" if dialect.bom else "") + piece(
-        [[format_cell(heading, dialect) for _key, heading in _headings(columns)]])
+        [quote([format_cell(heading, dialect)]) for _key, heading in _headings(columns)])
     for block in blocks:
-        yield piece(zip(*[_column(block[key], cell, by_type) for key in keys],
-                        strict=True))
+        yield piece([_column(block[key], cell, by_type, quote) for key in keys])
 
 
 def csv_response(rows, columns, filename, dialect=DEFAULT, *, by_columns=False):
