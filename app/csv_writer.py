@@ -98,7 +98,7 @@ def format_cell(value, dialect=DEFAULT):
 def _formatters(dialect):
     """{type: its format_cell} for the plain types, so that a cell of one of them costs a
     lookup by its exact type; any other value (a subclass, a lazy translation) goes the
-    long way, format_cell."""
+    long way, format_cell. One stream's formatters: each remembers the days it wrote."""
     return {
         type(None): lambda _value: "",
         bool: lambda value: dialect.true if value else dialect.false,
@@ -107,9 +107,23 @@ def _formatters(dialect):
         float: lambda value: _number(value, dialect),
         Decimal: lambda value: _number(value, dialect),
         datetime: dialect.format_datetime,
-        date: dialect.format_date,
+        date: _remembered(dialect.format_date),
         str: neutralise,
     }
+
+
+def _remembered(write):
+    """`write`, writing each value once: for the days of a stream (a few thousand at most,
+    each met again and again, as due dates are)."""
+    written = {}
+
+    def remembered(value):
+        text = written.get(value)
+        if text is None:
+            text = written[value] = write(value)
+        return text
+
+    return remembered
 
 
 def _headings(columns):
