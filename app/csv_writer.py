@@ -12,6 +12,11 @@ sits whole in memory:
     return csv_response(rows, COLUMNS, "constats.csv", FRENCH)
 
 or, for a custom response, `Response(stream_with_context(stream_csv(rows, COLUMNS)))`.
+Rows read column by column (blocks of {key: values}, as the committee's exports read them)
+are written without being turned into rows first: `csv_response(blocks, COLUMNS, name,
+FRENCH, by_columns=True)`. Each block's cells are formatted column by column and joined,
+quoted as the csv module quotes (only the columns that hold a separator, a double quote or
+a line break).
 """
 
 import re

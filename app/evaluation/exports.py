@@ -14,6 +14,7 @@ public); staff get the exact position and location details and the routing field
 everyone else the public view, generalised for a sensitive item.
 """
 
+import json
 import shutil
 import tempfile
 from datetime import date, datetime
@@ -86,11 +87,12 @@ def _shown(column):
 
 
 def _read(staff, today):
-    """{column key: SQL expression} of what is read of each item, already what `viewer`
-    may see: the public view's rule (public_view.location_of) written as SQL, so that no
-    row is rebuilt in Python — staff read the exact point and every detail, everyone
-    else the prepared public position and, for a generalised item, the residence alone
-    (no building, entrance, floor or spot, no place as precise as a door)."""
+    """{column key: SQL expression} of what is read of each item, already what staff (or,
+    when `staff` is false, anyone else) may see: the public view's rule
+    (public_view.location_of) written as SQL, so that no row is rebuilt in Python — staff
+    read the exact point and every detail, everyone else the prepared public position and,
+    for a generalised item, the residence alone (no building, entrance, floor or spot, no
+    place as precise as a door)."""
     read = {"id": Item.id, "created_at": Item.created_at, "kind": Item.kind,
             "category": Item.category, "subcategory": Item.subcategory,
             "status": Item.status, "severity": Item.severity, "danger": Item.danger,
@@ -158,7 +160,9 @@ def _quoted_iso(value):
     return encode_basestring(value.isoformat())
 
 
-# Each value's JSON text by its type, as json.dumps(..., ensure_ascii=False) writes it.
+# Each value's JSON text by its type, as json.dumps(..., ensure_ascii=False) writes it (any
+# other type through json itself).
+JSON = json.JSONEncoder(ensure_ascii=False).encode
 JSON_TEXT = {type(None): lambda _value: "null", bool: lambda value: "true" if value else "false",
              int: int.__repr__, float: float.__repr__, str: encode_basestring,
              date: _quoted_iso, datetime: _quoted_iso}
@@ -181,7 +185,7 @@ def _features(filters, viewer):
     yield '{"type": "FeatureCollection", "features": ['
     separator = "\n"
     for block in export_blocks(filters, viewer):
-        columns = [[JSON_TEXT[type(value)](value) for value in block[key]]
+        columns = [[JSON_TEXT.get(type(value), JSON)(value) for value in block[key]]
                    for key in ("id", *keys, "lon", "lat")]
         yield separator + ",\n".join(template % values for values in zip(*columns,
                                                                         strict=True))
