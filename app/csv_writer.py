@@ -12,10 +12,14 @@ sits whole in memory:
     return csv_response(rows, COLUMNS, "constats.csv", FRENCH)
 
 or, for a custom response, `Response(stream_with_context(stream_csv(rows, COLUMNS)))`.
+Rows read column by column (blocks of {key: values}, as the committee's exports read them)
+are written without being turned into rows first: `csv_response(blocks, COLUMNS, name,
+FRENCH, by_columns=True)`. Each block's cells are formatted column by column and joined,
+quoted as the csv module quotes (only the columns that hold a separator, a double quote or
+a line break).
 """
 
-import csv
-import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -99,7 +103,7 @@ def format_cell(value, dialect=DEFAULT):
 def _formatters(dialect):
     """{type: its format_cell} for the plain types, so that a cell of one of them costs a
     lookup by its exact type; any other value (a subclass, a lazy translation) goes the
-    long way, format_cell."""
+    long way, format_cell. One stream's formatters: each remembers the days it wrote."""
     return {
         type(None): lambda _value: "",
         bool: lambda value: dialect.true if value else dialect.false,
@@ -108,9 +112,23 @@ def _formatters(dialect):
         float: lambda value: _number(value, dialect),
         Decimal: lambda value: _number(value, dialect),
         datetime: dialect.format_datetime,
-        date: dialect.format_date,
+        date: _remembered(dialect.format_date),
         str: neutralise,
     }
+
+
+def _remembered(write):
+    """`write`, writing each value once: for the days of a stream (a few thousand at most,
+    each met again and again, as due dates are)."""
+    written = {}
+
+    def remembered(value):
+        text = written.get(value)
+        if text is None:
+            text = written[value] = write(value)
+        return text
+
+    return remembered
 
 
 def _headings(columns):
@@ -119,62 +137,95 @@ def _headings(columns):
             for column in columns]
 
 
-def _column(values, cell):
-    """The cells of one column of a block of rows. The csv module writes None as an empty
-    cell and an int as str() does, as format_cell would: those pass untouched; a column of
-    text alone is neutralised in one sweep; dates and times (many alike) are formatted once
-    each; anything else goes cell by cell."""
+def _quoting(dialect):
+    """The function that writes a column's texts as the csv module does with its minimal
+    quoting: a text holding the separator, a double quote or a line break between double
+    quotes (inner ones doubled). A column needing none (most: codes, dates, numbers) is
+    checked in one search."""
+    special = re.compile(f'[{re.escape(dialect.delimiter)}"\r\n]').search
+
+    def quote(texts):
+        if not special("".join(texts)):
+            return texts
+        return ['"' + text.replace('"', '""') + '"' if special(text) else text
+                for text in texts]
+
+    return quote
+
+
+def _column(values, cell, by_type, quote):
+    """The text of the cells of one column of a block of rows: None is an empty cell, an
+    int is written as str() writes it, as format_cell would; a column of text alone is
+    neutralised in one sweep; dates and times (many alike) are formatted once each; a
+    column of one other plain type goes through that type's formatter; anything else cell
+    by cell. Each text is then quoted as the csv module would."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
-    kinds.discard(int)
-    if not kinds:
-        return values
+    if kinds <= {int}:
+        return ["" if value is None else str(value) for value in values]
     if kinds == {str}:
-        return [value if value is None or not value.startswith(FORMULA_STARTS)
-                else "'" + value for value in values]
-    if kinds in ({date}, {datetime}):  # equal moments of one type are written alike
+        texts = [value if value is None or not value.startswith(FORMULA_STARTS)
+                 else "'" + value for value in values]
+    elif kinds in ({date}, {datetime}):  # equal moments of one type are written alike
         written = {value: cell(value) for value in set(values) if value is not None}
-        return [None if value is None else written[value] for value in values]
-    return [None if value is None else cell(value) for value in values]
+        texts = [None if value is None else written[value] for value in values]
+    elif len(kinds) == 1 and (kind := kinds.pop()) in by_type:
+        write = by_type[kind]
+        texts = [None if value is None else write(value) for value in values]
+    else:
+        texts = [None if value is None else cell(value) for value in values]
+    return quote(["" if text is None else text for text in texts])
 
 
 def stream_csv(rows: Iterable[Mapping], columns: Sequence, dialect: Dialect = DEFAULT
                ) -> Iterator[str]:
-    """Yield the CSV text: a heading row, then the rows, BLOCK_ROWS at a time, each block
-    formatted column by column (a column's cells are mostly of one type) and sent in one
-    piece.
+    """Yield the CSV text: a heading row, then the rows, BLOCK_ROWS at a time (see
+    stream_csv_blocks).
 
     `columns` are keys of the rows (the heading is the key) or (key, heading) pairs; a key
     missing from a row gives an empty cell. Lines end with CRLF (RFC 4180).
     """
     keys = [key for key, _heading in _headings(columns)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+    rows = iter(rows)
+    blocks = ({key: [row.get(key) for row in block] for key in keys}
+              for block in iter(lambda: list(islice(rows, BLOCK_ROWS)), []))
+    return stream_csv_blocks(blocks, columns, dialect)
+
+
+def stream_csv_blocks(blocks: Iterable[Mapping[str, Sequence]], columns: Sequence,
+                      dialect: Dialect = DEFAULT) -> Iterator[str]:
+    """Yield the CSV text: a heading row, then each block of rows given column by column
+    ({key: the block's values of that column}, every column of `columns` in each block),
+    formatted column by column (a column's cells are mostly of one type) and sent in one
+    piece."""
+    keys = [key for key, _heading in _headings(columns)]
     by_type = _formatters(dialect)
+    quote = _quoting(dialect)
 
     def cell(value):
         formatter = by_type.get(type(value))
         return formatter(value) if formatter is not None else format_cell(value, dialect)
 
-    def piece(lines):
-        writer.writerows(lines)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
+    def piece(cells):
+        """The lines of a block given column by column; a line of a single empty cell is
+        written `""`, as the csv module does, so that it is not read as no cell at all."""
+        lines = map(dialect.delimiter.join, zip(*cells, strict=True))
+        if len(keys) == 1:
+            lines = ('""' if line == "" else line for line in lines)
+        return "".join(line + "\r\n" for line in lines)
 
     yield ("\ufeff" if dialect.bom else "") + piece(
-        [[format_cell(heading, dialect) for _key, heading in _headings(columns)]])
-    rows = iter(rows)
-    while block := list(islice(rows, BLOCK_ROWS)):
-        yield piece(zip(*[_column([row.get(key) for row in block], cell) for key in keys],
-                        strict=True))
+        [quote([format_cell(heading, dialect)]) for _key, heading in _headings(columns)])
+    for block in blocks:
+        yield piece([_column(block[key], cell, by_type, quote) for key in keys])
 
 
-def csv_response(rows, columns, filename, dialect=DEFAULT):
-    """A streamed download of `rows` (see stream_csv) named `filename`."""
+def csv_response(rows, columns, filename, dialect=DEFAULT, *, by_columns=False):
+    """A streamed download of `rows` (see stream_csv), or of blocks of rows given column by
+    column when `by_columns` (see stream_csv_blocks), named `filename`."""
+    stream = stream_csv_blocks if by_columns else stream_csv
     return Response(
-        stream_with_context(stream_csv(rows, columns, dialect)),
+        stream_with_context(stream(rows, columns, dialect)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

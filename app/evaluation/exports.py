@@ -2,28 +2,28 @@
 GeoJSON and GeoPackage, with the follow-up's filters.
 
 Every export streams: one query reads the items by id, a thousand rows at a time, and
-they are written as they come, about 64 KB at a time; the GeoPackage is written in chunks
-to a temporary file that is then sent and removed. pyarrow and GDAL (pyogrio) are imported
-only here, when a GeoPackage is asked for.
+each block is written as it comes; the GeoPackage is written in blocks to a temporary file
+that is then sent and removed. pyarrow and GDAL (pyogrio) are imported only here, when a
+GeoPackage is asked for.
 
-What a row holds is one function, `export_row`, built on the item's one public view
-(app/items/public_view): no personal data (no author, e-mail or tracking secret; the title
-and description only of items moderation made public); staff get the exact position and
-location details and the routing fields, everyone else the public view, generalised for a
-sensitive item.
+What is exported of an item is one reading, `export_blocks`: the item's public view
+(app/items/public_view) written as SQL over the columns it is prepared in, read column by
+column a block at a time rather than rebuilt row by row. No personal data (no author,
+e-mail or tracking secret; the title and description only of items moderation made
+public); staff get the exact position and location details and the routing fields,
+everyone else the public view, generalised for a sensitive item.
 """
 
 import json
 import shutil
 import tempfile
-from datetime import UTC
-from itertools import islice
+from datetime import date, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
-from types import SimpleNamespace
 
 from flask import Response, send_file, stream_with_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Boolean, and_, case, select, type_coerce
 
 from app.auth.models import Organisation
 from app.clock import utcnow
@@ -33,14 +33,15 @@ from app.extensions import db
 from app.items.categories import CATEGORIES
 from app.items.models import Item, reference_of
 from app.items.permissions import can_see_exact_location
-from app.items.public_view import location_of, public_view
+from app.items.public_view import PRECISE_PLACE_KINDS
 from app.items.status import STATUS_LABELS, Visibility
 from app.places.models import Place
-from app.triage.queries import is_overdue
+from app.triage.queries import overdue_clause
 
 CHUNK = 1000
-PIECE_CHARS = 64 * 1024  # what the GeoJSON stream sends at a time
 GEOPACKAGE_CHUNK = 5000
+# Location details a generalised item does not show (its residence alone is kept).
+DETAILS = ("building", "entrance", "floor", "spot")
 # (key, heading, staff only)
 COLUMNS = (
     ("reference", _l("Référence"), False), ("id", _l("Identifiant"), False),
@@ -63,16 +64,6 @@ COLUMNS = (
     ("spot", _l("Endroit"), False), ("lon", _l("Longitude"), False),
     ("lat", _l("Latitude"), False),
 )
-READ = (Item.id, Item.created_at, Item.kind, Item.category, Item.subcategory, Item.status,
-        Item.visibility, Item.title, Item.description, Item.severity, Item.danger,
-        Item.routed_at, Item.acknowledge_due, Item.resolve_due, Item.return_count,
-        Item.answer_days, Item.resolve_days, Item.lon, Item.lat, Item.public_lon,
-        Item.public_lat, Item.public_generalised, Item.position, Item.residence,
-        Item.building, Item.entrance, Item.floor, Item.spot,
-        Organisation.name.label("organisation_name"), Place.name.label("place_name"),
-        Place.kind.label("place_kind"))
-
-
 def columns_for(viewer):
     """[(key, heading)] of the columns `viewer` gets."""
     staff = can_see_exact_location(viewer)
@@ -84,56 +75,70 @@ def property_keys(viewer):
     return [key for key, _heading in columns_for(viewer) if key not in ("lon", "lat")]
 
 
-def _as_item(values):
-    """A row read from the database ({column: value}) in the shape public_view and
-    is_overdue read."""
-    place = (SimpleNamespace(name=values["place_name"], kind=values["place_kind"])
-             if values["place_name"] is not None else None)
-    return SimpleNamespace(**values, place=place,
-                           reference=reference_of(values["id"], values["created_at"]))
-
-
 def labels():
     """{"category" | "status": {code: label}}, translated once per export (not per row)."""
     return {"category": {code: str(c.label) for code, c in CATEGORIES.items()},
             "status": {status.value: str(label) for status, label in STATUS_LABELS.items()}}
 
 
-def export_row(item, staff, today, labels):
-    """One exported item as {column key: value}: the item's public view (the exact location
-    for staff), its labels (from `labels()`) and, for staff, its routing; dates, numbers
-    and booleans stay values (each format writes them its way)."""
-    row = public_view(item)
-    if staff:
-        row.update(vars(location_of(item, exact=True)))
-    if item.visibility != Visibility.PUBLIC.value:
-        row.update(title=None, description=None)  # moderation has not read them yet
-    row.update(category_label=labels["category"][item.category],
-               status_label=labels["status"][item.status],
-               lon=round(row["lon"], 6), lat=round(row["lat"], 6))
-    if staff:
-        row.update({
-            "organisation": item.organisation_name, "routed_at": item.routed_at,
-            "acknowledge_due": item.acknowledge_due, "resolve_due": item.resolve_due,
-            "overdue": is_overdue(item, today), "returns": item.return_count,
-            "answer_days": item.answer_days, "resolve_days": item.resolve_days,
-        })
-    return row
+def _shown(column):
+    """A text moderation made public (None while it has not read it)."""
+    return case((Item.visibility == Visibility.PUBLIC.value, column), else_=None)
 
 
-def export_rows(filters, viewer, chunk=CHUNK):
-    """Yield export_row of every filtered item `viewer` may follow, by id: one query,
-    its rows fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
+def _read(staff, today):
+    """{column key: SQL expression} of what is read of each item, already what staff (or,
+    when `staff` is false, anyone else) may see: the public view's rule
+    (public_view.location_of) written as SQL, so that no row is rebuilt in Python — staff
+    read the exact point and every detail, everyone else the prepared public position and,
+    for a generalised item, the residence alone (no building, entrance, floor or spot, no
+    place as precise as a door)."""
+    read = {"id": Item.id, "created_at": Item.created_at, "kind": Item.kind,
+            "category": Item.category, "subcategory": Item.subcategory,
+            "status": Item.status, "severity": Item.severity, "danger": Item.danger,
+            "title": _shown(Item.title), "description": _shown(Item.description),
+            "position": Item.position, "residence": Item.residence}
+    if staff:
+        return {**read, "organisation": Organisation.name, "routed_at": Item.routed_at,
+                "acknowledge_due": Item.acknowledge_due, "resolve_due": Item.resolve_due,
+                "overdue": type_coerce(case((overdue_clause(today), True), else_=False),
+                                       Boolean),
+                "returns": Item.return_count, "answer_days": Item.answer_days,
+                "resolve_days": Item.resolve_days, "place": Place.name,
+                **{name: getattr(Item, name) for name in DETAILS},
+                "lon": Item.lon, "lat": Item.lat}
+    generalised = Item.public_generalised
+    return {**read, "generalised": generalised,
+            "place": case((and_(generalised, Place.kind.in_(PRECISE_PLACE_KINDS)), None),
+                          else_=Place.name),
+            **{name: case((generalised, None), else_=getattr(Item, name))
+               for name in DETAILS},
+            "lon": Item.public_lon, "lat": Item.public_lat}
+
+
+def export_blocks(filters, viewer, chunk=CHUNK):
+    """The filtered items `viewer` may follow, by id, as blocks of up to `chunk` items, each
+    {column key: [its value for each item]} (the keys of columns_for): one query, its rows
+    fetched `chunk` at a time (a server-side cursor on PostgreSQL). Dates, numbers and
+    booleans stay values (each format writes them its way)."""
     staff, named = can_see_exact_location(viewer), labels()
-    query = (select(*READ).outerjoin(Organisation, Organisation.id == Item.organisation_id)
+    read = _read(staff, filters.today)
+    query = (select(*read.values()).outerjoin(Organisation,
+                                             Organisation.id == Item.organisation_id)
              .outerjoin(Place, Place.id == Item.place_id)
              .where(*clauses(filters, viewer)).order_by(Item.id)
              .execution_options(yield_per=chunk))
-    keys = [column.key for column in READ]
     for rows in db.session.connection().execute(query).partitions():
-        for row in rows:
-            yield export_row(_as_item(dict(zip(keys, row, strict=True))), staff,
-                             filters.today, named)
+        block = dict(zip(read, zip(*rows, strict=True), strict=True))
+        block.update(
+            reference=list(map(reference_of, block["id"], block["created_at"])),
+            category_label=[named["category"][code] for code in block["category"]],
+            status_label=[named["status"][code] for code in block["status"]],
+            lon=[round(lon, 6) for lon in block["lon"]],
+            lat=[round(lat, 6) for lat in block["lat"]])
+        if staff:
+            block["generalised"] = [False] * len(rows)
+        yield block
 
 
 def _filename(extension):
@@ -142,31 +147,50 @@ def _filename(extension):
 
 def csv_export(filters, viewer):
     """The items as a CSV that French spreadsheets open as it is, streamed."""
-    return csv_response(export_rows(filters, viewer), columns_for(viewer), _filename("csv"),
-                        FRENCH)
+    return csv_response(export_blocks(filters, viewer), columns_for(viewer),
+                        _filename("csv"), FRENCH, by_columns=True)
 
 
-def _json_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+def _iso(values):
+    """A column of dates or moments as ISO text (None stays None)."""
+    return [value if value is None else value.isoformat() for value in values]
+
+
+def _quoted_iso(value):
+    return encode_basestring(value.isoformat())
+
+
+# Each value's JSON text by its type, as json.dumps(..., ensure_ascii=False) writes it (any
+# other type through json itself).
+JSON = json.JSONEncoder(ensure_ascii=False).encode
+JSON_TEXT = {type(None): lambda _value: "null", bool: lambda value: "true" if value else "false",
+             int: int.__repr__, float: float.__repr__, str: encode_basestring,
+             date: _quoted_iso, datetime: _quoted_iso}
+
+
+def _feature_template(keys):
+    """The text of one feature with a `%s` for its id, each property's JSON text (in the
+    order of `keys`) and its longitude and latitude: what json.dumps writes of it."""
+    members = ", ".join(f"{encode_basestring(key)}: %s" for key in keys)
+    return ('{"type": "Feature", "id": %s, "properties": {' + members
+            + '}, "geometry": {"type": "Point", "coordinates": [%s, %s]}}')
 
 
 def _features(filters, viewer):
-    """The FeatureCollection's text, in pieces of about PIECE_CHARS characters."""
-    keys, separator, size = property_keys(viewer), "\n", 0
-    pieces = ['{"type": "FeatureCollection", "features": [']
-    for row in export_rows(filters, viewer):
-        properties = {key: _json_value(row.get(key)) for key in keys}
-        feature = {"type": "Feature", "id": row["id"], "properties": properties,
-                   "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}}
-        text = separator + json.dumps(feature, ensure_ascii=False)
+    """The FeatureCollection's text, a block of features at a time, one feature a line:
+    each column is written as JSON text in one sweep, then each feature fills a template,
+    with no object built per feature."""
+    keys = property_keys(viewer)
+    template = _feature_template(keys)
+    yield '{"type": "FeatureCollection", "features": ['
+    separator = "\n"
+    for block in export_blocks(filters, viewer):
+        columns = [[JSON_TEXT.get(type(value), JSON)(value) for value in block[key]]
+                   for key in ("id", *keys, "lon", "lat")]
+        yield separator + ",\n".join(template % values for values in zip(*columns,
+                                                                        strict=True))
         separator = ",\n"
-        pieces.append(text)
-        size += len(text)
-        if size >= PIECE_CHARS:
-            yield "".join(pieces)
-            pieces, size = [], 0
-    pieces.append("\n]}\n")
-    yield "".join(pieces)
+    yield "\n]}\n"
 
 
 def geojson_export(filters, viewer):
@@ -201,21 +225,18 @@ def _schema(keys):
                            ("geometry", pyarrow.binary())])
 
 
-def _batch(rows, keys, schema):
-    """An Arrow record batch of export rows, built column by column."""
+def _batch(block, keys, schema):
+    """An Arrow record batch of a block of export rows, column by column."""
     import pyarrow
     import shapely
 
     columns = []
     for key in keys:
-        values = [row.get(key) for row in rows]
+        values = block[key]
         if key in DAYS:
-            values = [day.isoformat() if day else None for day in values]
-        elif key in MOMENTS:  # naive moments are UTC (app/clock.py)
-            values = [moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None
-                      else moment for moment in values]
+            values = _iso(values)
         columns.append(pyarrow.array(values, type=schema.field(key).type))
-    points = shapely.points([row["lon"] for row in rows], [row["lat"] for row in rows])
+    points = shapely.points(block["lon"], block["lat"])
     columns.append(pyarrow.array(shapely.to_wkb(points), type=pyarrow.binary()))
     return pyarrow.RecordBatch.from_arrays(columns, schema=schema)
 
@@ -233,9 +254,8 @@ def geopackage_export(filters, viewer):
     pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
     keys = property_keys(viewer)
     schema = _schema(keys)
-    rows = export_rows(filters, viewer, GEOPACKAGE_CHUNK)
     batches = (_batch(block, keys, schema)
-               for block in iter(lambda: list(islice(rows, GEOPACKAGE_CHUNK)), []))
+               for block in export_blocks(filters, viewer, GEOPACKAGE_CHUNK))
     folder = Path(tempfile.mkdtemp(prefix="arpenteur-export-"))
     path = folder / "items.gpkg"
     try:

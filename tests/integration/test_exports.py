@@ -11,7 +11,7 @@ import pyogrio
 from sqlalchemy import event
 
 from app.committee.filters import read_filters
-from app.evaluation.exports import export_rows
+from app.evaluation.exports import export_blocks
 from app.extensions import db
 from app.triage import services as triage
 from tests.conftest import INSIDE, make_user, page_text
@@ -181,14 +181,15 @@ def test_exports_read_the_items_in_one_query_a_chunk_at_a_time(app):
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         with app.test_request_context():
-            rows = export_rows(read_filters({"status": "all"}, viewer), viewer, chunk=2)
+            blocks = export_blocks(read_filters({"status": "all"}, viewer), viewer, chunk=2)
             assert reads == []  # nothing read before the first row is asked for
-            first = next(rows)
-            rest = list(rows)
+            first = next(blocks)
+            rest = list(blocks)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert [row["id"] for row in [first, *rest]] == sorted(row["id"] for row in [first, *rest])
-    assert len([first, *rest]) == 5 and reads == [2]
+    ids = [item_id for block in [first, *rest] for item_id in block["id"]]
+    assert [len(block["id"]) for block in [first, *rest]] == [2, 2, 1]
+    assert ids == sorted(ids) and len(ids) == 5 and reads == [2]
 
 
 def test_the_minutes_decisions_as_a_french_csv(app, client, auth):

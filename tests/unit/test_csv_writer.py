@@ -10,6 +10,8 @@ from enum import IntEnum, StrEnum
 
 import pytest
 from flask_babel import lazy_gettext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.csv_writer import BLOCK_ROWS, DEFAULT, FRENCH, format_cell, neutralise, stream_csv
 
@@ -107,3 +109,23 @@ def test_each_cell_is_written_as_format_cell_writes_it(dialect):
 def test_a_missing_key_is_an_empty_cell():
     assert read_back(stream_csv([{"a": 1}], ["a", "b"]))[1] == ["1", ""]
     assert format_cell(None) == ""
+
+
+TEXTS = st.one_of(st.none(), st.integers(), st.text(), st.sampled_from(
+    ["", ";", ",", '"', '""', "\r\n", "\n", "\r", 'a;"b"', " x ", "=1;2", "«é»"]))
+
+
+@given(rows=st.lists(st.lists(TEXTS, min_size=3, max_size=3), max_size=30),
+       width=st.integers(1, 3))
+@pytest.mark.parametrize("dialect", [DEFAULT, FRENCH])
+def test_the_text_is_what_the_csv_module_writes(dialect, rows, width):
+    """The writer joins the cells itself: the text is, byte for byte, what the csv module
+    writes of the same cells (its minimal quoting, a line of one empty cell included)."""
+    keys = ["a", "b", "c"][:width]
+    written = "".join(stream_csv([dict(zip(keys, row[:width], strict=True)) for row in rows],
+                                 keys, dialect))
+    expected = io.StringIO()
+    writer = csv.writer(expected, delimiter=dialect.delimiter, lineterminator="\r\n")
+    writer.writerow(keys)
+    writer.writerows([format_cell(value, dialect) for value in row[:width]] for row in rows)
+    assert written == ("\ufeff" if dialect.bom else "") + expected.getvalue()
