@@ -4,8 +4,13 @@ Each worker runs several threads, so that while one of them decodes photos (one 
 time per worker, app/items/photos.py) or some wait for the database (bounded by its timeouts,
 app/database.py), the others still answer pages and /healthz. A request past `timeout`
 seconds is killed with its worker: the database and photo limits answer well before.
+
+Once a worker has loaded the app, its objects are set aside from garbage collection: a page
+that reads tens of thousands of rows (the indicators, the recurring hotspots) would
+otherwise often pay a full collection that walks every object of the app as well.
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -16,3 +21,8 @@ timeout = 30
 graceful_timeout = 30
 # Photos of 10 MB arrive slowly from phones: keep the connection while they do.
 keepalive = 5
+
+
+def post_worker_init(worker):
+    gc.collect()
+    gc.freeze()

@@ -1,10 +1,10 @@
 """Recurring hotspots: several items of one category within 30 m of one of them, over
 the 12 months that end with the period (or today)."""
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import select
 
 from app.extensions import db
@@ -71,18 +71,19 @@ def recurring_hotspots(filters, viewer):
         select(Item.id, Item.category, Item.lon, Item.lat, Item.status, Item.created_at)
         .where(*clauses(within, viewer), Item.status.not_in(NOT_OCCURRENCES))
         .order_by(Item.id)).all()
-    by_category = defaultdict(list)
-    for row in rows:
-        by_category[row.category].append(row)
+    if not rows:
+        return []
+    _ids, categories, lons, lats, statuses, created = zip(*rows, strict=True)
+    codes = {}
+    labels = [codes.setdefault(category, len(codes)) for category in categories]
     open_statuses = {s.value for s in OPEN_STATUSES}
     found = []
-    for category, members in by_category.items():
-        for centre, indices in groups_within([(r.lon, r.lat) for r in members], RADIUS_M,
-                                             MINIMUM_ITEMS):
-            group = tuple(members[i] for i in indices)  # by id, as the query read them
-            found.append(Hotspot(
-                category, members[centre].lon, members[centre].lat, group,
-                sum(1 for r in group if r.status in open_statuses),
-                min(r.created_at for r in group).date(),
-                max(r.created_at for r in group).date()))
+    # One grouping for every category: items of different categories are never neighbours.
+    for centre, indices in groups_within(np.array([lons, lats]).T, RADIUS_M, MINIMUM_ITEMS,
+                                         labels):
+        found.append(Hotspot(
+            categories[centre], lons[centre], lats[centre],
+            tuple(rows[i] for i in indices),  # by id, as the query read them
+            sum(1 for i in indices if statuses[i] in open_statuses),
+            min(created[i] for i in indices).date(), max(created[i] for i in indices).date()))
     return sorted(found, key=lambda h: (-h.count, h.category, h.rows[0].id))

@@ -1,34 +1,40 @@
 """Groups of nearby points, measured in metres in Lambert-93 (recurring hotspots)."""
 
+import math
+
 import numpy as np
-import shapely
 
 from .projection import project_points
 
+# Distances this close to the radius (relative) are measured again one at a time with
+# math.hypot, so that a point exactly at the radius is counted by the rule as written.
+BORDERLINE = 1e-9
+# A cell a hair wider than the radius: two points within the radius always lie in the
+# same or adjacent cells, whatever the rounding of x / cell.
+CELL_MARGIN = 1e-6
 
-def groups_within(points, metres, minimum):
+
+def groups_within(points, metres, minimum, labels=None):
     """Groups of at least `minimum` of `points` ([(lon, lat)]) lying within `metres` of one
     of them, its centre: [(centre index, [member indices])], largest groups first.
 
     Greedy and deterministic: the point with the most unclaimed neighbours (ties: the
     lowest index) becomes a centre and claims them; a point joins one group at most. Every
-    member is within `metres` of its centre, so a group spans at most twice that."""
-    if len(points) < minimum:
+    member is within `metres` of its centre, so a group spans at most twice that.
+
+    With `labels` (one integer per point), only points of the same label are neighbours:
+    the groups of each label are those it would have alone, in one pass for all."""
+    count = len(points)
+    if count < minimum:
         return []
     lonlat = np.asarray(points, dtype=float)
     xs, ys = project_points(lonlat[:, 0], lonlat[:, 1])
-    geometries = shapely.points(xs, ys)
-    tree = shapely.STRtree(geometries)
-    source, target = tree.query(geometries, predicate="dwithin", distance=metres)
-    # Each point's neighbours in index order: one sort of (source, target) as one number.
-    count = len(points)
-    pairs = np.sort(source.astype(np.int64) * count + target)
-    source, target = pairs // count, (pairs % count).tolist()
-    starts = np.searchsorted(source, np.arange(count + 1))
+    labels = np.zeros(count, np.int64) if labels is None else np.asarray(labels, np.int64)
+    starts, targets = _neighbours(np.asarray(xs), np.asarray(ys), labels, metres)
     counts = np.diff(starts)
     # Plain lists from here: the loop looks at one point at a time.
     ranking = np.lexsort((np.arange(count), -counts)).tolist()
-    starts, counts = starts.tolist(), counts.tolist()
+    starts, counts, targets = starts.tolist(), counts.tolist(), targets.tolist()
     claimed = bytearray(count)
     groups = []
     for centre in ranking:
@@ -36,9 +42,47 @@ def groups_within(points, metres, minimum):
             break
         if claimed[centre]:
             continue
-        members = [m for m in target[starts[centre]:starts[centre + 1]] if not claimed[m]]
+        members = [m for m in targets[starts[centre]:starts[centre + 1]] if not claimed[m]]
         if len(members) >= minimum:
             for member in members:
                 claimed[member] = 1
-            groups.append((centre, members))
+            groups.append((centre, sorted(members)))
     return sorted(groups, key=lambda group: (-len(group[1]), group[0]))
+
+
+def _neighbours(xs, ys, labels, metres):
+    """Each point's neighbours (itself included): (starts, targets), the neighbours of
+    point i being targets[starts[i]:starts[i + 1]], in no particular order.
+
+    The plane is cut into square cells a little wider than `metres`, one grid per label;
+    a point only measures the points of its own and its eight adjacent cells."""
+    count = len(xs)
+    cell = metres * (1 + CELL_MARGIN)
+    column = np.floor(xs / cell).astype(np.int64)
+    row = np.floor(ys / cell).astype(np.int64)
+    column -= column.min() - 1  # a free column and row around: no key wraps to another
+    row -= row.min() - 1
+    height = int(row.max()) + 2
+    width = int(column.max()) + 2
+    keys = (labels * width + column) * height + row
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    offsets = np.array([dx * height + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
+    wanted = (keys[:, None] + offsets[None, :]).ravel()  # point by point, 9 cells each
+    first = np.searchsorted(sorted_keys, wanted, side="left")
+    found = np.searchsorted(sorted_keys, wanted, side="right") - first
+    total = int(found.sum())
+    # Candidate k of cell c sits at first[c] + (k - where the candidates of c begin).
+    begins = np.cumsum(found) - found
+    positions = np.repeat(first - begins, found) + np.arange(total)
+    sources = np.repeat(np.arange(count), found.reshape(count, 9).sum(axis=1))
+    targets = order[positions]
+    dx, dy = xs[targets] - xs[sources], ys[targets] - ys[sources]
+    squared = dx * dx + dy * dy
+    near = squared <= (metres * (1 - BORDERLINE)) ** 2
+    unsure = np.flatnonzero(~near & (squared <= (metres * (1 + BORDERLINE)) ** 2))
+    for k in unsure.tolist():
+        near[k] = math.hypot(float(dx[k]), float(dy[k])) <= metres
+    sources, targets = sources[near], targets[near]
+    starts = np.searchsorted(sources, np.arange(count + 1))
+    return starts, targets

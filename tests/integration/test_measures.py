@@ -3,9 +3,12 @@ holiday), recurring hotspots in metres, the share of findings found fixed at the
 night feeling of safety. The same on SQLite and PostgreSQL."""
 
 import datetime as dt
+import random
+
+from sqlalchemy import update
 
 from app.auth.services import find_organisation, find_user
-from app.clock import paris_today
+from app.clock import paris_midnight_utc, paris_today
 from app.committee import delays, hotspots, walk_followup
 from app.committee.filters import read_filters
 from app.extensions import db
@@ -16,6 +19,7 @@ from app.walks.models import RATINGS, WalkStatus
 from app.workdays import working_days_between
 from tests.conftest import INSIDE, make_item, make_user, page_text
 from tests.integration.test_walks import MONT_BLANC, offset, walk_data
+from tests.unit.test_geo_clusters import plain_groups_by_label
 from tests.workflow import routed_item
 
 # Tuesday 10 November 2026, 9:00 in Paris (8:00 UTC); Wednesday 11 is Armistice Day.
@@ -127,6 +131,44 @@ def test_items_older_than_twelve_months_make_no_hotspot():
     viewer = make_user("committee")
     assert hotspots.recurring_hotspots(_filters(viewer=viewer), viewer) == []
 
+
+
+def test_hotspots_are_those_of_the_plain_rule_across_categories_and_the_window_edges():
+    """Random items of two categories around one spot, some exactly 30 m apart, some
+    received at the first moment of the 12-month window and some a second before it,
+    some rejected: the hotspots are the plain rule's, category by category."""
+    rng = random.Random(11)
+    start = paris_midnight_utc(paris_today() - dt.timedelta(days=364))  # 365 days to today
+    moments = [start, start - dt.timedelta(seconds=1), start + dt.timedelta(days=200), None]
+    items, hbh = [], find_organisation("hbh")
+    for _ in range(40):
+        item = make_item(where=offset(INSIDE, rng.choice([0, 10, 20, 29.7, 30, 30, 30.6, 55]),
+                                      rng.choice([0, 90, 180, 270, 45])),
+                         category=rng.choice(["tags", "proprete"]))
+        moment, status = rng.choice(moments), rng.choice(["new", "new", "rejected",
+                                                          "resolved"])
+        moment = moment or item.created_at
+        routed = {"organisation_id": hbh.id, "routed_at": moment, "resolved_at": moment} \
+            if status == "resolved" else {}
+        db.session.execute(update(Item).where(Item.id == item.id).values(
+            status=status, created_at=moment, **routed))
+        items.append(item)
+    db.session.commit()
+    counted = sorted((i for i in items if i.created_at >= start
+                      and i.status not in hotspots.NOT_OCCURRENCES), key=lambda i: i.id)
+    expected = []
+    for _centre, members in plain_groups_by_label(
+            [(i.lon, i.lat) for i in counted], [i.category for i in counted], 30, 3):
+        group = [counted[m] for m in members]
+        expected.append((group[0].category, [i.id for i in group],
+                         sum(1 for i in group if i.status == "new"),
+                         min(i.created_at for i in group).date(),
+                         max(i.created_at for i in group).date()))
+    expected.sort(key=lambda h: (-len(h[1]), h[0], h[1][0]))
+    viewer = make_user("committee")
+    found = hotspots.recurring_hotspots(_filters(viewer=viewer), viewer)
+    assert expected and [(h.category, [m.id for m in h.members(h.count)], h.open_count,
+                          h.first, h.last) for h in found] == expected
 
 def held_walk(when, **changes):
     walk = walks.plan_walk(make_user("coordinator", email=f"w-{when}@x.org"),

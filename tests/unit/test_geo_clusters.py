@@ -5,9 +5,10 @@ import math
 import random
 
 import pytest
+from pyproj import Transformer
 
 from app.geo.clusters import groups_within
-from app.geo.projection import project_points
+from app.geo.projection import LAMBERT93, WGS84, project_points
 
 
 def plain_groups(points, metres, minimum):
@@ -45,3 +46,45 @@ def test_a_tie_goes_to_the_lowest_index_and_a_point_joins_one_group():
     points = [(lon, 48.737) for lon in lons]
     assert groups_within(points, 30, 3) == [(1, [0, 1, 2])]
     assert groups_within(points, 30, 3) == plain_groups(points, 30, 3)
+
+
+def plain_groups_by_label(points, labels, metres, minimum):
+    """The rule applied to each label's points alone, in indices of the whole list."""
+    groups = []
+    for label in sorted(set(labels)):
+        indices = [i for i, value in enumerate(labels) if value == label]
+        groups += [(indices[centre], [indices[m] for m in members]) for centre, members
+                   in plain_groups([points[i] for i in indices], metres, minimum)]
+    return sorted(groups, key=lambda group: (-len(group[1]), group[0]))
+
+
+def lattice(rng, step, size):
+    """Points `step` metres apart in Lambert-93 (many pairs at the radius, within a hair
+    after the round trip to lon/lat), some repeated, in random order."""
+    to_wgs84 = Transformer.from_crs(LAMBERT93, WGS84, always_xy=True)
+    x0, y0 = project_points([2.288], [48.737])
+    spots = [(x0[0] + step * i, y0[0] + step * j) for i in range(size) for j in range(size)]
+    spots += rng.sample(spots, len(spots) // 4)
+    rng.shuffle(spots)
+    return [to_wgs84.transform(x, y) for x, y in spots]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_points_exactly_at_the_radius_count_as_the_plain_rule_says(seed):
+    rng = random.Random(seed)
+    # 30 m apart on the axes, and 18-24-30 right triangles on the diagonals of 6 m steps.
+    points = lattice(rng, rng.choice([30, 6, 15]), rng.choice([4, 7]))
+    assert groups_within(points, 30, 3) == plain_groups(points, 30, 3)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_labels_group_apart_as_if_each_were_alone(seed):
+    rng = random.Random(100 + seed)
+    points = [(2.288 + rng.uniform(-0.001, 0.001), 48.737 + rng.uniform(-0.001, 0.001))
+              for _ in range(rng.choice([3, 60, 300]))]
+    points += lattice(rng, 30, 4)
+    labels = [rng.randrange(3) for _ in points]
+    assert groups_within(points, 30, 3, labels) == plain_groups_by_label(
+        points, labels, 30, 3)
+    # Every point of one label: the same as without labels.
+    assert groups_within(points, 30, 3, [7] * len(points)) == plain_groups(points, 30, 3)
