@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from app.items.models import band_of
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,8 @@ ITEMS = 320  # over the map's cluster threshold (map.js CLUSTER_OVER)
 
 @pytest.fixture(scope="module")
 def crowded(live_env):
-    """ITEMS public items around the perimeter's centre, written to the live database and
+    """ITEMS public items around the perimeter's centre, written to the live database as an
+    outside tool would (with their latitude band, which the map's index leads with) and
     removed afterwards (new items: they would otherwise fill the triage queue of the
     browser tests that follow)."""
     engine = sa.create_engine(live_env["DATABASE_URL"])
@@ -29,6 +31,7 @@ def crowded(live_env):
     rows = [{"kind": "gusp", "category": CATEGORY, "description": f"Voiture ventouse {n}",
              "lon": 2.2875 + (n % 20) * 1e-4, "lat": 48.7365 + (n // 20) * 1e-4,
              "public_lon": 2.2875 + (n % 20) * 1e-4, "public_lat": 48.7365 + (n // 20) * 1e-4,
+             "public_band": band_of(48.7365 + (n // 20) * 1e-4),
              "public_generalised": False, "sensitive": False, "danger": False,
              "strong_point": False,
              "position": "inside", "status": "new", "visibility": "public", "version": 1,
