@@ -176,14 +176,22 @@ def in_bbox(bbox, exact=True):
     inside = and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
     if exact:
         return inside
-    first, last = band_of(minlat), band_of(maxlat)
+    first, last = _bands(bbox)
     bands = (Item.public_band.in_(range(first, last + 1)) if _read_band_by_band(bbox)
              else Item.public_band.between(first, last))
     return and_(bands, inside)
 
 
+def _bands(bbox):
+    """The first and last latitude bands of the box, within the world's latitudes: a box
+    asked far past a pole names no band rather than a number no column holds."""
+    first, last = (band_of(min(max(lat, -90.0), 90.0)) for lat in (bbox[1], bbox[3]))
+    return first, last
+
+
 def _read_band_by_band(bbox):
-    return band_of(bbox[3]) - band_of(bbox[1]) < MAX_BAND_RANGES
+    first, last = _bands(bbox)
+    return last - first < MAX_BAND_RANGES
 
 
 def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAYS):

@@ -173,6 +173,17 @@ def test_a_box_whose_edges_cut_latitude_bands_finds_exactly_the_items_inside(cli
             assert body["numberMatched"] == len(inside)
 
 
+@pytest.mark.parametrize("lat", ["2.25e192", "-2.25e192", "-1.7976931348623155e308",
+                                 "89.99999", "-90"])
+def test_a_nearby_search_past_a_pole_finds_nothing_rather_than_failing(client, lat):
+    """Its box names only the world's latitude bands: a latitude far past a pole once made
+    a band number no database integer holds, and a 500."""
+    make_item(publish=True)
+    response = client.get(f"/api/v1/items/nearby?lon=2.2885&lat={lat}&category=proprete")
+    assert response.status_code == 200
+    assert response.get_json()["features"] == []
+
+
 @contextmanager
 def counted_statements():
     """The SQL statements run inside the block."""
