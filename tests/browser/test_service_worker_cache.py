@@ -2,8 +2,6 @@
 new version of the files (or of the service worker) arrives, the older names are dropped,
 and capture still opens with no signal."""
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from tests.browser.test_offline_capture import open_capture
@@ -65,13 +63,3 @@ def test_a_capture_page_of_a_new_version_drops_the_older_files(phone):
     open_capture(page)  # ready once its files are kept and the older ones dropped
     kept = page.evaluate(KEPT_PATHS, CACHE)
     assert OLDER not in kept and current_capture_script(page) in kept
-
-
-def test_a_first_visit_downloads_the_capture_page_twice_at_most(phone):
-    """The page itself, and the copy the service worker keeps (a page is never taken from
-    the browser's cache: it is asked for each time)."""
-    page = phone()
-    asked = []
-    page.context.on("request", lambda request: asked.append(urlsplit(request.url).path))
-    open_capture(page)
-    assert asked.count("/signaler") == 2, asked

@@ -16,10 +16,10 @@ if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") 
   importScripts(outboxScript);
 }
 
-// Nothing is downloaded at install: the page that registers the worker hands it its list
-// (Signaler included) once it is active, so a first visit downloads the page twice, not
-// three times.
-self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(CAPTURE); })
+    .then(function () { return self.skipWaiting(); }));
+});
 
 // Drops the kept files with hashed names that neither a kept page or data nor `named`
 // (addresses the page asking now uses) names any more: an older version's files, which
