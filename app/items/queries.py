@@ -185,8 +185,7 @@ def in_bbox(bbox, exact=True):
 def _bands(bbox):
     """The first and last latitude bands of the box, within the world's latitudes: a box
     asked far past a pole names no band rather than a number no column holds."""
-    first, last = (band_of(min(max(lat, -90.0), 90.0)) for lat in (bbox[1], bbox[3]))
-    return first, last
+    return tuple(band_of(min(max(lat, -90.0), 90.0)) for lat in (bbox[1], bbox[3]))
 
 
 def _read_band_by_band(bbox):

@@ -4,10 +4,11 @@ written plainly: every distance measured, the greedy choice made one point at a 
 import math
 import random
 
+import numpy as np
 import pytest
 from pyproj import Transformer
 
-from app.geo.clusters import groups_within
+from app.geo.clusters import _neighbours, groups_within
 from app.geo.projection import LAMBERT93, WGS84, project_points
 
 
@@ -88,3 +89,13 @@ def test_labels_group_apart_as_if_each_were_alone(seed):
         points, labels, 30, 3)
     # Every point of one label: the same as without labels.
     assert groups_within(points, 30, 3, [7] * len(points)) == plain_groups(points, 30, 3)
+
+
+def test_a_point_the_rule_puts_at_30_m_is_a_neighbour_though_its_squares_round_past_it():
+    """dx² + dy² rounds to just over 30² here while the rule's own distance (math.hypot) is
+    30 m or less: the grid measures such borderline pairs again as the rule does."""
+    dx, dy = 23.81641943626547, 18.242208343176998
+    assert dx * dx + dy * dy > 30.0 ** 2 and math.hypot(dx, dy) <= 30.0
+    xs, ys = np.array([0.0, dx]), np.array([0.0, dy])
+    starts, targets = _neighbours(xs, ys, np.zeros(2, np.int64), 30.0)
+    assert sorted(targets[starts[0]:starts[1]].tolist()) == [0, 1]
