@@ -251,27 +251,34 @@
 
   // The worker that will stay: when registering installs a new version, the files go to it
   // once it is active, not to the one it replaces (which could stop before keeping them).
+  // It is the worker seen becoming active, not `registration.active`: the browser tells
+  // the page of a worker's state and of the registration's workers separately, so the
+  // registration may still name the replaced worker a moment after.
   function lastingWorker(registration) {
     var next = registration.installing || registration.waiting;
-    if (!next) { return Promise.resolve(registration); }
+    if (!next) { return Promise.resolve(registration.active); }
     return new Promise(function (resolve) {
       next.addEventListener("statechange", function () {
-        if (next.state === "activated" || next.state === "redundant") { resolve(registration); }
+        if (next.state === "activated") { resolve(next); }
+        if (next.state === "redundant") { resolve(registration.active); }
       });
     });
   }
 
+  // The worker answers "kept" to the page itself once it keeps the page's files.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
+    var kept = (panel.dataset.precache || "").split(" ").filter(Boolean);
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data === "kept") { document.documentElement.dataset.offlineReady = "true"; }
+    });
     navigator.serviceWorker.register(panel.dataset.sw, { scope: "/" })
-      .then(lastingWorker)
       .then(function (registration) {
         worker = registration;
-        var kept = (panel.dataset.precache || "").split(" ").filter(Boolean);
-        if (!kept.length || !registration.active) { return; }
-        var channel = new MessageChannel();
-        channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "true"; };
-        registration.active.postMessage({ precache: kept }, [channel.port2]);
+        return lastingWorker(registration);
+      })
+      .then(function (active) {
+        if (kept.length && active) { active.postMessage({ precache: kept }); }
       })
       .catch(function () { return null; });  // no offline copy; sending still works
   }

@@ -51,7 +51,7 @@ self.addEventListener("activate", function (event) {
 });
 
 // {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
-// The files of an older version go once the page's own are kept.
+// The files of an older version go once the page's own are kept; then the page is told.
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -61,7 +61,7 @@ self.addEventListener("message", function (event) {
   }).then(function () {
     return pruneUnnamed(urls.map(function (url) { return new URL(url, self.location.href).pathname; }));
   }).then(function () {
-    if (event.ports[0]) { event.ports[0].postMessage("cached"); }
+    if (event.source) { event.source.postMessage("kept"); }
   }));
 });
 
