@@ -71,6 +71,15 @@ def test_the_perimeters_api_is_geojson(client):
     assert feature["geometry"]["type"] == "Polygon"
 
 
+def test_the_perimeters_are_kept_an_hour_and_then_confirmed_without_being_sent_again(client):
+    first = client.get("/api/v1/perimeters")
+    assert first.cache_control.public and first.cache_control.max_age == 3600
+    again = client.get("/api/v1/perimeters", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    changed = client.get("/api/v1/perimeters", headers={"If-None-Match": '"an-older-file"'})
+    assert changed.status_code == 200 and changed.get_json() == first.get_json()
+
+
 def test_an_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404

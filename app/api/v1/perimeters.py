@@ -1,14 +1,20 @@
-from flask import jsonify
+from flask import jsonify, request
 
 from app.perimeters.queries import all_perimeters
 
 from . import bp
 
+# The perimeters change only when `flask geodata load` takes in a revised file (every few
+# years): an hour in the browser's cache spares the capture page's service worker the
+# second download a first visit would make, and after the hour a copy still current is
+# confirmed (304) rather than sent again.
+PERIMETERS_LIFETIME_S = 3600
+
 
 @bp.route("/perimeters")
 def perimeters():
     """The QPV perimeters as a GeoJSON FeatureCollection (WGS84)."""
-    return jsonify({
+    response = jsonify({
         "type": "FeatureCollection",
         "features": [
             {
@@ -25,3 +31,7 @@ def perimeters():
             for perimeter in all_perimeters()
         ],
     })
+    response.cache_control.public = True
+    response.cache_control.max_age = PERIMETERS_LIFETIME_S
+    response.add_etag()
+    return response.make_conditional(request)
