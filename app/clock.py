@@ -43,13 +43,19 @@ def _paris_offset(day):
     return first if first == last else None
 
 
-def paris_date(moment):
-    """The calendar day in Paris of a naive UTC datetime from the database (fast: tens of
-    thousands of moments are dated for the delays)."""
+def paris_wall_clock(moment):
+    """A naive UTC datetime from the database as the time then shown on a clock in Paris
+    (naive), fast: tens of thousands of moments are dated for the delays and written in
+    the exports."""
     offset = _paris_offset(moment.date())
     if offset is None:
-        return moment.replace(tzinfo=UTC).astimezone(PARIS).date()
-    return (moment + offset).date()
+        return moment.replace(tzinfo=UTC).astimezone(PARIS).replace(tzinfo=None)
+    return moment + offset
+
+
+def paris_date(moment):
+    """The calendar day in Paris of a naive UTC datetime from the database."""
+    return paris_wall_clock(moment).date()
 
 
 def paris_midnight_utc(day):

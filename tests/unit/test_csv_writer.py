@@ -4,9 +4,10 @@ Every test reads the text back with the csv module, as a spreadsheet would."""
 import csv
 import io
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import lazy_gettext
@@ -59,6 +60,36 @@ def test_numbers_dates_and_booleans_are_values_not_text():
     assert read_back(stream_csv([row], columns, FRENCH), FRENCH)[1] == [
         "-1,5", "-3", "0,00001", "0,00001", "27/11/2026", "01/07/2026 12:05", "oui", "non",
         ""]
+
+
+def paris_clock(moment):
+    """What zoneinfo says a clock in Paris showed at `moment` (naive moments are UTC)."""
+    instant = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return instant.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M")
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31),
+                    timezones=st.none() | st.just(UTC) | st.timezones()))
+def test_a_moment_is_written_for_french_spreadsheets_as_a_clock_in_paris_showed_it(moment):
+    assert format_cell(moment, FRENCH) == paris_clock(moment)
+
+
+def test_moments_around_each_change_of_the_clocks_are_written_in_paris_time():
+    """Minute by minute across the hours the clocks change (01:00 UTC, the last Sundays of
+    March and October), 2024 to 2030: the written day and time follow the change."""
+    written, expected = [], []
+    for year in range(2024, 2031):
+        for month in (3, 10):
+            sunday = max(date(year, month, day) for day in range(25, 32)
+                         if date(year, month, day).weekday() == 6)
+            start = datetime.combine(sunday, datetime.min.time()) - timedelta(hours=1)
+            for minute in range(4 * 60):
+                moment = start + timedelta(minutes=minute)
+                written.append(format_cell(moment, FRENCH))
+                expected.append(paris_clock(moment))
+    assert written == expected
+    assert format_cell(datetime(2026, 3, 29, 0, 59), FRENCH) == "29/03/2026 01:59"
+    assert format_cell(datetime(2026, 3, 29, 1, 0), FRENCH) == "29/03/2026 03:00"
 
 
 def test_the_french_dialect_has_a_byte_order_mark_and_semicolons():
