@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, tuple_, union
+from sqlalchemy import and_, false, func, not_, select, tuple_, union_all
 
 from app.extensions import db
 from app.items.models import Item
@@ -134,10 +134,17 @@ def part_query(part, start, limit):
 
 def capped(clauses):
     """A scalar subquery: how many items match `clauses` (a tuple of WHERE clauses, or a
-    list of such tuples for items matching any of them), counting at most COUNT_CAP + 1."""
-    alternatives = [select(Item.id).where(*each) for each in
-                    (clauses if isinstance(clauses, list) else [clauses])]
-    matching = (alternatives[0] if len(alternatives) == 1 else union(*alternatives))
+    list of such tuples for items matching any of them), counting at most COUNT_CAP + 1.
+
+    Alternatives are read one after the other (UNION ALL), each leaving out the items an
+    earlier one takes, so the count stops at COUNT_CAP + 1 like a single one: a UNION
+    gathered every match of each to drop the repeated ones (all the overdue items of the
+    city, for a figure that shows "more than 1,000")."""
+    alternatives = clauses if isinstance(clauses, list) else [clauses]
+    selects = [select(Item.id).where(*each, *(not_(func.coalesce(and_(*earlier), false()))
+                                              for earlier in alternatives[:n]))
+               for n, each in enumerate(alternatives)]
+    matching = selects[0] if len(selects) == 1 else union_all(*selects)
     limited = matching.limit(COUNT_CAP + 1).subquery()
     return select(func.count()).select_from(limited).scalar_subquery()
 

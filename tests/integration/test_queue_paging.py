@@ -153,6 +153,30 @@ def test_counts_past_the_cap_say_more_than_the_cap(client, auth):
     assert f"Plus de {COUNT_CAP} signalements" in page_text(client.get("/signalements"))
 
 
+def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the_cap(
+        monkeypatch):
+    """Overdue is two alternatives (late to acknowledge, late to resolve), read one after the
+    other: an item late both ways is counted once, a missing due date leaves an item to
+    the other alternative, and the count stops at the cap across both."""
+    today = date.today()
+    late, soon = today - timedelta(days=3), today + timedelta(days=3)
+    cases = [("routed", late, late), ("routed", late, None), ("routed", None, late),
+             ("routed", soon, late), ("reopened", late, soon), ("acknowledged", late, late),
+             ("planned", None, late), ("routed", soon, soon), ("acknowledged", late, soon),
+             ("resolved", late, late), ("routed", None, None)]
+    for status, acknowledge_due, resolve_due in cases:
+        insert_items(1, status=status, organisation="hbh", acknowledge_due=acknowledge_due,
+                     due=lambda _n, day=resolve_due: day)
+    expected = sum(
+        (status in ("routed", "reopened") and acknowledge is not None and acknowledge < today)
+        or (resolve is not None and resolve < today and status != "resolved")
+        for status, acknowledge, resolve in cases)
+    overdue = {"overdue": queries.overdue_branches(today)}
+    assert expected == 7 and paging.capped_counts(overdue) == {"overdue": 7}
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)  # 3 late to acknowledge, then the others
+    assert paging.capped_counts(overdue) == {"overdue": 5}
+
+
 @pytest.mark.parametrize("path, role, org", [("/gestion/triage", "coordinator", None),
                                              ("/gestion/organisme", "agent", "hbh")])
 def test_a_queue_page_costs_the_same_statements_for_5_items_or_150(client, auth, path, role,
