@@ -15,13 +15,14 @@ everyone else the public view, generalised for a sensitive item.
 """
 
 import json
+import os
 import shutil
 import tempfile
 from datetime import date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, stream_with_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, and_, case, select, type_coerce
 
@@ -266,8 +267,17 @@ def geopackage_export(filters, viewer):
         handle = path.open("rb")  # stays readable once the folder is gone (POSIX)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return send_file(handle, mimetype="application/geopackage+sqlite3", as_attachment=True,
-                     download_name=_filename("gpkg"))
+    return Response(_read_through(handle), mimetype="application/geopackage+sqlite3",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{_filename("gpkg")}"',
+                             "Content-Length": os.fstat(handle.fileno()).st_size})
+
+
+def _read_through(handle, size=1 << 16):
+    """The file's bytes a piece at a time, the file closed once they are sent (or the
+    download is dropped): the app may compress them as they go, as it does the others."""
+    with handle:
+        yield from iter(lambda: handle.read(size), b"")
 
 
 EXPORTS = {"csv": csv_export, "geojson": geojson_export, "gpkg": geopackage_export}

@@ -3,11 +3,14 @@ dialect and its byte-order mark, the GeoJSON, the GeoPackage with geopandas. No 
 data, public view for the public, the follow-up's filters and refusals, and streaming."""
 
 import csv
+import gzip
 import io
 
+import brotli
 import geopandas
 import pandas
 import pyogrio
+import pytest
 from sqlalchemy import event
 
 from app.committee.filters import read_filters
@@ -103,6 +106,36 @@ def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
     empty = client.get("/api/v1/exports/items.gpkg?category=transports", headers=headers)
     path.write_bytes(empty.get_data())
     assert len(geopandas.read_file(path, layer="items")) == 0
+
+
+@pytest.mark.parametrize("extension", ["csv", "geojson", "gpkg"])
+@pytest.mark.parametrize(("accepted", "encoding", "decompress"), [
+    ("gzip", "gzip", gzip.decompress), ("gzip, deflate, br", "br", brotli.decompress)])
+def test_an_export_arrives_compressed_when_the_client_accepts_it(client, auth, tmp_path,
+                                                                 extension, accepted,
+                                                                 encoding, decompress):
+    """A committee member's download of every item is tens of MB as text: the app
+    compresses it as it streams, and it unpacks to the very file sent uncompressed."""
+    for n in range(30):
+        routed_item("hbh", where=offset(INSIDE, 3 * n, 45))
+    path = f"/api/v1/exports/items.{extension}?status=all"
+    headers = staff_headers(auth)
+    plain = client.get(path, headers={**headers, "Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    if extension == "gpkg":  # written whole before it is sent: its size is known
+        assert int(plain.headers["Content-Length"]) == len(plain.get_data())
+    packed = client.get(path, headers={**headers, "Accept-Encoding": accepted})
+    assert packed.headers["Content-Encoding"] == encoding
+    unpacked = decompress(packed.get_data())
+    if extension == "gpkg":  # GDAL writes each file anew: the same rows, read back
+        (tmp_path / "packed.gpkg").write_bytes(unpacked)
+        (tmp_path / "plain.gpkg").write_bytes(plain.get_data())
+        read = [geopandas.read_file(tmp_path / name, layer="items").sort_values("id")
+                .reset_index(drop=True) for name in ("packed.gpkg", "plain.gpkg")]
+        assert len(read[0]) == 30 and read[0].equals(read[1])
+    else:
+        assert unpacked == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
 
 
 def test_the_geopackage_keeps_each_fields_type_and_its_empty_values(client, auth, tmp_path):
