@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
-from app.clock import utcnow
+from app.clock import paris_today, utcnow
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.geo.files import GeodataError, checked_polygon
@@ -155,7 +155,7 @@ def set_target_delays(actor, organisation, wanted):
 def set_due_dates(item):
     """Fix the item's acknowledge and resolve due dates from today, in working days."""
     delay = target_delay(item.organisation, item.category)
-    today = utcnow().date()
+    today = paris_today()
     item.acknowledge_due = add_working_days(today, delay.acknowledge_days) if delay else None
     item.resolve_due = add_working_days(today, delay.resolve_days) if delay else None
 

@@ -4,7 +4,7 @@
 from sqlalchemy import and_, or_, select
 
 from app.auth.models import Organisation
-from app.clock import utcnow
+from app.clock import paris_today
 from app.items.models import Item
 from app.items.status import Status
 
@@ -40,7 +40,7 @@ def overdue_clause(today):
 
 def is_overdue(item, today=None):
     """Past its acknowledge due date unacknowledged, or past its resolve due date open."""
-    today = today or utcnow().date()
+    today = today or paris_today()
     return bool(
         (item.status in AWAITING_ACKNOWLEDGEMENT and item.acknowledge_due
          and item.acknowledge_due < today)
@@ -86,7 +86,7 @@ def triage_queue(filters, start=None):
     """New and returned items, oldest first, PAGE_SIZE after the cursor `start` (a text
     from a page before; BadCursor if no page gave it), as a QueuePage. The overdue count
     is every organisation's (items waiting for triage are never overdue themselves)."""
-    today = utcnow().date()
+    today = paris_today()
     position = None if start is None else read_cursor(start, with_due=False)
     narrowing = _narrowing(filters, today)
     wanted = _wanted(TRIAGE_STATUSES, filters)
@@ -110,7 +110,7 @@ def organisation_parts(statuses, narrowing):
 
 def organisation_queue(organisation_id, filters, start=None):
     """The organisation's open items, the most urgent due first, as triage_queue does."""
-    today = utcnow().date()
+    today = paris_today()
     narrowing = (Item.organisation_id == organisation_id, *_narrowing(filters, today))
     wanted = _wanted(AWAITING_RESOLUTION, filters)
     items, next_cursor = read_due_page(organisation_parts(wanted, narrowing), start, PAGE_SIZE)

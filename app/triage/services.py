@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.clock import utcnow
+from app.clock import paris_today, utcnow
 from app.errors import DomainError
 from app.extensions import db
 from app.items import photos as photo_files
@@ -86,7 +86,7 @@ def confirm_suggestions(actor, items):
 def plan_item(actor, item, expected_date, note=""):
     if not isinstance(expected_date, date):
         raise MoveRefused(_("Indiquez la date d'intervention prévue."), "expected_date")
-    if expected_date < utcnow().date():
+    if expected_date < paris_today():
         raise MoveRefused(_("La date d'intervention prévue est déjà passée."), "expected_date")
     event = _move(item, Status.PLANNED, actor,
                   note or _("Intervention prévue le %(date)s.",

@@ -2,7 +2,7 @@
 clusters, bad input and each role's part."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -98,7 +98,7 @@ def test_bad_filters_get_a_clear_message_and_keep_what_was_typed(client, auth, q
 
 def test_a_period_ending_after_today_is_brought_back_to_today(client, auth):
     auth.login("committee")
-    page = page_text(client.get(f"/comite/suivi?from=2024-01-01&to={date.today().year + 2}"
+    page = page_text(client.get(f"/comite/suivi?from=2024-01-01&to={paris_today().year + 2}"
                                 "-12-31"))
     assert "La période demandée finit après aujourd'hui" in page
 

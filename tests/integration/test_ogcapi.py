@@ -7,7 +7,7 @@ from datetime import timedelta
 import pyogrio
 import pytest
 
-from app.clock import utcnow
+from app.clock import paris_date, paris_isoformat, utcnow
 from app.extensions import db
 from app.moderation import services as moderation
 from tests.conftest import INSIDE, NEAR, make_item
@@ -53,8 +53,8 @@ def test_the_collection_gives_its_extent_and_items_link(client):
     for lon, lat in (INSIDE, NEAR):  # the perimeter and its band
         assert minlon < lon < maxlon and minlat < lat < maxlat
     assert collection["extent"]["spatial"]["crs"].endswith("/CRS84")
-    assert collection["extent"]["temporal"]["interval"][0][0].startswith(
-        f"{first.created_at:%Y-%m-%d}")
+    assert collection["extent"]["temporal"]["interval"][0][0] == paris_isoformat(
+        first.created_at)
     assert rels(collection)["items"]["href"] == "http://localhost" + ITEMS
     assert rels(collection)["items"]["type"] == "application/geo+json"
 
@@ -131,7 +131,7 @@ def test_datetime_instants_dates_and_intervals(client):
         recent.id]
     assert ids(client.get(ITEMS, query_string={"datetime": f"../{yesterday}"}).get_json()) == [
         old.id]
-    day = old.created_at.strftime("%Y-%m-%d")
+    day = paris_date(old.created_at).isoformat()  # a bare date is a day in Paris
     assert ids(client.get(ITEMS, query_string={"datetime": day}).get_json()) == [old.id]
     instant = old.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(client.get(ITEMS, query_string={"datetime": instant}).get_json()) == [old.id]

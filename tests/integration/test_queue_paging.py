@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from app.auth.services import find_organisation
+from app.clock import paris_today
 from app.extensions import db
 from app.items.models import Item
 from app.items.pagination import COUNT_CAP
@@ -83,7 +84,7 @@ def test_a_returned_item_is_listed_with_the_new_ones_in_order_of_age(client, aut
 
 def test_an_organisation_queue_pages_soonest_due_first_and_a_new_urgent_item_tops_it(
         client, auth):
-    today = date.today()
+    today = paris_today()
     # Due dates spread over the coming weeks, every seventh item without one (listed last).
     expected = insert_items(PAGE_SIZE * 2 + 5, status="routed", organisation="hbh",
                             due=lambda n: None if n % 7 == 0 else today + timedelta(days=n % 40))
@@ -117,7 +118,7 @@ def test_a_forged_page_link_of_a_queue_shows_its_beginning_in_french(client, aut
 
 def test_a_page_link_of_the_other_queue_is_refused_not_misread(client, auth):
     insert_items(PAGE_SIZE + 1, status="routed", organisation="hbh",
-                 due=lambda n: date.today())
+                 due=lambda n: paris_today())
     agent = make_user("agent", "hbh")
     auth.login(user=agent)
     organisation_link = re.search(NEXT, client.get("/gestion/organisme").get_data(
@@ -158,7 +159,7 @@ def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the
     """Overdue is two alternatives (late to acknowledge, late to resolve), read one after the
     other: an item late both ways is counted once, a missing due date leaves an item to
     the other alternative, and the count stops at the cap across both."""
-    today = date.today()
+    today = paris_today()
     late, soon = today - timedelta(days=3), today + timedelta(days=3)
     cases = [("routed", late, late), ("routed", late, None), ("routed", None, late),
              ("routed", soon, late), ("reopened", late, soon), ("acknowledged", late, late),
@@ -189,22 +190,22 @@ def test_a_queue_page_costs_the_same_statements_for_5_items_or_150(client, auth,
             assert client.get(path).status_code == 200
         return len(statements)
 
-    insert_items(5, status=status, organisation=org or "hbh", due=lambda n: date.today())
+    insert_items(5, status=status, organisation=org or "hbh", due=lambda n: paris_today())
     auth.login(role, org)
     few = statements_for_page()
-    insert_items(150, status=status, organisation=org or "hbh", due=lambda n: date.today())
+    insert_items(150, status=status, organisation=org or "hbh", due=lambda n: paris_today())
     assert statements_for_page() == few
 
 
 def test_the_queue_parts_are_read_from_an_index_in_their_order():
     """Each part of an organisation's queue is a range of the queue's index, already in
     order: no sort of the organisation's items, on either engine."""
-    insert_items(300, status="routed", organisation="hbh", due=lambda n: date.today())
+    insert_items(300, status="routed", organisation="hbh", due=lambda n: paris_today())
     db.session.execute(text("ANALYZE item"))
     db.session.commit()
     mine = (Item.organisation_id == find_organisation("hbh").id,)
     dated = queries.organisation_parts(["routed"], mine)[0]
-    statement = paging.part_query(dated, (date.today(), START, 1), PAGE_SIZE + 1)
+    statement = paging.part_query(dated, (paris_today(), START, 1), PAGE_SIZE + 1)
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
     plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from app.clock import paris_today
 from app.extensions import db
 from app.walks import services as walks
 from app.walks.models import WalkStatus
@@ -88,7 +89,7 @@ def test_naming_a_walk_under_way_spends_that_walks_budget_shared_by_every_addres
 
 
 def test_a_night_walk_that_ends_after_midnight_still_counts_as_under_way(client):
-    walk = walk_in_state(WalkStatus.PLANNED, dt.date.today() - dt.timedelta(days=1))
+    walk = walk_in_state(WalkStatus.PLANNED, paris_today() - dt.timedelta(days=1))
     assert all(post_finding(client, walk.id).status_code == 201 for _ in range(GROUP))
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.services import find_organisation
-from app.clock import utcnow
+from app.clock import paris_today
 from app.extensions import db
 from app.routing.models import TargetDelay, TargetDelayChange
 from app.workdays import add_working_days
@@ -55,7 +55,7 @@ def test_an_admin_sets_a_category_delay_and_the_change_is_recorded(client, auth)
     assert "délai par défaut" in page and "2 / 8" in page and admin.email in page
     # Items routed from now on get the new delay, in working days.
     item = routed_item("hbh", category="tags")
-    today = utcnow().date()
+    today = paris_today()
     assert item.acknowledge_due == add_working_days(today, 2)
     assert item.resolve_due == add_working_days(today, 8)
 

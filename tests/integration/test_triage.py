@@ -1,13 +1,13 @@
 """Triage, organisation queues, delays, returns and disputes, duplicates, reopening."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 from sqlalchemy import select
 
 from app.auth.services import find_organisation
-from app.clock import utcnow
+from app.clock import paris_today
 from app.extensions import db
 from app.items.models import Item, ItemFollower
 from app.items.services import follow_item
@@ -62,7 +62,7 @@ def test_confirming_routes_to_the_suggestion_with_due_dates_in_working_days(clie
     assert response.status_code == 303
     item = _reload(item)
     assert item.status == "routed" and item.organisation.code == "ville-antony"
-    today = utcnow().date()
+    today = paris_today()
     assert item.acknowledge_due == add_working_days(today, 3)
     assert item.resolve_due == add_working_days(today, 15)
     assert item.events[-1].note == "Transmis à Ville d'Antony."
@@ -138,10 +138,10 @@ def test_an_agent_acknowledges_plans_and_resolves_with_an_after_photo(client, au
     item = routed_item("hbh")
     auth.login("agent", "hbh")
     assert _move(client, item, "acknowledged").status_code == 303
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (paris_today() - timedelta(days=1)).isoformat()
     past = _move(client, item, "planned", expected_date=yesterday)
     assert past.status_code == 409 and "déjà passée" in page_text(past)
-    when = (date.today() + timedelta(days=7)).isoformat()
+    when = (paris_today() + timedelta(days=7)).isoformat()
     assert _move(client, item, "planned", expected_date=when).status_code == 303
     assert _reload(item).expected_date.isoformat() == when
     assert _move(client, item, "resolved").status_code == 409  # says what was done
@@ -173,7 +173,7 @@ def test_returned_twice_is_disputed_and_shown_in_the_queue(client, auth):
 
 def test_overdue_items_stand_out_and_can_be_filtered(client, auth):
     late, fine = routed_item("hbh"), routed_item("hbh")
-    late.acknowledge_due = date.today() - timedelta(days=1)
+    late.acknowledge_due = paris_today() - timedelta(days=1)
     db.session.commit()
     auth.login("agent", "hbh")
     assert "En retard : 1" in _words(client.get("/gestion/organisme"))
