@@ -2,10 +2,11 @@
 clusters, bad input and each role's part."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app import clock
 from app.auth.services import find_organisation
 from app.clock import paris_today
 from app.extensions import db
@@ -64,6 +65,32 @@ def test_an_agent_sees_its_own_organisation_only(client, auth, one_overdue_each)
     assert refused.status_code == 403
     assert "votre organisme (Hauts-de-Bièvre Habitat)" in page_text(refused)
     assert client.get("/comite/suivi?organisation=hbh").status_code == 200
+
+
+class HalfPastMidnightInParis(datetime):
+    """The clock at 00:30 in Paris on 2 December 2026, when UTC is still on the 1st."""
+
+    @classmethod
+    def now(cls, tz=None):
+        instant = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+        return instant.astimezone(tz) if tz else instant.replace(tzinfo=None)
+
+
+def test_the_queues_and_the_follow_up_agree_after_midnight_in_paris(client, auth,
+                                                                    monkeypatch):
+    """An item due on the 1st is late on the 2nd in Paris for everyone who follows it,
+    though UTC's day is still the 1st."""
+    monkeypatch.setattr(clock, "datetime", HalfPastMidnightInParis)
+    assert paris_today() == date(2026, 12, 2)
+    late = routed_item("hbh")
+    late.acknowledge_due = date(2026, 12, 1)
+    db.session.commit()
+    auth.login("coordinator")
+    assert "En retard chez les organismes : <strong>1</strong>" in page_text(
+        client.get("/gestion/triage"))
+    auth.login("agent", "hbh")
+    assert "En retard : <strong>1</strong>" in page_text(client.get("/gestion/organisme"))
+    assert "1 est en retard" in page_text(client.get("/comite/suivi"))
 
 
 def test_residents_and_moderators_have_no_follow_up(client, auth):
