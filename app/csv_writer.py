@@ -53,9 +53,7 @@ def _french_day(day):
 
 def _french_moment(moment):
     """27/11/2026 14:05, in Europe/Paris: the day written once, the time of day read."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    shown = paris_wall_clock(moment)
+    shown = paris_wall_clock(_as_utc(moment).replace(tzinfo=None))
     return f"{_french_day(shown.date())} {CLOCK[shown.hour * 60 + shown.minute]}"
 
 
