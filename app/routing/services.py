@@ -5,8 +5,8 @@ read them to suggest an organisation, give due dates, and change the data itself
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
@@ -24,8 +24,15 @@ from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, Te
 DEFAULT_DELAY = "*"
 MAX_DELAY_DAYS = 365
 _index_cache = {}
+_table_cache = {}
 register_stamp("tenure_zones", select(func.count(TenureZone.id)),
                select(func.max(TenureZone.updated_at)), select(func.max(TenureZone.id)))
+# The routing table is a few short rows: they are their own stamp. Organisations are
+# reference data that only migrations write: their count and latest id tell a new one.
+register_stamp("routing_rules", select(func.aggregate_strings(
+    RoutingRule.category + "=" + RoutingRule.land + "="
+    + cast(RoutingRule.organisation_id, String), ",")),
+    select(func.count(Organisation.id)), select(func.max(Organisation.id)))
 
 
 class InvalidRoutingData(DomainError):
@@ -54,19 +61,52 @@ def land_at(lon, lat):
     return tenure_index().owner_at(lon, lat) or PUBLIC_LAND
 
 
+class RoutingTable:
+    """The routing rules and the organisations, as a worker keeps them between requests:
+    detached copies, merged into the session that asks (without a query)."""
+
+    def __init__(self, rules, organisations):
+        self.rules = rules  # {(category, land): organisation id}
+        self.by_id = {organisation.id: organisation for organisation in organisations}
+        self.by_code = {organisation.code: organisation for organisation in organisations}
+
+    def organisation_for(self, category, land):
+        """The organisation responsible for `category` on `land`, in the current session,
+        or None."""
+        organisation = self.by_id.get(self.rules.get((category, land)))
+        if organisation is None and land != PUBLIC_LAND:
+            organisation = self.by_code.get(land)
+        return None if organisation is None else db.session.merge(organisation, load=False)
+
+
+def routing_table():
+    """The routing table, read again only when a rule or an organisation changes (seen
+    across processes: the rules are a stamp, app/stamps.py)."""
+    fingerprint = stamp("routing_rules")
+    key = (db.engine.url.render_as_string(), fingerprint)
+    if key not in _table_cache:
+        _table_cache.clear()
+        rules = {}
+        for rule in filter(None, (fingerprint[0] or "").split(",")):
+            category, land, organisation_id = rule.split("=")
+            rules[category, land] = int(organisation_id)
+        organisations = []
+        for row in db.session.execute(select(Organisation.id, Organisation.code,
+                                             Organisation.name)):
+            organisation = Organisation(**row._asdict())
+            make_transient_to_detached(organisation)
+            organisations.append(organisation)
+        _table_cache[key] = RoutingTable(rules, organisations)
+    return _table_cache[key]
+
+
 def suggest_organisation(category, lon, lat):
     """The organisation the routing table names for `category` on the land at the point.
 
     Land owned by an organisation that the table does not mention is that owner's to
     look after. Returns None where the table has no answer (the coordinator decides).
     """
-    land = land_at(lon, lat)
-    rule = db.session.scalar(
-        select(RoutingRule).where(RoutingRule.category == category, RoutingRule.land == land)
-        .options(joinedload(RoutingRule.organisation)))
-    if rule is not None:
-        return rule.organisation
-    return None if land == PUBLIC_LAND else find_organisation(land)
+    return routing_table().organisation_for(category, land_at(lon, lat))
 
 
 def target_delay(organisation, category):

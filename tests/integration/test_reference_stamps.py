@@ -3,13 +3,13 @@ publicity of categories) is checked against stamps read in one statement, so a c
 by another worker or the CLI is seen at the next request, and one made in the same
 session at its next read."""
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 
 from app.auth.services import find_organisation
 from app.extensions import db
 from app.items.models import CategoryPublicity, Item
 from app.items.public_view import publicity_of
-from app.routing.models import TenureZone
+from app.routing.models import RoutingRule, TenureZone
 from tests.conftest import INSIDE
 from tests.integration.test_items_at_scale import counted_statements
 from tests.workflow import square
@@ -50,6 +50,22 @@ def test_a_tenure_zone_drawn_by_another_worker_routes_the_next_item(client):
     assert report(client, "proprete").suggested_organisation.code == "hbh"
 
 
+def test_a_routing_rule_changed_by_another_worker_routes_the_next_item(client):
+    assert report(client, "proprete").suggested_organisation.code == "ville-antony"
+    table = RoutingRule.__table__
+    rule = (table.c.category == "proprete") & (table.c.land == "public")
+    city = find_organisation("ville-antony").id
+    try:
+        elsewhere(update(table).where(rule).values(organisation_id=find_organisation("vsgp").id))
+        assert report(client, "proprete").suggested_organisation.code == "vsgp"
+        elsewhere(delete(table).where(rule))
+        assert report(client, "proprete").suggested_organisation is None
+    finally:  # the routing table is reference data the other tests start from
+        elsewhere(delete(table).where(rule))
+        elsewhere(insert(table).values(category="proprete", land="public",
+                                       organisation_id=city))
+
+
 def test_a_change_in_the_same_session_is_seen_at_its_next_read():
     assert publicity_of("tags") == "public"
     db.session.add(CategoryPublicity(category="tags", publicity="staff"))
@@ -71,5 +87,7 @@ def test_creating_an_item_reads_the_reference_stamps_once(client):
     stamps = [s for s in statements if "category_publicity" in s]
     assert len(stamps) == 1
     assert "perimeter" in stamps[0] and "tenure_zone" in stamps[0]
-    # the stamps, the routing rule, the item, its first history row, its prepared texts
-    assert len(statements) == 5, "\n".join(s[:60] for s in statements)
+    assert "routing_rule" in stamps[0]
+    # the stamps (the routing table with them), the item, its first history row, its
+    # prepared texts
+    assert len(statements) == 4, "\n".join(s[:60] for s in statements)
