@@ -11,6 +11,8 @@ ends, so a change made in this session is seen at its next read, and a change ma
 elsewhere at the next transaction, on every worker.
 """
 
+from functools import lru_cache
+
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +25,13 @@ _SESSION_KEY = "reference_stamps"
 def register_stamp(name, *queries):
     """Register `name`'s stamp: one-column, one-row queries (aggregates) read together."""
     _STAMPS[name] = [query.scalar_subquery() for query in queries]
+    _reading.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _reading(names):
+    """The one statement reading the stamps of `names`, built once per worker."""
+    return select(*(query for n in names for query in _STAMPS[n]))
 
 
 def stamp(name):
@@ -30,8 +39,8 @@ def stamp(name):
     session = db.session()
     stamps = session.info.get(_SESSION_KEY)
     if stamps is None or name not in stamps:
-        names = list(_STAMPS)
-        row = session.execute(select(*(query for n in names for query in _STAMPS[n]))).one()
+        names = tuple(_STAMPS)
+        row = session.execute(_reading(names)).one()
         stamps, start = {}, 0
         for n in names:
             stamps[n] = tuple(row[start:start + len(_STAMPS[n])])
