@@ -50,6 +50,20 @@ def test_a_tenure_zone_drawn_by_another_worker_routes_the_next_item(client):
     assert report(client, "proprete").suggested_organisation.code == "hbh"
 
 
+def test_an_item_entered_by_staff_costs_one_statement_for_their_token(client, auth):
+    staff = auth.token("coordinator")
+    body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(INSIDE)},
+            "properties": {"kind": "gusp", "category": "proprete", "on_behalf": True}}
+    assert client.post("/api/v1/items", json=body, headers=staff).status_code == 201
+    with counted_statements() as statements:  # the token's use is noted once a minute
+        created = client.post("/api/v1/items", json=body, headers=staff)
+    assert created.status_code == 201
+    assert created.get_json()["properties"]["suggested_organisation"] == "ville-antony"
+    # the token with its user, the stamps, the item, its history row, its prepared texts
+    assert len(statements) == 5, "\n".join(s[:60] for s in statements)
+    assert "api_token" in statements[0]
+
+
 def test_a_routing_rule_changed_by_another_worker_routes_the_next_item(client):
     assert report(client, "proprete").suggested_organisation.code == "ville-antony"
     table = RoutingRule.__table__
