@@ -53,6 +53,11 @@ class Config:
     # item is 40 MB as text and 2 MB in brotli, for about 0.2 s of a worker's time.
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    # Brotli's window, 256 KB (2^18) rather than its 4 MB: a streamed export starts arriving
+    # after its first 0.7 MB of text instead of its first 8 MB (a CSV of 50,000 items came
+    # all at once, after 1.2 s). The CSV and GeoJSON of 50,000 items come out the same
+    # size (1.69 and 2.22 MB against 1.73 and 2.22), and a page is smaller than the window.
+    COMPRESS_BR_WINDOW = 18
     COMPRESS_MIMETYPES = [
         "text/html", "text/css", "text/javascript", "application/javascript", "text/plain",
         "application/json", "application/geo+json", "text/xml", "image/svg+xml",

@@ -107,6 +107,34 @@ def serve_process(env, app_spec=APP_SPEC, ready_path="/healthz"):
             _stop(server)
 
 
+def workers_of(pid):
+    """The pids of the processes whose parent is `pid` (gunicorn's workers)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def cpu_seconds(pids):
+    """The CPU time (user and system) the processes `pids` have used so far, in seconds,
+    to the kernel's clock tick (10 ms here)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def serve_app(env, app_spec=APP_SPEC, ready_path="/healthz"):
     """serve_process, yielding the base URL only."""

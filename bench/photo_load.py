@@ -13,11 +13,10 @@ it grew from idle) and the /healthz latencies seen during the load.
 """
 
 import io
-import os
 import threading
 import time
 
-from harness import BenchError, percentile, request, serve_process
+from harness import BenchError, percentile, request, serve_process, workers_of
 from item_capture import INSIDE, multipart, staff_token
 
 CLIENTS = 6
@@ -34,20 +33,6 @@ def _image(fmt, width, height):
     out = io.BytesIO()
     image.save(out, fmt, **({"optimize": True} if fmt == "PNG" else {"quality": 85}))
     return out.getvalue()
-
-
-def _children(pid):
-    """The pids of the processes whose parent is `pid` (gunicorn's workers)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
 
 
 def _resident_bytes(pids):
@@ -76,7 +61,7 @@ class Sampler(threading.Thread):
     def run(self):
         next_health = 0
         while not self.stopped.is_set():
-            self.peak = max(self.peak, _resident_bytes(_children(self.master_pid)))
+            self.peak = max(self.peak, _resident_bytes(workers_of(self.master_pid)))
             if time.monotonic() >= next_health:
                 next_health = time.monotonic() + HEALTH_EVERY_S
                 threading.Thread(target=self._health, daemon=True).start()
@@ -131,12 +116,12 @@ def report(env, print_table):
              ("JPEG 4000x3000", "JPEG", 4000, 3000)]
     rows, failed = [], []
     with serve_process(env) as (base_url, server):
-        if not _children(server.pid):
+        if not workers_of(server.pid):
             raise BenchError("no gunicorn worker found to measure")
         for label, fmt, width, height in kinds:
             photo = _image(fmt, width, height)
             body, content_type = multipart(feature, [photo] * PHOTOS_PER_REQUEST)
-            idle = _resident_bytes(_children(server.pid))
+            idle = _resident_bytes(workers_of(server.pid))
             elapsed, statuses, sampler = _load(base_url, server.pid, body,
                                                {**headers_auth, "Content-Type": content_type})
             statuses = [str(status) for status in statuses]

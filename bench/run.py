@@ -28,6 +28,7 @@ from harness import (
     print_table,
     run_bench,
     serve_app,
+    serve_process,
 )
 from page_weight import weigh_page
 
@@ -94,7 +95,7 @@ def report_capture_weight(app_url):
 def measure_all(env):
     prepare_database(env)
     with (serve_app(env, BARE_APP_SPEC, ready_path="/") as bare_url,
-          serve_app(env) as app_url):
+          serve_process(env) as (app_url, server)):
         failed = report_latency(bare_url, app_url)
         report_page_weight(app_url)
         report_page_weight(app_url, "/signaler", "Capture page")
@@ -103,15 +104,15 @@ def measure_all(env):
         failed += queues.report(app_url, env, print_table)
         failed += open_data.report(app_url, print_table)  # on the queues' items
         failed += sign_in.report(app_url, print_table)
-        failed += committee.report(app_url, env, print_table)
+        failed += committee.report(app_url, server.pid, env, print_table)
     return failed + detection.report(print_table) + photo_load.report(env, print_table)
 
 
 def measure_committee(env):
     """The committee's part alone (its pages, indicators and exports on 50,000 items)."""
     prepare_database(env)
-    with serve_app(env) as app_url:
-        return committee.report(app_url, env, print_table)
+    with serve_process(env) as (app_url, server):
+        return committee.report(app_url, server.pid, env, print_table)
 
 
 def measure_capture_page(env):

@@ -1,7 +1,7 @@
 """The queues: what the coordination has to triage, and what an organisation has to do."""
 
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from app.auth.models import Organisation
 from app.clock import paris_today
@@ -25,13 +25,24 @@ AWAITING_ACKNOWLEDGEMENT = (Status.ROUTED, Status.REOPENED)
 AWAITING_RESOLUTION = (Status.ROUTED, Status.REOPENED, Status.ACKNOWLEDGED, Status.PLANNED)
 
 
+# The ways of being overdue: the statuses of an item still owing a step, and the date that
+# step is due by.
+LATENESS = ((AWAITING_ACKNOWLEDGEMENT, Item.acknowledge_due),
+            (AWAITING_RESOLUTION, Item.resolve_due))
+
+
 def overdue_branches(today, *scope):
     """The two ways of being overdue, each a WHERE clause with `scope`: counted apart, each
     is read from the index of its due date."""
-    return [
-        (*scope, Item.status.in_(AWAITING_ACKNOWLEDGEMENT), Item.acknowledge_due < today),
-        (*scope, Item.status.in_(AWAITING_RESOLUTION), Item.resolve_due < today),
-    ]
+    return [(*scope, Item.status.in_(statuses), due < today) for statuses, due in LATENESS]
+
+
+def overdue_in(status, today):
+    """Overdue, among items of `status`: only the ways of being late an item of that status
+    can be in (none for a status never late). A queue lists each status apart, so the part
+    of an acknowledged or planned status reads a range of its resolve due date's index
+    rather than testing both ways on each of the organisation's rows."""
+    return or_(false(), *(due < today for statuses, due in LATENESS if status in statuses))
 
 
 def overdue_clause(today):
@@ -48,8 +59,8 @@ def is_overdue(item, today=None):
     )
 
 
-def _narrowing(filters, today):
-    """The WHERE clauses of the filters other than the status."""
+def _narrowing(filters):
+    """The WHERE clauses of the filters but the status and overdue ones (see _selection)."""
     clauses = []
     if filters.get("category"):
         clauses.append(Item.category == filters["category"])
@@ -58,8 +69,6 @@ def _narrowing(filters, today):
     if filters.get("suggested"):
         clauses.append(Item.suggested_organisation_id == select(Organisation.id).where(
             Organisation.code == filters["suggested"]).scalar_subquery())
-    if filters.get("overdue"):
-        clauses.append(overdue_clause(today))
     if filters.get("disputed"):
         clauses.append(Item.return_count >= 2)
     return clauses
@@ -68,6 +77,15 @@ def _narrowing(filters, today):
 def _wanted(statuses, filters):
     """The queue's statuses the status filter keeps (all of them without one)."""
     return [str(s) for s in statuses if filters.get("status") in (None, str(s))]
+
+
+def _selection(wanted, narrowing, filters, today):
+    """The WHERE clauses of the queue's items of each wanted status, `narrowing` and, with
+    the overdue filter, that status's ways of being late: a queue is read status by status,
+    its parts and its total alike."""
+    overdue = filters.get("overdue")
+    return [(Item.status == status, *narrowing, *((overdue_in(status, today),) if overdue else ()))
+            for status in wanted]
 
 
 def _status_counts(statuses, scope):
@@ -88,13 +106,13 @@ def triage_queue(filters, start=None):
     is every organisation's (items waiting for triage are never overdue themselves)."""
     today = paris_today()
     position = None if start is None else read_cursor(start, with_due=False)
-    narrowing = _narrowing(filters, today)
-    wanted = _wanted(TRIAGE_STATUSES, filters)
-    parts = [Part((Item.status == s, *narrowing), (Item.created_at, Item.id)) for s in wanted]
+    selection = _selection(_wanted(TRIAGE_STATUSES, filters), _narrowing(filters), filters,
+                           today)
+    parts = [Part(clauses, (Item.created_at, Item.id)) for clauses in selection]
     items, next_cursor = read_page(parts, tuple, lambda part: position, PAGE_SIZE)
     waiting = Item.status.in_([str(s) for s in TRIAGE_STATUSES])
     counts = capped_counts({
-        "total": (Item.status.in_(wanted), *narrowing),
+        "total": selection,
         **_status_counts(TRIAGE_STATUSES, ()),
         "overdue": overdue_branches(today),
         "disputed": (waiting, Item.return_count >= 2),
@@ -102,21 +120,17 @@ def triage_queue(filters, start=None):
     return QueuePage(items, counts["total"], _arranged(counts), next_cursor)
 
 
-def organisation_parts(statuses, narrowing):
-    """The parts of an organisation's queue (`narrowing` names the organisation): for each
-    status, the items with a resolve due date, by that date, then those without."""
-    return [part for status in statuses for part in due_parts((Item.status == status, *narrowing))]
-
-
 def organisation_queue(organisation_id, filters, start=None):
     """The organisation's open items, the most urgent due first, as triage_queue does."""
     today = paris_today()
-    narrowing = (Item.organisation_id == organisation_id, *_narrowing(filters, today))
-    wanted = _wanted(AWAITING_RESOLUTION, filters)
-    items, next_cursor = read_due_page(organisation_parts(wanted, narrowing), start, PAGE_SIZE)
     scope = (Item.organisation_id == organisation_id,)
+    selection = _selection(_wanted(AWAITING_RESOLUTION, filters),
+                           (*scope, *_narrowing(filters)), filters, today)
+    # For each status, the items with a resolve due date, by that date, then those without.
+    parts = [part for clauses in selection for part in due_parts(clauses)]
+    items, next_cursor = read_due_page(parts, start, PAGE_SIZE)
     counts = capped_counts({
-        "total": (Item.status.in_(wanted), *narrowing),
+        "total": selection,
         **_status_counts(AWAITING_RESOLUTION, scope),
         "overdue": overdue_branches(today, *scope),
         "disputed": (*scope, Item.status.in_([str(s) for s in AWAITING_RESOLUTION]),

@@ -2,6 +2,10 @@
 
 Chromium is Debian's (/usr/bin/chromium), driven by Playwright; pages are opened at a
 phone viewport. Every page is checked for script errors and axe-core violations.
+
+When a test fails, its report ends with what each of its pages showed then (address and
+text) and everything they wrote to the console: a failure seen once in CI, on a machine
+that is gone, can still be read.
 """
 
 import contextlib
@@ -29,6 +33,36 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-FR"}
 
 pytestmark = pytest.mark.browser
+# The pages a test opened, with the console lines each wrote: (page, [lines]).
+WATCHED = pytest.StashKey[list]()
+SHOWN_TEXT = 4000  # characters of a page's text kept in a failure's report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report gets a section per page it opened (while they are still
+    open: the fixtures close them afterwards)."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for number, (tab, lines) in enumerate(item.stash.get(WATCHED, []), start=1):
+            report.sections.append((f"page {number} when the test failed", _shown(tab, lines)))
+    return report
+
+
+def _shown(tab, lines):
+    try:
+        text = tab.locator("body").inner_text(timeout=2000)[:SHOWN_TEXT]
+    except Exception as error:  # a closed or crashed page still has its console to show
+        text = f"(its text could not be read: {error})"
+    return "\n".join([f"address: {tab.url}", text, "console:", *lines])
+
+
+def _watch(request, tab):
+    """Keep `tab`'s console lines, all of them, for the report of a failure."""
+    lines = []
+    tab.on("console", lambda message: lines.append(f"{message.type}: {message.text}"))
+    tab.on("pageerror", lambda error: lines.append(f"script error: {error}"))
+    request.node.stash.setdefault(WATCHED, []).append((tab, lines))
 
 
 def flask_command(env, *args):
@@ -69,10 +103,11 @@ def browser():
         chromium.close()
 
 
-def _checked_page(browser, live_server, device):
+def _checked_page(request, browser, live_server, device):
     """A page of `device` that fails the test on any script error or console error."""
     context = browser.new_context(base_url=live_server, **device)
     tab = context.new_page()
+    _watch(request, tab)
     problems = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
 
@@ -91,15 +126,15 @@ def _checked_page(browser, live_server, device):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(request, browser, live_server):
     """A phone-sized page that fails the test on any script error or console error."""
-    yield from _checked_page(browser, live_server, PHONE)
+    yield from _checked_page(request, browser, live_server, PHONE)
 
 
 @pytest.fixture
-def laptop_page(browser, live_server):
+def laptop_page(request, browser, live_server):
     """The same at a laptop's size."""
-    yield from _checked_page(browser, live_server, LAPTOP)
+    yield from _checked_page(request, browser, live_server, LAPTOP)
 
 
 _axe = Axe()
@@ -121,7 +156,7 @@ def sign_in(page, email, password):
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(request, browser, live_server):
     """Opens phone pages (new_context options: geolocation, base_url...), each in its own
     context unless `context` is given. Script errors fail the test, and so do console
     errors, except the browser's own log of an answer the page expects: a 422 from the
@@ -133,6 +168,7 @@ def phone(browser, live_server):
             context = browser.new_context(**{"base_url": live_server, **PHONE, **options})
             contexts.append(context)
         tab = context.new_page()
+        _watch(request, tab)
         tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
 
         def on_console(message):

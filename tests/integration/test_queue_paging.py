@@ -17,7 +17,7 @@ from app.extensions import db
 from app.items.models import Item
 from app.items.pagination import COUNT_CAP
 from app.triage import paging, queries
-from app.triage.queries import PAGE_SIZE
+from app.triage.queries import PAGE_SIZE, is_overdue
 from tests.conftest import INSIDE, make_item, make_user, page_text
 from tests.integration.test_items_at_scale import counted_statements
 
@@ -154,11 +154,9 @@ def test_counts_past_the_cap_say_more_than_the_cap(client, auth):
     assert f"Plus de {COUNT_CAP} signalements" in page_text(client.get("/signalements"))
 
 
-def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the_cap(
-        monkeypatch):
-    """Overdue is two alternatives (late to acknowledge, late to resolve), read one after the
-    other: an item late both ways is counted once, a missing due date leaves an item to
-    the other alternative, and the count stops at the cap across both."""
+def insert_late_and_not(organisation="hbh"):
+    """One item of each way of being late or not (status, acknowledge due, resolve due):
+    late both ways, one way, not late, without a due date, resolved."""
     today = paris_today()
     late, soon = today - timedelta(days=3), today + timedelta(days=3)
     cases = [("routed", late, late), ("routed", late, None), ("routed", None, late),
@@ -166,8 +164,18 @@ def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the
              ("planned", None, late), ("routed", soon, soon), ("acknowledged", late, soon),
              ("resolved", late, late), ("routed", None, None)]
     for status, acknowledge_due, resolve_due in cases:
-        insert_items(1, status=status, organisation="hbh", acknowledge_due=acknowledge_due,
-                     due=lambda _n, day=resolve_due: day)
+        insert_items(1, status=status, organisation=organisation,
+                     acknowledge_due=acknowledge_due, due=lambda _n, day=resolve_due: day)
+    return cases
+
+
+def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the_cap(
+        monkeypatch):
+    """Overdue is two alternatives (late to acknowledge, late to resolve), read one after the
+    other: an item late both ways is counted once, a missing due date leaves an item to
+    the other alternative, and the count stops at the cap across both."""
+    today = paris_today()
+    cases = insert_late_and_not()
     expected = sum(
         (status in ("routed", "reopened") and acknowledge is not None and acknowledge < today)
         or (resolve is not None and resolve < today and status != "resolved")
@@ -176,6 +184,23 @@ def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the
     assert expected == 7 and paging.capped_counts(overdue) == {"overdue": 7}
     monkeypatch.setattr(paging, "COUNT_CAP", 4)  # 3 late to acknowledge, then the others
     assert paging.capped_counts(overdue) == {"overdue": 5}
+
+
+def test_an_organisation_queue_filtered_on_overdue_lists_each_late_item_once(client, auth):
+    """The overdue filter is read status by status, each with the ways of being late it
+    can be in: an acknowledged item past its acknowledge due date alone is not late, one
+    late both ways is listed once, and the total says as many as the page lists."""
+    insert_late_and_not()
+    insert_late_and_not("vsgp")
+    hbh = find_organisation("hbh").id
+    late = {item.id for item in db.session.scalars(db.select(Item).where(
+        Item.organisation_id == hbh)) if is_overdue(item)}
+    auth.login("agent", "hbh")
+    listed, _pages = follow(client, "/gestion/organisme?overdue=1")
+    assert len(late) == 7 and sorted(listed) == sorted(late)
+    assert "7 signalements" in page_text(client.get("/gestion/organisme?overdue=1"))
+    acknowledged, _pages = follow(client, "/gestion/organisme?overdue=1&status=acknowledged")
+    assert [db.session.get(Item, i).resolve_due < paris_today() for i in acknowledged] == [True]
 
 
 @pytest.mark.parametrize("path, role, org", [("/gestion/triage", "coordinator", None),
@@ -204,7 +229,7 @@ def test_the_queue_parts_are_read_from_an_index_in_their_order():
     db.session.execute(text("ANALYZE item"))
     db.session.commit()
     mine = (Item.organisation_id == find_organisation("hbh").id,)
-    dated = queries.organisation_parts(["routed"], mine)[0]
+    dated = paging.due_parts((Item.status == "routed", *mine))[0]
     statement = paging.part_query(dated, (paris_today(), START, 1), PAGE_SIZE + 1)
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
