@@ -7,6 +7,7 @@ read them to suggest an organisation, give due dates, and change the data itself
 from flask_babel import gettext as _
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
@@ -63,7 +64,8 @@ def land_at(lon, lat):
 
 class RoutingTable:
     """The routing rules and the organisations, as a worker keeps them between requests:
-    detached copies, merged into the session that asks (without a query)."""
+    detached copies, merged into the session that asks (without a query) unless it holds
+    the organisation already."""
 
     def __init__(self, rules, organisations):
         self.rules = rules  # {(category, land): organisation id}
@@ -76,7 +78,10 @@ class RoutingTable:
         organisation = self.by_id.get(self.rules.get((category, land)))
         if organisation is None and land != PUBLIC_LAND:
             organisation = self.by_code.get(land)
-        return None if organisation is None else db.session.merge(organisation, load=False)
+        if organisation is None:
+            return None
+        held = db.session.identity_map.get(identity_key(Organisation, organisation.id))
+        return held if held is not None else db.session.merge(organisation, load=False)
 
 
 def routing_table():
