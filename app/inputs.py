@@ -166,8 +166,10 @@ def database_int(text):
     return int(text)
 
 
-def parse_id(text):
-    """The id typed or posted in `text`, or None when it is not one."""
+def parse_int(text):
+    """The whole number (an id, a year, a count) typed or posted in `text`, or None when it
+    is not one an integer column can hold. `str.isdigit()` is no test for this: it takes
+    "²", which int() refuses, and any number of digits."""
     try:
         return database_int(text) if isinstance(text, str) else None
     except ValueError:

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from app.auth.forms import stripped
-from app.inputs import EmailAddress, parse_id
+from app.inputs import EmailAddress, parse_int
 from app.items.categories import CATEGORIES, SPOTS
 from app.items.models import MAX_DESCRIPTION
 from app.items.schemas import KIND_LABELS, SEVERITY_LABELS
@@ -71,9 +71,9 @@ class CaptureForm(FlaskForm):
         """/signaler?walk=<id>&stop=<id>: a finding of that walk, also without JavaScript
         (the ids are checked when the form is posted)."""
         walk, stop = args.get("walk", ""), args.get("stop", "")
-        if walk.isdigit():
+        if parse_int(walk) is not None:
             self.walk.data, self.kind.data = walk, "dem"
-            self.stop.data = stop if stop.isdigit() else ""
+            self.stop.data = stop if parse_int(stop) is not None else ""
 
     def set_places(self, places):
         self.place.choices = [SelectChoice("", _l("— Aucun —"))] + [
@@ -85,14 +85,14 @@ class CaptureForm(FlaskForm):
             "kind", "category", "subcategory", "title", "description", "residence",
             "building", "entrance", "floor", "spot", "email")}
         data["lon"], data["lat"] = self.lon.data, self.lat.data
-        data["place"] = parse_id(self.place.data)
+        data["place"] = parse_int(self.place.data)
         data["severity"] = int(self.severity.data) if self.severity.data in ("1", "2", "3") \
             else None
         data["danger"] = bool(self.danger.data)
         data["on_behalf"] = bool(self.on_behalf.data)
         for name in ("walk", "stop"):
             value = getattr(self, name).data or None
-            number = parse_id(value)
+            number = parse_int(value)
             data[name] = value if number is None else number
         data["strong_point"] = self.strong_point.data == "true"
         data["recommendation"] = self.recommendation.data or None

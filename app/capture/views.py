@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.errors import DomainError, wants_json_response
 from app.forms import renew_idempotency_key, show_refusal, uploaded_files
+from app.inputs import parse_int
 from app.items import services
 from app.items.categories import CATEGORIES
 from app.items.offline import offline_files
@@ -30,10 +31,10 @@ bp = Blueprint("capture", __name__)
 def _capture_page(form, status=200):
     places = all_places()
     form.set_places(places)
-    walk = form.walk.data if (form.walk.data or "").isdigit() else None
+    walk = parse_int(form.walk.data)
     # During a walk: this very page and the walk's route are kept for offline use too.
     kept = [url_for("capture.page", walk=walk, stop=form.stop.data or None),
-            url_for("api_v1.get_walk", walk_id=walk)] if walk else []
+            url_for("api_v1.get_walk", walk_id=walk)] if walk is not None and walk > 0 else []
     return render_template(
         "items/capture.html", form=form, categories=CATEGORIES, kinds=KIND_LABELS,
         severities=SEVERITY_LABELS, staff=entering_for_resident(),

@@ -14,6 +14,7 @@ from app.auth.services import find_organisation
 from app.clock import paris_today
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
+from app.inputs import parse_int
 from app.items.categories import CATEGORIES
 from app.items.models import KINDS, Item, ItemEvent
 from app.items.queries import visible_to
@@ -83,7 +84,8 @@ def read_filters(args, viewer, today=None):
     filters.category, filters.kind = category, kind
     walk = (args.get("walk") or "").strip()
     if walk:
-        filters.walk = db.session.get(Walk, int(walk)) if walk.isdigit() else None
+        walk_id = parse_int(walk)
+        filters.walk = db.session.get(Walk, walk_id) if walk_id is not None else None
         if filters.walk is None:
             errors["walk"] = _("Cette marche n'existe pas.")
     status = (args.get("status") or "").strip() or OPEN

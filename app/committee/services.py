@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.clock import paris_today, utcnow
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
+from app.inputs import parse_int
 from app.items.models import Item
 from app.items.status import CLOSED, STATUS_LABELS, TRANSITIONS, Status, record
 from app.triage.services import check_version, route_item
@@ -81,7 +82,8 @@ def add_item_point(actor, meeting, reference):
     """Put an item on the agenda by its number ("2026-00042", or 42)."""
     _open(meeting)
     number = (reference or "").strip().rpartition("-")[2]
-    item = db.session.get(Item, int(number)) if number.isdigit() else None
+    item_id = parse_int(number)
+    item = db.session.get(Item, item_id) if item_id is not None else None
     if item is None:
         raise InvalidInput({"reference": _("Aucun signalement ne porte ce numéro.")})
     if any(point.item_id == item.id for point in meeting.points):

@@ -19,6 +19,7 @@ from app.committee.period import CONTRACT_START, Period
 from app.committee.permissions import follows_every_organisation
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
+from app.inputs import parse_int
 from app.items.models import Item
 from app.items.status import Status
 
@@ -95,10 +96,11 @@ def read_year(raw, today=None):
     today = today or paris_today()
     if not raw:
         return today.year
-    if not raw.isdigit() or not CONTRACT_START.year <= int(raw) <= today.year:
+    year = parse_int(raw)
+    if year is None or not CONTRACT_START.year <= year <= today.year:
         raise InvalidInput({"annee": _("Choisissez une année de %(first)d à %(last)d.",
                                        first=CONTRACT_START.year, last=today.year)})
-    return int(raw)
+    return year
 
 
 @dataclass

@@ -10,7 +10,7 @@ from app.auth.services import all_organisations
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
 from app.forms import show_refusal
-from app.inputs import parse_id
+from app.inputs import parse_int
 from app.items.models import Item
 from app.items.permissions import can_see_exact_location, can_view_item, is_staff
 from app.items.public_view import location_of
@@ -48,7 +48,7 @@ def new():
     form.set_places(all_places())
     if form.validate_on_submit():
         data = {"title": form.title.data, "description": form.description.data or "",
-                "place": parse_id(form.place.data)}
+                "place": parse_int(form.place.data)}
         try:
             item, token, _created = services.submit_proposal(
                 current_viewer(), data, form.theme.data)
@@ -218,7 +218,7 @@ def add_to_agenda(meeting_id):
     form = AgendaForm()
     form.item.choices = []
     if form.validate_on_submit():
-        item = db.session.get(Item, parse_id(form.item.data) or 0)
+        item = db.session.get(Item, parse_int(form.item.data) or 0)
         try:
             services.add_to_agenda(current_user, found, item)
         except DomainError as refused:

@@ -7,7 +7,7 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField, Valid
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.auth.forms import stripped
-from app.inputs import load_json
+from app.inputs import load_json, parse_int
 
 
 def _geojson(form, field):
@@ -49,10 +49,12 @@ def read_delays(formdata, codes):
     for code in codes:
         raw = [(formdata.get(f"{name}-{code}") or "").strip() for name in ("acknowledge",
                                                                             "resolve")]
+        numbers = [parse_int(value) for value in raw]
         if not any(raw):
             wanted[code] = None
-        elif all(value.isdigit() or not value for value in raw):
-            wanted[code] = tuple(int(value) if value else None for value in raw)
+        elif all(number is not None or not value
+                 for value, number in zip(raw, numbers, strict=True)):
+            wanted[code] = tuple(numbers)
         else:
             errors[code] = _l("Un délai s'écrit en nombre entier de jours ouvrés.")
     return wanted, errors

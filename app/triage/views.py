@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.services import all_organisations, find_organisation
 from app.errors import DomainError
 from app.extensions import db
-from app.inputs import parse_id
+from app.inputs import parse_int
 from app.items.categories import CATEGORIES
 from app.items.models import Item
 from app.items.pagination import COUNT_CAP
@@ -79,7 +79,7 @@ def triage_queue():
 @requires(can_triage)
 def route_checked():
     """Bulk: route every checked item to its suggested organisation."""
-    ids = [parse_id(v) for v in request.form.getlist("item") if parse_id(v) is not None]
+    ids = [parse_int(v) for v in request.form.getlist("item") if parse_int(v) is not None]
     if not ids:
         flash(_("Cochez au moins un signalement."), "error")
         return redirect(url_for("triage.triage_queue"))

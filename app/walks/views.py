@@ -25,7 +25,7 @@ from app.csv_writer import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import renew_idempotency_key, show_refusal, uploaded_files
-from app.inputs import parse_id
+from app.inputs import parse_int
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
@@ -202,7 +202,7 @@ def quick_finding(walk_id):
     if not form.validate_on_submit():
         return _join_page(walk, form, 422)
     chosen = form.stop.data or ""
-    stop = services.stop_of(walk, parse_id(chosen))
+    stop = services.stop_of(walk, parse_int(chosen))
     data = {"kind": "dem", "walk": walk.id, "category": form.category.data,
             "description": form.description.data or "", "stop": stop.id if stop else chosen,
             "lon": stop.lon if stop else None, "lat": stop.lat if stop else None,

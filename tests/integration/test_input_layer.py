@@ -7,10 +7,14 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from app.committee import services as committee
+from app.errors import DomainError
 from app.extensions import db
-from app.inputs import InvalidInput, load_json, parse_id
+from app.inputs import InvalidInput, load_json, parse_int
 from app.items.models import Item
+from app.routing.forms import read_delays
 from tests.conftest import INSIDE, csrf_token, make_item, make_user, page_text
+from tests.integration.test_meetings import make_meeting
 
 
 def feature(where=INSIDE, **properties):
@@ -115,8 +119,47 @@ def test_numbers_typed_in_forms_are_bounded(client, auth):
         "duplicate-duplicate_of": "9" * 30})
     assert response.status_code == 422
     assert "Ce nombre est hors des limites admises." in page_text(response)
-    assert parse_id("²") is None and parse_id("٣") is None and parse_id("12") == 12
+    assert parse_int("²") is None and parse_int("٣") is None and parse_int("12") == 12
     assert client.get("/gestion/triage?page=99999999999999999999").status_code == 200
+
+
+# Digits that str.isdigit() takes and int() refuses, and more digits than any column holds.
+NOT_NUMBERS = ["²", "9" * 20]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_numbers_in_query_strings_are_read_as_numbers_or_refused(client, auth, value):
+    """Each place a number is read from an address answers a superscript digit or a
+    20-digit number with its own refusal (or ignores it), never a server error."""
+    coordinator = make_user("coordinator")
+    token = auth.token(user=coordinator)
+    assert "Cette marche n'existe pas." in errors(
+        client.get(f"/api/v1/exports/items.csv?walk={value}", headers=token))["walk"]
+    assert errors(client.get(f"/api/v1/items?limit={value}", headers=token))
+    assert client.get(f"/open311/v2/requests.json?service_request_id={value}"
+                      ).status_code == 400
+    assert client.get(f"/ogcapi/collections/public-items/items?limit={value}"
+                      ).status_code == 400
+    assert client.get(f"/ogcapi/collections/public-items/items/{value}").status_code == 404
+    assert client.get(f"/signaler?walk={value}&stop={value}").status_code == 200
+    auth.login(user=coordinator)
+    followup = client.get(f"/comite/suivi?walk={value}")
+    assert followup.status_code == 422 and "Cette marche n'existe pas." in page_text(followup)
+    review = client.get(f"/evaluation/tfpb?annee={value}")
+    assert review.status_code == 422 and "Choisissez une année" in page_text(review)
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_numbers_typed_in_committee_and_routing_forms_are_refused_in_french(value):
+    """An item put on a meeting's agenda by its number, a target delay in days."""
+    coordinator = make_user("coordinator")
+    meeting = make_meeting(actor=coordinator)
+    with pytest.raises(DomainError) as refused:
+        committee.add_item_point(coordinator, meeting, f"2026-{value}")
+    assert refused.value.errors == {"reference": "Aucun signalement ne porte ce numéro."}
+    _wanted, problems = read_delays({"acknowledge-proprete": value, "resolve-proprete": "3"},
+                                    ["proprete"])
+    assert str(problems["proprete"]) == "Un délai s'écrit en nombre entier de jours ouvrés."
 
 
 def test_a_form_with_a_nul_byte_is_refused_in_french(client):

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app.clock import parse_iso_datetime
 from app.errors import register_error_format
+from app.inputs import parse_int
 
 from . import queries, schemas
 
@@ -102,10 +103,11 @@ def _integer(name, default, minimum):
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < minimum:
+    number = parse_int(raw)
+    if number is None or number < minimum:
         raise Refused(400, _("%(name)s attend un entier supérieur ou égal à %(min)d.",
                              name=name, min=minimum))
-    return int(raw)
+    return number
 
 
 def _bbox():
@@ -185,8 +187,8 @@ def features(collection_id):
 def feature(collection_id, feature_id):
     _collection_or_404(collection_id)
     _check_parameters({"f"})
-    item = (queries.public_item(int(feature_id))
-            if feature_id.isdigit() and len(feature_id) <= 9 else None)
+    item_id = parse_int(feature_id)
+    item = queries.public_item(item_id) if item_id is not None else None
     if item is None:
         raise Refused(404, _("Aucune contribution publique n° %(id)s.", id=feature_id[:20]))
     document = schemas.feature(item)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.clock import paris_isoformat
+from app.inputs import parse_int
 from app.items.categories import CATEGORIES, SPOTS
 from app.items.models import MAX_DESCRIPTION
 from app.items.permissions import visible_photos
@@ -192,10 +193,10 @@ def _location(values, attributes, errors):
     given_place = _text(values, "address_id", errors) or attributes.get("place")
     address = (_text(values, "address_string", errors) or "").casefold()
     if given_place:
-        if not given_place.isdigit() or len(given_place) > 9:
+        place = parse_int(given_place)
+        if place is None or place < 1:
             errors.append(_("address_id doit être l'identifiant d'un lieu de la liste."))
             return None, None, None
-        place = int(given_place)
     elif address:
         place = next((int(key) for key, name in _places().items()
                       if name.casefold() == address), None)

@@ -16,6 +16,7 @@ from app.apikeys import services as keys
 from app.clock import parse_iso_datetime, utcnow
 from app.errors import register_error_format
 from app.extensions import csrf, db, limiter
+from app.inputs import parse_int
 from app.items.categories import CATEGORIES
 from app.items.services import InvalidItem
 
@@ -186,9 +187,9 @@ def list_requests(fmt):
     """Public requests, newest first, at most 1,000: by `service_request_id` (a list,
     ignoring every other filter), or by `service_code`, `status` and a window of at most
     90 days (`start_date`, `end_date`; the last 90 days by default)."""
-    ids = _list_param("service_request_id", lambda v: v.isdigit() and len(v) <= 9)
+    ids = _list_param("service_request_id", lambda v: parse_int(v) is not None)
     if ids:
-        items = queries.public_requests(ids=[int(v) for v in ids])
+        items = queries.public_requests(ids=[parse_int(v) for v in ids])
     else:
         codes = _list_param("service_code", CATEGORIES.__contains__)
         statuses = _list_param("status", ("open", "closed").__contains__)

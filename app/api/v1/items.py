@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import DomainError, error_response
 from app.extensions import db, limiter
-from app.inputs import InvalidInput, json_object, load_json, normalise_email_address
+from app.inputs import InvalidInput, json_object, load_json, normalise_email_address, parse_int
 from app.items import queries, services
 from app.items.models import Item
 from app.items.pagination import BadCursor, read_cursor
@@ -77,7 +77,8 @@ def _limit(raw):
     """The page size asked for (MAX_FEATURES when not asked), or None when malformed."""
     if raw is None:
         return MAX_FEATURES
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_FEATURES else None
+    number = parse_int(raw)
+    return number if number is not None and 1 <= number <= MAX_FEATURES else None
 
 
 @bp.route("/items")
