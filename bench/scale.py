@@ -15,7 +15,9 @@ latitude band the map's index leads with written by the model's insert default
 At each size the app is served by gunicorn (2 workers) and each read is interleaved with
 its floor: the very bytes of that answer, served as a static file by the same app server
 (static route, same compression), in alternating rounds. Prints p50s, the ratio to the
-floor, the bytes per feature gzipped, each target met or not, and checks bad input.
+floor, the bytes per feature gzipped, each target met or not, and checks bad input. The
+table's growth is judged on the read over its floor from size to size, since the machine's
+speed moves between sizes.
 
     .venv/bin/python bench/scale.py
     .venv/bin/python bench/scale.py --million \\
@@ -267,7 +269,6 @@ def run(env, sizes):
                 "requests each, gunicorn -w 2, 2 client threads, Accept-Encoding gzip, br)",
                 ["read", "features", "p50 ms", "floor p50 ms", "ratio", "bytes", "B/feature gz"],
                 rows)
-    reference = figures[sizes[0]]["map (fields=map)"]["p50"]
     middle = sizes[1] if len(sizes) > 1 else sizes[0]
     lean = figures[middle]["map (fields=map)"]
     targets.append([f"map read at {middle:,}: p50 ≤ {FLOOR_RATIO:g}× floor",
@@ -275,10 +276,18 @@ def run(env, sizes):
                         lean["p50"] <= FLOOR_RATIO * lean["floor"])])
     targets.append([f"map read: ≤ {BYTES_PER_FEATURE} B per feature gzipped",
                     f"{lean['bytes']:.0f} B", met(lean["bytes"] <= BYTES_PER_FEATURE)])
+    # Each size is measured minutes after the one before, and this shared machine's speed
+    # moves meanwhile: the floor itself (the same bytes, served in the same rounds) has
+    # been seen twice as slow at 100,000 as at 10,000. What the table's growth costs is
+    # the read over its floor, compared from size to size; the raw p50s are printed too.
+    first = figures[sizes[0]]["map (fields=map)"]
     for size in sizes[1:]:
-        p50 = figures[size]["map (fields=map)"]["p50"]
-        targets.append([f"map read at {size:,} within {GROWTH_RATIO:g}× of {sizes[0]:,}",
-                        f"{p50 / reference:.2f}×", met(p50 <= GROWTH_RATIO * reference)])
+        read = figures[size]["map (fields=map)"]
+        growth = (read["p50"] / read["floor"]) / (first["p50"] / first["floor"])
+        targets.append([f"map read over its floor at {size:,} within {GROWTH_RATIO:g}× of "
+                        f"{sizes[0]:,}", f"{growth:.2f}× (p50 {read['p50']:.1f} against "
+                        f"{first['p50']:.1f} ms: {read['p50'] / first['p50']:.2f}×, its floor "
+                        f"{read['floor'] / first['floor']:.2f}×)", met(growth <= GROWTH_RATIO)])
     print_table("Targets", ["target", "measured", ""], targets)
     print_table("Other requests", LATENCY_COLUMNS, others)
     print_table("Bad input", ["request", "answer", ""],
