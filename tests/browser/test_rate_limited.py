@@ -25,8 +25,8 @@ def limited_server(live_env, tmp_path_factory):
 
 
 @pytest.fixture
-def limited_page(browser, limited_server):
-    yield from _checked_page(browser, limited_server, PHONE)
+def limited_page(request, browser, limited_server):
+    yield from _checked_page(request, browser, limited_server, PHONE)
 
 
 def test_too_many_sign_in_attempts_are_told_in_french(limited_page):
