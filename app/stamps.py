@@ -20,6 +20,7 @@ from app.extensions import db
 
 _STAMPS = {}
 _SESSION_KEY = "reference_stamps"
+_KEPT = {}  # {stamp name: ((database, stamp), what was prepared from its data)}
 
 
 def register_stamp(name, *queries):
@@ -47,6 +48,17 @@ def stamp(name):
             start += len(_STAMPS[n])
         session.info[_SESSION_KEY] = stamps
     return stamps[name]
+
+
+def kept(name, build):
+    """What `build()` prepares from the data `name`'s stamp covers, kept by this worker
+    between requests and prepared again at the first use after the stamp changes (a change
+    made on any worker or by the CLI) or on another database."""
+    key = (db.engine.url.render_as_string(), stamp(name))
+    held = _KEPT.get(name)
+    if held is None or held[0] != key:
+        held = _KEPT[name] = (key, build())
+    return held[1]
 
 
 def _forget(session, *_args):

@@ -17,15 +17,13 @@ from app.extensions import db
 from app.geo.files import GeodataError, checked_polygon
 from app.geo.tenure import TenureIndex, overlaps
 from app.items.categories import CATEGORIES
-from app.stamps import register_stamp, stamp
+from app.stamps import kept, register_stamp, stamp
 from app.workdays import add_working_days
 
 from .models import PUBLIC_LAND, RoutingRule, TargetDelay, TargetDelayChange, TenureZone
 
 DEFAULT_DELAY = "*"
 MAX_DELAY_DAYS = 365
-_index_cache = {}
-_table_cache = {}
 register_stamp("tenure_zones", select(func.count(TenureZone.id)),
                select(func.max(TenureZone.updated_at)), select(func.max(TenureZone.id)))
 # The routing table is a few short rows: they are their own stamp. Organisations are
@@ -47,14 +45,8 @@ class InvalidDelays(InvalidInput):
 def tenure_index():
     """Prepared tenure zones, rebuilt only when a zone changes (seen across processes: the
     fingerprint is a stamp, app/stamps.py)."""
-    fingerprint = stamp("tenure_zones")
-    key = (db.engine.url.render_as_string(), fingerprint)
-    if key not in _index_cache:
-        _index_cache.clear()
-        rows = db.session.execute(
-            select(Organisation.code, TenureZone.geometry).join(TenureZone.owner)).all()
-        _index_cache[key] = TenureIndex(rows)
-    return _index_cache[key]
+    return kept("tenure_zones", lambda: TenureIndex(db.session.execute(
+        select(Organisation.code, TenureZone.geometry).join(TenureZone.owner)).all()))
 
 
 def land_at(lon, lat):
@@ -87,22 +79,21 @@ class RoutingTable:
 def routing_table():
     """The routing table, read again only when a rule or an organisation changes (seen
     across processes: the rules are a stamp, app/stamps.py)."""
-    fingerprint = stamp("routing_rules")
-    key = (db.engine.url.render_as_string(), fingerprint)
-    if key not in _table_cache:
-        _table_cache.clear()
-        rules = {}
-        for rule in filter(None, (fingerprint[0] or "").split(",")):
-            category, land, organisation_id = rule.split("=")
-            rules[category, land] = int(organisation_id)
-        organisations = []
-        for row in db.session.execute(select(Organisation.id, Organisation.code,
-                                             Organisation.name)):
-            organisation = Organisation(**row._asdict())
-            make_transient_to_detached(organisation)
-            organisations.append(organisation)
-        _table_cache[key] = RoutingTable(rules, organisations)
-    return _table_cache[key]
+    return kept("routing_rules", _read_routing_table)
+
+
+def _read_routing_table():
+    rules = {}
+    for rule in filter(None, (stamp("routing_rules")[0] or "").split(",")):
+        category, land, organisation_id = rule.split("=")
+        rules[category, land] = int(organisation_id)
+    organisations = []
+    for row in db.session.execute(select(Organisation.id, Organisation.code,
+                                         Organisation.name)):
+        organisation = Organisation(**row._asdict())
+        make_transient_to_detached(organisation)
+        organisations.append(organisation)
+    return RoutingTable(rules, organisations)
 
 
 def suggest_organisation(category, lon, lat):

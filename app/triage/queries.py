@@ -52,11 +52,8 @@ def overdue_clause(today):
 def is_overdue(item, today=None):
     """Past its acknowledge due date unacknowledged, or past its resolve due date open."""
     today = today or paris_today()
-    return bool(
-        (item.status in AWAITING_ACKNOWLEDGEMENT and item.acknowledge_due
-         and item.acknowledge_due < today)
-        or (item.status in AWAITING_RESOLUTION and item.resolve_due and item.resolve_due < today)
-    )
+    return any(item.status in statuses and (day := getattr(item, due.key)) is not None
+               and day < today for statuses, due in LATENESS)
 
 
 def _narrowing(filters):
