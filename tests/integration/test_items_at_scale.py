@@ -15,7 +15,7 @@ from sqlalchemy import event, select, text
 from app.extensions import db
 from app.items import queries
 from app.items.models import BANDS_PER_DEGREE, Item, band_of
-from app.items.pagination import newest_first
+from app.items.pagination import cursor_of, newest_first
 from app.items.views import PUBLIC_PAGE_SIZE
 from app.proposals.models import Support
 from tests.conftest import INSIDE, make_item, make_user
@@ -229,6 +229,47 @@ def test_the_public_list_pages_by_keyset_without_skipping_or_repeating(client):
         url = html.unescape(found.group(1)) if found else None
         pages += 1
     assert seen == expected and pages == 3
+
+
+@contextmanager
+def planned_selects():
+    """[(statement, the database's plan for it)] of each SELECT run inside the block, each
+    explained with the very parameters it runs with: a plan for the same statement written
+    with its values in the text can differ (SQLite reads literals more closely)."""
+    plans = []
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+
+    def explain(conn, cursor, statement, parameters, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            cursor.execute(prefix + statement, parameters)
+            plans.append((statement, "\n".join(str(row[-1]) for row in cursor.fetchall())))
+
+    event.listen(db.engine, "before_cursor_execute", explain)
+    try:
+        yield plans
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explain)
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+def test_a_later_page_of_the_public_list_is_a_range_of_its_index(client, analysed):
+    """A page far down the list starts where the cursor points in the index of public items
+    by age, on either engine, with or without statistics: it must neither walk every newer
+    item to find its start nor gather and sort the matches."""
+    ids = insert_public_items(3000)
+    if analysed or db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE item"))
+        db.session.commit()
+    middle = db.session.get(Item, ids[1500])
+    with planned_selects() as plans:
+        page = client.get(f"/signalements?apres={cursor_of(middle)}").get_data(as_text=True)
+    assert [int(n) for n in re.findall(CARD, page)] == ids[1501:1501 + PUBLIC_PAGE_SIZE]
+    [plan] = [plan for statement, plan in plans if "ORDER BY item.created_at DESC" in statement]
+    if db.engine.dialect.name == "sqlite":
+        assert "ix_item_visibility_created_at (visibility=? AND created_at<?)" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        assert re.search(r"Index Cond: .*ROW\(created_at, id\) < ROW", plan), plan
 
 
 def test_a_forged_page_link_shows_the_start_of_the_list(client):
