@@ -45,6 +45,18 @@ def reference_of(item_id, created_at):
     return f"{created_at.year}-{item_id:05d}"
 
 
+class ListedItem:
+    """An item as a long list shows it: the columns its page read (a row with `id` and
+    `created_at`) as attributes, and its reference, without building an Item."""
+
+    def __init__(self, row):
+        self.__dict__.update(row._asdict())
+
+    @property
+    def reference(self):
+        return reference_of(self.id, self.created_at)
+
+
 class Item(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="known_kind"),

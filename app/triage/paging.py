@@ -18,10 +18,21 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, false, func, not_, select, tuple_, union_all
+from sqlalchemy import (
+    and_,
+    cast,
+    false,
+    func,
+    literal_column,
+    not_,
+    null,
+    select,
+    tuple_,
+    union_all,
+)
 
 from app.extensions import db
-from app.items.models import Item
+from app.items.models import Item, ListedItem
 from app.items.pagination import COUNT_CAP, BadCursor, position_cursor
 from app.items.pagination import read_cursor as read_position
 
@@ -71,23 +82,48 @@ def read_cursor(text, with_due):
         raise BadCursor(text) from error
 
 
-def read_page(parts, sort_key, start_of, limit):
+def read_page(parts, sort_key, start_of, limit, rows=None):
     """(items, next cursor): the first `limit` items after the cursor over all `parts`.
 
     `sort_key(row)` turns a part's row of keys into the queue's sort key; `start_of(part)`
     gives where that part starts after the cursor: None from its beginning, False when the
-    whole part lies before the cursor, else the values of its keys to start after.
+    whole part lies before the cursor, else the values of its keys to start after. With
+    `rows` (a select of columns with the item's `id` and `created_at`), the page holds
+    ListedItems of it instead of items: a queue's table reads the few columns it shows.
+
+    The parts' keys are read in one statement, and the page's items in another, however
+    many parts the queue has.
     """
-    rows = []
-    for part in parts:
-        start = start_of(part)
-        if start is not False:
-            rows += db.session.execute(part_query(part, start, limit + 1)).all()
-    keys = sorted(sort_key(row) for row in rows)
+    started = [(part, start) for part in parts if (start := start_of(part)) is not False]
+    keys = sorted(map(sort_key, _keys_of(started, limit + 1))) if started else []
     ids = [key[-1] for key in keys[:limit]]
-    items = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
+    if rows is None:
+        found = db.session.scalars(select(Item).where(Item.id.in_(ids)))
+    else:
+        found = map(ListedItem, db.session.execute(rows.where(Item.id.in_(ids))))
+    by_id = {row.id: row for row in found}
     more = len(keys) > limit
-    return [items[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+    return [by_id[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+
+
+def _keys_of(started, limit):
+    """The keys of each (part, start)'s first `limit` rows, as tuples of that part's keys."""
+    rows = db.session.execute(keys_query(started, limit))
+    return [tuple(row[-len(started[row[0]][0].keys):]) for row in rows]
+
+
+def keys_query(started, limit):
+    """One statement reading the keys of each (part, start)'s first `limit` rows: each part
+    is a subquery keeping its own order and limit (so its own index range), its rows the
+    number of the part then its keys right-aligned under the widest part's (NULL of their
+    type before the keys of a narrower part)."""
+    widest = max((part.keys for part, _start in started), key=len)
+    selects = []
+    for number, (part, start) in enumerate(started):
+        read = part_query(part, start, limit).subquery()
+        padding = [cast(null(), key.type) for key in widest[:len(widest) - len(part.keys)]]
+        selects.append(select(literal_column(str(number)), *padding, *read.c))
+    return union_all(*selects) if len(selects) > 1 else selects[0]
 
 
 def due_parts(clauses):
@@ -98,11 +134,11 @@ def due_parts(clauses):
             Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id))]
 
 
-def read_due_page(parts, start, limit):
+def read_due_page(parts, start, limit, rows=None):
     """read_page over parts made by due_parts, after the cursor `start` (a text a page
     gave, or None for the first page; BadCursor for anything else)."""
     position = None if start is None else read_cursor(start, with_due=True)
-    return read_page(parts, _due_sort_key, _due_start(position), limit)
+    return read_page(parts, _due_sort_key, _due_start(position), limit, rows)
 
 
 def _due_sort_key(row):

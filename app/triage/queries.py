@@ -31,6 +31,15 @@ LATENESS = ((AWAITING_ACKNOWLEDGEMENT, Item.acknowledge_due),
             (AWAITING_RESOLUTION, Item.resolve_due))
 
 
+# What a queue's table shows of each item (the flags of _queue.html included): a page is
+# read as rows of these columns, not as items.
+QUEUE_ROWS = (select(Item.id, Item.category, Item.status, Item.danger,
+                     (Item.return_count >= 2).label("is_disputed"), Item.created_at,
+                     Item.acknowledge_due, Item.resolve_due,
+                     Organisation.name.label("suggested_name"))
+              .outerjoin(Organisation, Organisation.id == Item.suggested_organisation_id))
+
+
 def overdue_branches(today, *scope):
     """The two ways of being overdue, each a WHERE clause with `scope`: counted apart, each
     is read from the index of its due date."""
@@ -106,7 +115,8 @@ def triage_queue(filters, start=None):
     selection = _selection(_wanted(TRIAGE_STATUSES, filters), _narrowing(filters), filters,
                            today)
     parts = [Part(clauses, (Item.created_at, Item.id)) for clauses in selection]
-    items, next_cursor = read_page(parts, tuple, lambda part: position, PAGE_SIZE)
+    items, next_cursor = read_page(parts, tuple, lambda part: position, PAGE_SIZE,
+                                   QUEUE_ROWS)
     waiting = Item.status.in_([str(s) for s in TRIAGE_STATUSES])
     counts = capped_counts({
         "total": selection,
@@ -125,7 +135,7 @@ def organisation_queue(organisation_id, filters, start=None):
                            (*scope, *_narrowing(filters)), filters, today)
     # For each status, the items with a resolve due date, by that date, then those without.
     parts = [part for clauses in selection for part in due_parts(clauses)]
-    items, next_cursor = read_due_page(parts, start, PAGE_SIZE)
+    items, next_cursor = read_due_page(parts, start, PAGE_SIZE, QUEUE_ROWS)
     counts = capped_counts({
         "total": selection,
         **_status_counts(AWAITING_RESOLUTION, scope),

@@ -224,15 +224,36 @@ def test_a_queue_page_costs_the_same_statements_for_5_items_or_150(client, auth,
 
 def test_the_queue_parts_are_read_from_an_index_in_their_order():
     """Each part of an organisation's queue is a range of the queue's index, already in
-    order: no sort of the organisation's items, on either engine."""
-    insert_items(300, status="routed", organisation="hbh", due=lambda n: paris_today())
+    order: no sort of the organisation's items, on either engine, when the parts of its
+    statuses are read together in one statement."""
+    for status in ("routed", "planned"):
+        insert_items(300, status=status, organisation="hbh", due=lambda n: paris_today())
     db.session.execute(text("ANALYZE item"))
     db.session.commit()
     mine = (Item.organisation_id == find_organisation("hbh").id,)
-    dated = paging.due_parts((Item.status == "routed", *mine))[0]
-    statement = paging.part_query(dated, (paris_today(), START, 1), PAGE_SIZE + 1)
+    routed, planned = (paging.due_parts((Item.status == status, *mine))[0]
+                       for status in ("routed", "planned"))
+    statement = paging.keys_query([(routed, (paris_today(), START, 1)), (planned, None)],
+                                  PAGE_SIZE + 1)
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
     plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
-    assert "ix_item_organisation_queue" in plan, plan
+    assert plan.count("ix_item_organisation_queue") == 2, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_a_page_of_both_parts_holds_the_dated_items_then_the_undated_ones():
+    """The parts read in one statement come back each with its own keys: the dated part's
+    due dates as dates (its cursor names the day), the undated part's rows after them."""
+    insert_items(3, status="routed", organisation="hbh", due=lambda n: paris_today())
+    insert_items(2, status="routed", organisation="hbh")
+    parts = paging.due_parts((Item.status == "routed",
+                              Item.organisation_id == find_organisation("hbh").id))
+    dated, cursor = paging.read_due_page(parts, None, 2)
+    assert [item.resolve_due for item in dated] == [paris_today()] * 2
+    assert cursor.startswith(f"{paris_today():%Y%m%d}.")
+    mixed, cursor = paging.read_due_page(parts, cursor, 2)
+    assert [item.resolve_due for item in mixed] == [paris_today(), None]
+    assert cursor.startswith("-.")
+    last, cursor = paging.read_due_page(parts, cursor, 2)
+    assert [item.resolve_due for item in last] == [None] and cursor is None
