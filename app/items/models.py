@@ -79,7 +79,10 @@ class Item(db.Model):
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
-        Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
+        # The triage queue, a status at a time, oldest first, with what its filters test:
+        # a filtered part and its count read only the index (migration 0021).
+        Index("ix_item_triage_queue", "status", "created_at", "id", "category", "kind",
+              "suggested_organisation_id", "return_count"),
         # An organisation's queue, a status at a time, soonest due first (migration 0019),
         # and the queues' overdue and disputed counts.
         Index("ix_item_organisation_queue", "organisation_id", "status", "resolve_due",

@@ -257,3 +257,22 @@ def test_a_page_of_both_parts_holds_the_dated_items_then_the_undated_ones():
     assert cursor.startswith("-.")
     last, cursor = paging.read_due_page(parts, cursor, 2)
     assert [item.resolve_due for item in last] == [None] and cursor is None
+
+
+def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
+    """A part of the triage queue filtered on category, kind and suggested organisation
+    reads the triage index in its order, without sorting the status's items. (Filtered on
+    disputed items, PostgreSQL may rather read the few of them by their returns.)"""
+    insert_items(300, category="tags")
+    insert_items(300, category="proprete", status="returned", organisation="hbh")
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+    part = paging.Part((Item.status == "new", Item.category == "tags", Item.kind == "gusp",
+                        Item.suggested_organisation_id == find_organisation("hbh").id),
+                       (Item.created_at, Item.id))
+    statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    assert "ix_item_triage_queue" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
