@@ -84,7 +84,7 @@ def index():
             start = read_cursor(request.args["apres"])
         except BadCursor:
             flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
-    page = queries.page_of_items(current_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
+    page = queries.page_of_cards(current_viewer(), **filters, limit=PUBLIC_PAGE_SIZE,
                                  start=start, count=False)
     shown = {k: v for k, v in filters.items() if v}
     return render_template("items/index.html", page=page, filters=filters,
@@ -95,8 +95,7 @@ def index():
                            next_url=page.next_cursor and url_for(
                                "items.index", **shown, apres=page.next_cursor),
                            first_url=url_for("items.index", **shown),
-                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
-                           exact=can_see_exact_location(current_viewer()))
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
 
 
 def _near(location):
