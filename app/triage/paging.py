@@ -17,9 +17,11 @@ index entries instead of all of them.
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import (
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -82,34 +84,58 @@ def read_cursor(text, with_due):
         raise BadCursor(text) from error
 
 
-def read_page(parts, sort_key, start_of, limit, rows=None):
-    """(items, next cursor): the first `limit` items after the cursor over all `parts`.
+@dataclass(frozen=True)
+class Reading:
+    """The statement reading the keys of a queue's parts (keys_query), built once for
+    every page of its shape, and how many keys each part read has."""
 
-    `sort_key(row)` turns a part's row of keys into the queue's sort key; `start_of(part)`
-    gives where that part starts after the cursor: None from its beginning, False when the
-    whole part lies before the cursor, else the values of its keys to start after. With
+    statement: object
+    widths: tuple
+
+
+def reading(parts, starts, limit):
+    """A Reading of the first `limit` + 1 rows of `parts` (a page and the sign of more),
+    each starting as `starts` says: None from its beginning, False not read (the part lies
+    before the position), True after the position, given when reading (position_params)."""
+    started = [(part, after(part) if start else None)
+               for part, start in zip(parts, starts, strict=True) if start is not False]
+    return Reading(keys_query(started, limit + 1) if started else None,
+                   tuple(len(part.keys) for part, _start in started))
+
+
+def after(part):
+    """The position a part starts after, as parameters named after its keys."""
+    return tuple(bindparam(f"after_{key.key}", type_=key.type) for key in part.keys)
+
+
+def position_params(keys, position):
+    """The parameters of `after` for the keys (columns) at `position` (their values)."""
+    return {f"after_{key.key}": value for key, value in zip(keys, position, strict=True)}
+
+
+def read_page(reading, params, sort_key, limit, rows=None):
+    """(items, next cursor): the first `limit` items over the parts of `reading`, read with
+    `params`; `sort_key(row)` turns a part's row of keys into the queue's sort key. With
     `rows` (a select of columns with the item's `id` and `created_at`), the page holds
     ListedItems of it instead of items: a queue's table reads the few columns it shows.
 
     The parts' keys are read in one statement, and the page's items in another, however
-    many parts the queue has.
-    """
-    started = [(part, start) for part in parts if (start := start_of(part)) is not False]
-    keys = sorted(map(sort_key, _keys_of(started, limit + 1))) if started else []
+    many parts the queue has."""
+    found = db.session.execute(reading.statement, params) if reading.widths else []
+    keys = sorted(sort_key(tuple(row[-reading.widths[row[0]]:])) for row in found)
     ids = [key[-1] for key in keys[:limit]]
     if rows is None:
-        found = db.session.scalars(select(Item).where(Item.id.in_(ids)))
+        page = db.session.scalars(_by_ids(select(Item)), {"ids": ids})
     else:
-        found = map(ListedItem, db.session.execute(rows.where(Item.id.in_(ids))))
-    by_id = {row.id: row for row in found}
+        page = map(ListedItem, db.session.execute(_by_ids(rows), {"ids": ids}))
+    by_id = {row.id: row for row in page}
     more = len(keys) > limit
     return [by_id[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
 
 
-def _keys_of(started, limit):
-    """The keys of each (part, start)'s first `limit` rows, as tuples of that part's keys."""
-    rows = db.session.execute(keys_query(started, limit))
-    return [tuple(row[-len(started[row[0]][0].keys):]) for row in rows]
+@lru_cache(maxsize=16)
+def _by_ids(query):
+    return query.where(Item.id.in_(bindparam("ids", expanding=True)))
 
 
 def keys_query(started, limit):
@@ -134,30 +160,47 @@ def due_parts(clauses):
             Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id))]
 
 
+def due_position(start):
+    """(where the position falls: None before the first page, "dated" or "undated", its
+    parameters) of the cursor `start` of a list by due date (a text a page gave, or None;
+    BadCursor for anything else)."""
+    if start is None:
+        return None, {}
+    undated, due, created_at, item_id = read_cursor(start, with_due=True)
+    if undated:
+        return "undated", position_params(_UNDATED_KEYS, (created_at, item_id))
+    return "dated", position_params(_DATED_KEYS, (due, created_at, item_id))
+
+
+_DATED_KEYS, _UNDATED_KEYS = (part.keys for part in due_parts(()))
+
+
+def due_reading(parts, falls, limit):
+    """The Reading of parts made by due_parts after a position that `falls` as due_position
+    says: after a dated one, the dated parts start after it and the undated ones at their
+    beginning; after an undated one, only the undated parts are read, after it."""
+    def start(part):
+        dated = len(part.keys) == 3
+        if falls is None:
+            return None
+        if falls == "dated":
+            return True if dated else None
+        return not dated
+    return reading(parts, [start(part) for part in parts], limit)
+
+
 def read_due_page(parts, start, limit, rows=None):
     """read_page over parts made by due_parts, after the cursor `start` (a text a page
     gave, or None for the first page; BadCursor for anything else)."""
-    position = None if start is None else read_cursor(start, with_due=True)
-    return read_page(parts, _due_sort_key, _due_start(position), limit, rows)
+    falls, params = due_position(start)
+    return read_page(due_reading(parts, falls, limit), params, due_sort_key, limit, rows)
 
 
-def _due_sort_key(row):
+def due_sort_key(row):
     """Due dates first, soonest first, then no due date."""
     if len(row) == 3:
         return False, *row
     return True, date.min, *row
-
-
-def _due_start(position):
-    """Where each of due_parts starts after `position` (see read_page)."""
-    def start_of(part):
-        if position is None:
-            return None
-        undated, due, created_at, item_id = position
-        if len(part.keys) == 3:  # the part with due dates
-            return False if undated else (due, created_at, item_id)
-        return (created_at, item_id) if undated else None
-    return start_of
 
 
 def part_query(part, start, limit):
@@ -185,9 +228,21 @@ def capped(clauses):
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def capped_counts(named_clauses):
-    """{name: capped count} for each (name, clauses as capped takes them), in one
-    statement."""
-    names = list(named_clauses)
-    values = db.session.execute(select(*(capped(named_clauses[n]) for n in names))).one()
-    return dict(zip(names, values, strict=True))
+@dataclass(frozen=True)
+class Counts:
+    """One statement counting, capped, the items of each of `names`."""
+
+    names: tuple
+    statement: object
+
+
+def counts_query(named_clauses):
+    """The Counts of each (name, clauses as capped takes them)."""
+    names = tuple(named_clauses)
+    return Counts(names, select(*(capped(named_clauses[n]) for n in names)))
+
+
+def capped_counts(counts, params=None):
+    """{name: capped count} of `counts` (made by counts_query), read with `params`."""
+    values = db.session.execute(counts.statement, params or {}).one()
+    return dict(zip(counts.names, values, strict=True))

@@ -103,6 +103,24 @@ def test_an_organisation_queue_pages_soonest_due_first_and_a_new_urgent_item_top
     assert int(re.search(ROW, first).group(1)) == urgent
 
 
+def test_a_queue_read_again_with_other_values_lists_what_they_select(client, auth):
+    """A queue's statements are built once per shape of its filters, their values given at
+    each reading: another organisation, category or day never gets the first one's."""
+    tags = insert_items(2, status="routed", organisation="hbh", category="tags")
+    litter = insert_items(2, status="routed", organisation="hbh")[2:]
+    theirs = insert_items(3, status="routed", organisation="vsgp")[4:]
+    hbh, vsgp = make_user("agent", "hbh"), make_user("agent", "vsgp")
+    for user, path, expected in ((hbh, "/gestion/organisme?category=tags", tags),
+                                 (hbh, "/gestion/organisme?category=proprete", litter),
+                                 (vsgp, "/gestion/organisme?category=proprete", theirs),
+                                 (vsgp, "/gestion/organisme?category=tags", [])):
+        auth.login(user=user)
+        assert sorted(follow(client, path)[0]) == sorted(expected), path
+    late = insert_items(1, status="routed", organisation="vsgp",
+                        due=lambda n: paris_today() - timedelta(days=1))[-1:]
+    assert follow(client, "/gestion/organisme?overdue=1")[0] == late
+
+
 @pytest.mark.parametrize("cursor", [
     "n-importe-quoi", "20261301T000000000000.4", "' OR 1=1 --", "-.x.1",
     "20260301T090000000000." + "9" * 19])
@@ -181,9 +199,9 @@ def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the
         or (resolve is not None and resolve < today and status != "resolved")
         for status, acknowledge, resolve in cases)
     overdue = {"overdue": queries.overdue_branches(today)}
-    assert expected == 7 and paging.capped_counts(overdue) == {"overdue": 7}
+    assert expected == 7 and paging.capped_counts(paging.counts_query(overdue)) == {"overdue": 7}
     monkeypatch.setattr(paging, "COUNT_CAP", 4)  # 3 late to acknowledge, then the others
-    assert paging.capped_counts(overdue) == {"overdue": 5}
+    assert paging.capped_counts(paging.counts_query(overdue)) == {"overdue": 5}
 
 
 def test_an_organisation_queue_filtered_on_overdue_lists_each_late_item_once(client, auth):
