@@ -28,13 +28,17 @@ class NotAllowed(DomainError):
     status = 403
 
 
-class InvalidInput(DomainError):
-    """Bad input, field by field: {"field": "French message"} (422)."""
+class InvalidInput(DomainError, ValueError):
+    """Bad input, field by field: {"field": "French message"} (422), from a service's rule
+    or from the input layer (app/inputs.py) before any rule looked at it. A ValueError too,
+    so that a parser's caller refuses it like any value Python cannot read."""
 
     status = 422
 
     def __init__(self, errors):
-        super().__init__(next(iter(errors.values())), next(iter(errors)))
+        errors = {field: str(message) for field, message in errors.items()}
+        first = next(iter(errors))
+        super().__init__(errors[first], first)
         self.errors = errors
 
 

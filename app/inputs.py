@@ -27,7 +27,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField
 from wtforms.validators import ValidationError
 
-from .errors import DomainError
+from .errors import InvalidInput
 
 MAX_JSON_DEPTH = 32
 # PostgreSQL's `integer`, the type of every id and count column.
@@ -48,17 +48,6 @@ WRONG_TYPE = {str: _l("Ce champ doit être du texte."),
 # A JSON string (with its escapes) or a bracket: enough to measure nesting without parsing.
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class InvalidInput(DomainError, ValueError):
-    """Input refused before any rule looked at it: {"field": "French message"}."""
-
-    status = 422
-
-    def __init__(self, errors):
-        first = next(iter(errors))
-        super().__init__(str(errors[first]), first)
-        self.errors = {field: str(message) for field, message in errors.items()}
 
 
 def fits_integer_column(value, limit=2**31):

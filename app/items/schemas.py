@@ -5,7 +5,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.inputs import InvalidInput, normalise_email_address
+from app.errors import InvalidInput
+from app.inputs import normalise_email_address
 
 from .categories import CATEGORIES
 from .permissions import (

@@ -2,6 +2,8 @@
 new version of the files (or of the service worker) arrives, the older names are dropped,
 and capture still opens with no signal."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser.test_offline_capture import open_capture
@@ -63,3 +65,16 @@ def test_a_capture_page_of_a_new_version_drops_the_older_files(phone):
     open_capture(page)  # ready once its files are kept and the older ones dropped
     kept = page.evaluate(KEPT_PATHS, CACHE)
     assert OLDER not in kept and current_capture_script(page) in kept
+
+
+def test_a_first_visit_downloads_the_capture_page_once_more_for_the_phone_to_keep(phone):
+    """On a weak link every download counts: the page itself, then one copy fetched by the
+    service worker to keep (the page's own response cannot be handed over with its
+    headers), and no more."""
+    page = phone()
+    asked = []
+    page.context.on("request", lambda request: asked.append(request)
+                    if urlsplit(request.url).path == "/signaler" else None)
+    open_capture(page)
+    assert [bool(request.service_worker) for request in asked] == [False, True]
+    assert "/signaler" in page.evaluate(KEPT_PATHS, CACHE)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.committee import services as committee
-from app.errors import DomainError
+from app.errors import DomainError, InvalidInput
 from app.extensions import db
-from app.inputs import InvalidInput, load_json, parse_int
+from app.inputs import load_json, parse_int
 from app.items.models import Item
 from app.routing.forms import read_delays
 from tests.conftest import INSIDE, csrf_token, make_item, make_user, page_text

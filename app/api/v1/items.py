@@ -7,9 +7,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import DomainError, error_response
+from app.errors import DomainError, InvalidInput, error_response
 from app.extensions import db, limiter
-from app.inputs import InvalidInput, json_object, load_json, normalise_email_address, parse_int
+from app.inputs import json_object, load_json, normalise_email_address, parse_int
 from app.items import queries, services
 from app.items.models import Item
 from app.items.pagination import BadCursor, read_cursor

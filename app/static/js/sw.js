@@ -16,9 +16,11 @@ if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") 
   importScripts(outboxScript);
 }
 
+// Installing keeps nothing yet: every page that registers the worker then hands it its
+// list, the capture page included (app/items/offline.py). Keeping the page here too made a
+// phone's first visit download it three times instead of twice.
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(CAPTURE); })
-    .then(function () { return self.skipWaiting(); }));
+  event.waitUntil(self.skipWaiting());
 });
 
 // Drops the kept files with hashed names that neither a kept page or data nor `named`
