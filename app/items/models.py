@@ -92,7 +92,9 @@ class Item(db.Model):
         Index("ix_item_organisation_return_count", "organisation_id", "status", "return_count"),
         Index("ix_item_status_acknowledge_due", "status", "acknowledge_due"),
         Index("ix_item_status_resolve_due", "status", "resolve_due"),
-        Index("ix_item_status_return_count", "status", "return_count"),
+        # The disputed items waiting for triage, and their count (migration 0021).
+        Index("ix_item_triage_disputed", "status", "return_count", "created_at", "id",
+              "category", "kind", "suggested_organisation_id"),
         # The follow-up's counts and list read only the index (status first, then what
         # they group, sort and filter by).
         Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",

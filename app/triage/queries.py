@@ -171,7 +171,9 @@ def _triage_statements(shape, after_position):
     filters = _filters_of(shape)
     selection = _selection(_wanted(TRIAGE_STATUSES, filters), _narrowing(filters), filters,
                            TODAY)
-    parts = [Part(clauses, TRIAGE_KEYS) for clauses in selection]
+    # The disputed items of a status are few: found by their returns, then sorted.
+    index = "ix_item_triage_disputed" if filters["disputed"] else None
+    parts = [Part(clauses, TRIAGE_KEYS, index) for clauses in selection]
     waiting = Item.status.in_([str(s) for s in TRIAGE_STATUSES])
     return QueueStatements(
         reading(parts, [after_position or None] * len(parts), PAGE_SIZE),

@@ -294,3 +294,26 @@ def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
     plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
     assert "ix_item_triage_queue" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_the_disputed_items_waiting_for_triage_are_found_by_their_returns(client, auth):
+    """Filtered on disputed items, the triage queue finds the few of them by status and
+    returns, rather than reading every new item: on SQLite by naming the index, on
+    PostgreSQL from its statistics; and lists them oldest first."""
+    insert_items(300)
+    insert_items(3, status="returned", organisation="hbh", return_count=2)
+    insert_items(3, status="returned", organisation="hbh", return_count=1)
+    disputed = list(db.session.scalars(db.select(Item.id).where(Item.return_count >= 2)
+                                       .order_by(Item.created_at, Item.id)))
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+    part = paging.Part((Item.status == "new", Item.return_count >= 2), queries.TRIAGE_KEYS,
+                       "ix_item_triage_disputed")
+    statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    assert "ix_item_triage_disputed" in plan or "ix_item_triage_queue" not in plan, plan
+    assert "Seq Scan" not in plan and "SCAN item" not in plan, plan
+    auth.login("coordinator")
+    assert follow(client, "/gestion/triage?disputed=1")[0] == disputed
