@@ -45,9 +45,7 @@ from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
 bp.add_app_template_global(service_worker_url)
-# Templates place an item through the one public-view function (the view says `exact`),
-# and list photos through the one question of who may see each.
-bp.add_app_template_global(location_of)
+# Templates list photos through the one question of who may see each.
 bp.add_app_template_global(visible_photos)
 
 
