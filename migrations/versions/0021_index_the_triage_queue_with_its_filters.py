@@ -20,26 +20,26 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
-# {new index: (its columns, the index it replaces, that index's columns)}
-REPLACED = {
-    'ix_item_triage_queue': (['status', 'created_at', 'id', 'category', 'kind',
+# (new index, its columns, the index it replaces, that index's columns)
+REPLACED = [
+    ('ix_item_triage_queue', ['status', 'created_at', 'id', 'category', 'kind',
                               'suggested_organisation_id', 'return_count'],
-                             'ix_item_status_created_at', ['status', 'created_at']),
-    'ix_item_triage_disputed': (['status', 'return_count', 'created_at', 'id', 'category',
+     'ix_item_status_created_at', ['status', 'created_at']),
+    ('ix_item_triage_disputed', ['status', 'return_count', 'created_at', 'id', 'category',
                                  'kind', 'suggested_organisation_id'],
-                                'ix_item_status_return_count', ['status', 'return_count']),
-}
+     'ix_item_status_return_count', ['status', 'return_count']),
+]
 
 
 def upgrade():
     with op.batch_alter_table('item', schema=None) as batch_op:
-        for name, (columns, replaced, _before) in REPLACED.items():
+        for name, columns, replaced, _before in REPLACED:
             batch_op.drop_index(replaced)
             batch_op.create_index(name, columns, unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('item', schema=None) as batch_op:
-        for name, (_columns, replaced, before) in REPLACED.items():
+        for name, _columns, replaced, before in REPLACED:
             batch_op.drop_index(name)
             batch_op.create_index(replaced, before, unique=False)
