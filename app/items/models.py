@@ -45,6 +45,18 @@ def reference_of(item_id, created_at):
     return f"{created_at.year}-{item_id:05d}"
 
 
+class ListedItem:
+    """An item as a long list shows it: the columns its page read (a row with `id` and
+    `created_at`) as attributes, and its reference, without building an Item."""
+
+    def __init__(self, row):
+        self.__dict__.update(row._asdict())
+
+    @property
+    def reference(self):
+        return reference_of(self.id, self.created_at)
+
+
 class Item(db.Model):
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="known_kind"),
@@ -67,7 +79,10 @@ class Item(db.Model):
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
-        Index("ix_item_status_created_at", "status", "created_at"),  # queues, oldest first
+        # The triage queue, a status at a time, oldest first, with what its filters test:
+        # a filtered part and its count read only the index (migration 0021).
+        Index("ix_item_triage_queue", "status", "created_at", "id", "category", "kind",
+              "suggested_organisation_id", "return_count"),
         # An organisation's queue, a status at a time, soonest due first (migration 0019),
         # and the queues' overdue and disputed counts.
         Index("ix_item_organisation_queue", "organisation_id", "status", "resolve_due",
@@ -77,7 +92,9 @@ class Item(db.Model):
         Index("ix_item_organisation_return_count", "organisation_id", "status", "return_count"),
         Index("ix_item_status_acknowledge_due", "status", "acknowledge_due"),
         Index("ix_item_status_resolve_due", "status", "resolve_due"),
-        Index("ix_item_status_return_count", "status", "return_count"),
+        # The disputed items waiting for triage, and their count (migration 0021).
+        Index("ix_item_triage_disputed", "status", "return_count", "created_at", "id",
+              "category", "kind", "suggested_organisation_id"),
         # The follow-up's counts and list read only the index (status first, then what
         # they group, sort and filter by).
         Index("ix_item_followup", "status", "organisation_id", "category", "resolve_due",

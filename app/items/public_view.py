@@ -105,15 +105,24 @@ class Location:
 def location_of(item, exact=False):
     """Where `item` is, as the public is shown it, or exactly when `exact`."""
     place = item.place
+    name = place_shown(place and place.name, place and place.kind, item.public_generalised,
+                       exact)
     if exact or not item.public_generalised:
         return Location(
             item.lon if exact else item.public_lon, item.lat if exact else item.public_lat,
-            False, item.position, place.name if place else None, item.residence,
+            False, item.position, name, item.residence,
             item.building, item.entrance, item.floor, item.spot)
-    return Location(
-        item.public_lon, item.public_lat, True, item.position,
-        place.name if place is not None and place.kind not in PRECISE_PLACE_KINDS else None,
-        item.residence, None, None, None, None)
+    return Location(item.public_lon, item.public_lat, True, item.position, name,
+                    item.residence, None, None, None, None)
+
+
+def place_shown(name, kind, generalised, exact=False):
+    """The name of an item's gazetteer place (`name` and `kind`, None without one) as
+    location_of gives it: a generalised item is not named after a place as precise as a
+    door, unless the reader keeps exact locations."""
+    if exact or not generalised or kind not in PRECISE_PLACE_KINDS:
+        return name
+    return None
 
 
 def public_history(item):

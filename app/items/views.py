@@ -45,9 +45,7 @@ from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
 bp.add_app_template_global(service_worker_url)
-# Templates place an item through the one public-view function (the view says `exact`),
-# and list photos through the one question of who may see each.
-bp.add_app_template_global(location_of)
+# Templates list photos through the one question of who may see each.
 bp.add_app_template_global(visible_photos)
 
 
@@ -84,7 +82,7 @@ def index():
             start = read_cursor(request.args["apres"])
         except BadCursor:
             flash(_("Ce lien de page n'est pas valide : voici le début de la liste."), "info")
-    page = queries.page_of_items(current_viewer(), None, **filters, limit=PUBLIC_PAGE_SIZE,
+    page = queries.page_of_cards(current_viewer(), **filters, limit=PUBLIC_PAGE_SIZE,
                                  start=start, count=False)
     shown = {k: v for k, v in filters.items() if v}
     return render_template("items/index.html", page=page, filters=filters,
@@ -95,8 +93,7 @@ def index():
                            next_url=page.next_cursor and url_for(
                                "items.index", **shown, apres=page.next_cursor),
                            first_url=url_for("items.index", **shown),
-                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS,
-                           exact=can_see_exact_location(current_viewer()))
+                           categories=CATEGORIES, kinds=KIND_LABELS, statuses=STATUS_LABELS)
 
 
 def _near(location):

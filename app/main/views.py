@@ -18,7 +18,7 @@ from app.auth.views import safe_next
 from app.database import database_state
 from app.extensions import db
 from app.items.categories import CATEGORIES
-from app.items.queries import items_in_bbox
+from app.items.queries import page_of_cards
 from app.items.status import STATUS_LABELS
 from app.perimeters.queries import all_perimeters
 from app.walks.queries import upcoming_walks
@@ -39,7 +39,7 @@ def index():
     perimeters = sorted(all_perimeters(), key=lambda p: p.code != served)
     return render_template(
         "main/index.html", perimeters=perimeters, walks=upcoming_walks(HOME_WALKS),
-        items=items_in_bbox(None, None, limit=HOME_ITEMS), categories=CATEGORIES,
+        items=page_of_cards(None, limit=HOME_ITEMS, count=False).items, categories=CATEGORIES,
         statuses=STATUS_LABELS)
 
 

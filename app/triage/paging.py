@@ -17,11 +17,24 @@ index entries instead of all of them.
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, false, func, not_, select, tuple_, union_all
+from sqlalchemy import (
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    literal_column,
+    not_,
+    null,
+    select,
+    tuple_,
+    union_all,
+)
 
 from app.extensions import db
-from app.items.models import Item
+from app.items.models import Item, ListedItem
 from app.items.pagination import COUNT_CAP, BadCursor, position_cursor
 from app.items.pagination import read_cursor as read_position
 
@@ -31,10 +44,12 @@ _DUE_HEAD = re.compile(r"(?:(\d{8}|-)\.)?(.*)")
 
 @dataclass(frozen=True)
 class Part:
-    """Rows matching `clauses`, in the order of `keys` (columns of one index)."""
+    """Rows matching `clauses`, in the order of `keys` (columns of one index); read on
+    SQLite from the index named `index` when it is set (see part_query)."""
 
     clauses: tuple
     keys: tuple
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,23 +86,72 @@ def read_cursor(text, with_due):
         raise BadCursor(text) from error
 
 
-def read_page(parts, sort_key, start_of, limit):
-    """(items, next cursor): the first `limit` items after the cursor over all `parts`.
+@dataclass(frozen=True)
+class Reading:
+    """The statement reading the keys of a queue's parts (keys_query), built once for
+    every page of its shape, and how many keys each part read has."""
 
-    `sort_key(row)` turns a part's row of keys into the queue's sort key; `start_of(part)`
-    gives where that part starts after the cursor: None from its beginning, False when the
-    whole part lies before the cursor, else the values of its keys to start after.
-    """
-    rows = []
-    for part in parts:
-        start = start_of(part)
-        if start is not False:
-            rows += db.session.execute(part_query(part, start, limit + 1)).all()
-    keys = sorted(sort_key(row) for row in rows)
+    statement: object
+    widths: tuple
+
+
+def reading(parts, starts, limit):
+    """A Reading of the first `limit` + 1 rows of `parts` (a page and the sign of more),
+    each starting as `starts` says: None from its beginning, False not read (the part lies
+    before the position), True after the position, given when reading (position_params)."""
+    started = [(part, after(part) if start else None)
+               for part, start in zip(parts, starts, strict=True) if start is not False]
+    return Reading(keys_query(started, limit + 1) if started else None,
+                   tuple(len(part.keys) for part, _start in started))
+
+
+def after(part):
+    """The position a part starts after, as parameters named after its keys."""
+    return tuple(bindparam(f"after_{key.key}", type_=key.type) for key in part.keys)
+
+
+def position_params(keys, position):
+    """The parameters of `after` for the keys (columns) at `position` (their values)."""
+    return {f"after_{key.key}": value for key, value in zip(keys, position, strict=True)}
+
+
+def read_page(reading, params, sort_key, limit, rows=None):
+    """(items, next cursor): the first `limit` items over the parts of `reading`, read with
+    `params`; `sort_key(row)` turns a part's row of keys into the queue's sort key. With
+    `rows` (a select of columns with the item's `id` and `created_at`), the page holds
+    ListedItems of it instead of items: a queue's table reads the few columns it shows.
+
+    The parts' keys are read in one statement, and the page's items in another, however
+    many parts the queue has."""
+    found = db.session.execute(reading.statement, params) if reading.widths else []
+    keys = sorted(sort_key(tuple(row[-reading.widths[row[0]]:])) for row in found)
     ids = [key[-1] for key in keys[:limit]]
-    items = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
+    if rows is None:
+        page = db.session.scalars(_by_ids(select(Item)), {"ids": ids})
+    else:
+        page = map(ListedItem, db.session.execute(_by_ids(rows), {"ids": ids}))
+    by_id = {row.id: row for row in page}
     more = len(keys) > limit
-    return [items[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+    return [by_id[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+
+
+@lru_cache(maxsize=16)
+def _by_ids(query):
+    return query.where(Item.id.in_(bindparam("ids", expanding=True)))
+
+
+def keys_query(started, limit):
+    """One statement reading the keys of each (part, start)'s first `limit` rows: each part
+    is a subquery keeping its own order and limit (so its own index range), its rows the
+    number of the part then its keys right-aligned under the widest part's (NULL of their
+    type before the keys of a narrower part)."""
+    widest = max((part.keys for part, _start in started), key=len)
+    selects = []
+    for number, (part, start) in enumerate(started):
+        read = part_query(part, start, limit).subquery()
+        padding = [cast(null(), key.type) for key in widest[:len(widest) - len(part.keys)]]
+        selects.append(select(literal_column(str(number)), *padding, *read.c))
+    return union_all(*selects) if len(selects) > 1 else selects[0]
 
 
 def due_parts(clauses):
@@ -98,35 +162,57 @@ def due_parts(clauses):
             Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id))]
 
 
-def read_due_page(parts, start, limit):
+def due_position(start):
+    """(where the position falls: None before the first page, "dated" or "undated", its
+    parameters) of the cursor `start` of a list by due date (a text a page gave, or None;
+    BadCursor for anything else)."""
+    if start is None:
+        return None, {}
+    undated, due, created_at, item_id = read_cursor(start, with_due=True)
+    if undated:
+        return "undated", position_params(_UNDATED_KEYS, (created_at, item_id))
+    return "dated", position_params(_DATED_KEYS, (due, created_at, item_id))
+
+
+_DATED_KEYS, _UNDATED_KEYS = (part.keys for part in due_parts(()))
+
+
+def due_reading(parts, falls, limit):
+    """The Reading of parts made by due_parts after a position that `falls` as due_position
+    says: after a dated one, the dated parts start after it and the undated ones at their
+    beginning; after an undated one, only the undated parts are read, after it."""
+    def start(part):
+        dated = len(part.keys) == 3
+        if falls is None:
+            return None
+        if falls == "dated":
+            return True if dated else None
+        return not dated
+    return reading(parts, [start(part) for part in parts], limit)
+
+
+def read_due_page(parts, start, limit, rows=None):
     """read_page over parts made by due_parts, after the cursor `start` (a text a page
     gave, or None for the first page; BadCursor for anything else)."""
-    position = None if start is None else read_cursor(start, with_due=True)
-    return read_page(parts, _due_sort_key, _due_start(position), limit)
+    falls, params = due_position(start)
+    return read_page(due_reading(parts, falls, limit), params, due_sort_key, limit, rows)
 
 
-def _due_sort_key(row):
+def due_sort_key(row):
     """Due dates first, soonest first, then no due date."""
     if len(row) == 3:
         return False, *row
     return True, date.min, *row
 
 
-def _due_start(position):
-    """Where each of due_parts starts after `position` (see read_page)."""
-    def start_of(part):
-        if position is None:
-            return None
-        undated, due, created_at, item_id = position
-        if len(part.keys) == 3:  # the part with due dates
-            return False if undated else (due, created_at, item_id)
-        return (created_at, item_id) if undated else None
-    return start_of
-
-
 def part_query(part, start, limit):
-    """The keys of a part's first `limit` rows after `start` (None: from its beginning)."""
+    """The keys of a part's first `limit` rows after `start` (None: from its beginning).
+    A part that names its index is read from it on SQLite, which, without statistics,
+    would rather walk the index in the part's order and test every row (PostgreSQL weighs
+    both from its own)."""
     query = select(*part.keys).where(*part.clauses)
+    if part.index:
+        query = query.with_hint(Item, f"INDEXED BY {part.index}", "sqlite")
     if start is not None:
         query = query.where(tuple_(*part.keys) > tuple_(*start))
     return query.order_by(*part.keys).limit(limit)
@@ -149,9 +235,21 @@ def capped(clauses):
     return select(func.count()).select_from(limited).scalar_subquery()
 
 
-def capped_counts(named_clauses):
-    """{name: capped count} for each (name, clauses as capped takes them), in one
-    statement."""
-    names = list(named_clauses)
-    values = db.session.execute(select(*(capped(named_clauses[n]) for n in names))).one()
-    return dict(zip(names, values, strict=True))
+@dataclass(frozen=True)
+class Counts:
+    """One statement counting, capped, the items of each of `names`."""
+
+    names: tuple
+    statement: object
+
+
+def counts_query(named_clauses):
+    """The Counts of each (name, clauses as capped takes them)."""
+    names = tuple(named_clauses)
+    return Counts(names, select(*(capped(named_clauses[n]) for n in names)))
+
+
+def capped_counts(counts, params=None):
+    """{name: capped count} of `counts` (made by counts_query), read with `params`."""
+    values = db.session.execute(counts.statement, params or {}).one()
+    return dict(zip(counts.names, values, strict=True))

@@ -368,3 +368,26 @@ def test_an_item_filed_under_the_old_publicity_is_prepared_again_as_it_goes_publ
     answer = client.get(f"/api/v1/items/{item.id}").get_json()
     assert answer["properties"]["generalised"] is True
     assert answer["geometry"]["coordinates"] != exact(item)
+
+
+def test_a_card_of_the_lists_names_the_place_the_reader_is_shown(client, auth):
+    """The cards of the public list and of the home page name an item's place as its page
+    does: a street for everyone, an entrance only for those who keep exact locations."""
+    street, entrance = (Place(name=name, kind=kind, lon=INSIDE[0], lat=INSIDE[1],
+                              source="test")
+                        for name, kind in (("Rue des Tilleuls", "street"),
+                                           ("Entrée 3, bâtiment B", "entrance")))
+    db.session.add_all([street, entrance])
+    db.session.commit()
+    make_item(category="tranquillite", place=street.id, description="Hall sombre",
+              publish=True)
+    make_item(category="tranquillite", place=entrance.id, description="Hall squatté",
+              publish=True)
+    make_item(category="proprete", place=entrance.id, description="Sacs devant l'entrée",
+              publish=True)
+    for path in ("/", "/signalements"):
+        cards = page_text(client.get(path))
+        assert cards.count("Rue des Tilleuls") == 1
+        assert cards.count("Entrée 3, bâtiment B") == 1  # the ordinary item's only
+    auth.login("coordinator")
+    assert page_text(client.get("/signalements")).count("Entrée 3, bâtiment B") == 2

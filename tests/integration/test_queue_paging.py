@@ -103,6 +103,24 @@ def test_an_organisation_queue_pages_soonest_due_first_and_a_new_urgent_item_top
     assert int(re.search(ROW, first).group(1)) == urgent
 
 
+def test_a_queue_read_again_with_other_values_lists_what_they_select(client, auth):
+    """A queue's statements are built once per shape of its filters, their values given at
+    each reading: another organisation, category or day never gets the first one's."""
+    tags = insert_items(2, status="routed", organisation="hbh", category="tags")
+    litter = insert_items(2, status="routed", organisation="hbh")[2:]
+    theirs = insert_items(3, status="routed", organisation="vsgp")[4:]
+    hbh, vsgp = make_user("agent", "hbh"), make_user("agent", "vsgp")
+    for user, path, expected in ((hbh, "/gestion/organisme?category=tags", tags),
+                                 (hbh, "/gestion/organisme?category=proprete", litter),
+                                 (vsgp, "/gestion/organisme?category=proprete", theirs),
+                                 (vsgp, "/gestion/organisme?category=tags", [])):
+        auth.login(user=user)
+        assert sorted(follow(client, path)[0]) == sorted(expected), path
+    late = insert_items(1, status="routed", organisation="vsgp",
+                        due=lambda n: paris_today() - timedelta(days=1))[-1:]
+    assert follow(client, "/gestion/organisme?overdue=1")[0] == late
+
+
 @pytest.mark.parametrize("cursor", [
     "n-importe-quoi", "20261301T000000000000.4", "' OR 1=1 --", "-.x.1",
     "20260301T090000000000." + "9" * 19])
@@ -181,9 +199,9 @@ def test_the_overdue_count_counts_an_item_late_both_ways_once_and_stops_past_the
         or (resolve is not None and resolve < today and status != "resolved")
         for status, acknowledge, resolve in cases)
     overdue = {"overdue": queries.overdue_branches(today)}
-    assert expected == 7 and paging.capped_counts(overdue) == {"overdue": 7}
+    assert expected == 7 and paging.capped_counts(paging.counts_query(overdue)) == {"overdue": 7}
     monkeypatch.setattr(paging, "COUNT_CAP", 4)  # 3 late to acknowledge, then the others
-    assert paging.capped_counts(overdue) == {"overdue": 5}
+    assert paging.capped_counts(paging.counts_query(overdue)) == {"overdue": 5}
 
 
 def test_an_organisation_queue_filtered_on_overdue_lists_each_late_item_once(client, auth):
@@ -224,15 +242,78 @@ def test_a_queue_page_costs_the_same_statements_for_5_items_or_150(client, auth,
 
 def test_the_queue_parts_are_read_from_an_index_in_their_order():
     """Each part of an organisation's queue is a range of the queue's index, already in
-    order: no sort of the organisation's items, on either engine."""
-    insert_items(300, status="routed", organisation="hbh", due=lambda n: paris_today())
+    order: no sort of the organisation's items, on either engine, when the parts of its
+    statuses are read together in one statement."""
+    for status in ("routed", "planned"):
+        insert_items(300, status=status, organisation="hbh", due=lambda n: paris_today())
     db.session.execute(text("ANALYZE item"))
     db.session.commit()
     mine = (Item.organisation_id == find_organisation("hbh").id,)
-    dated = paging.due_parts((Item.status == "routed", *mine))[0]
-    statement = paging.part_query(dated, (paris_today(), START, 1), PAGE_SIZE + 1)
+    routed, planned = (paging.due_parts((Item.status == status, *mine))[0]
+                       for status in ("routed", "planned"))
+    statement = paging.keys_query([(routed, (paris_today(), START, 1)), (planned, None)],
+                                  PAGE_SIZE + 1)
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
     plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
-    assert "ix_item_organisation_queue" in plan, plan
+    assert plan.count("ix_item_organisation_queue") == 2, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_a_page_of_both_parts_holds_the_dated_items_then_the_undated_ones():
+    """The parts read in one statement come back each with its own keys: the dated part's
+    due dates as dates (its cursor names the day), the undated part's rows after them."""
+    insert_items(3, status="routed", organisation="hbh", due=lambda n: paris_today())
+    insert_items(2, status="routed", organisation="hbh")
+    parts = paging.due_parts((Item.status == "routed",
+                              Item.organisation_id == find_organisation("hbh").id))
+    dated, cursor = paging.read_due_page(parts, None, 2)
+    assert [item.resolve_due for item in dated] == [paris_today()] * 2
+    assert cursor.startswith(f"{paris_today():%Y%m%d}.")
+    mixed, cursor = paging.read_due_page(parts, cursor, 2)
+    assert [item.resolve_due for item in mixed] == [paris_today(), None]
+    assert cursor.startswith("-.")
+    last, cursor = paging.read_due_page(parts, cursor, 2)
+    assert [item.resolve_due for item in last] == [None] and cursor is None
+
+
+def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
+    """A part of the triage queue filtered on category, kind and suggested organisation
+    reads the triage index in its order, without sorting the status's items. (Filtered on
+    disputed items, PostgreSQL may rather read the few of them by their returns.)"""
+    insert_items(300, category="tags")
+    insert_items(300, category="proprete", status="returned", organisation="hbh")
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+    part = paging.Part((Item.status == "new", Item.category == "tags", Item.kind == "gusp",
+                        Item.suggested_organisation_id == find_organisation("hbh").id),
+                       (Item.created_at, Item.id))
+    statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    assert "ix_item_triage_queue" in plan, plan
+    assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_the_disputed_items_waiting_for_triage_are_found_by_their_returns(client, auth):
+    """Filtered on disputed items, the triage queue finds the few of them by status and
+    returns, rather than reading every new item: on SQLite by naming the index, on
+    PostgreSQL from its statistics; and lists them oldest first."""
+    insert_items(300)
+    insert_items(3, status="returned", organisation="hbh", return_count=2)
+    insert_items(3, status="returned", organisation="hbh", return_count=1)
+    disputed = list(db.session.scalars(db.select(Item.id).where(Item.return_count >= 2)
+                                       .order_by(Item.created_at, Item.id)))
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+    part = paging.Part((Item.status == "new", Item.return_count >= 2), queries.TRIAGE_KEYS,
+                       "ix_item_triage_disputed")
+    statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    assert "ix_item_triage_disputed" in plan or "ix_item_triage_queue" not in plan, plan
+    assert "Seq Scan" not in plan and "SCAN item" not in plan, plan
+    auth.login("coordinator")
+    assert follow(client, "/gestion/triage?disputed=1")[0] == disputed
