@@ -127,12 +127,17 @@ def read_page(reading, params, sort_key, limit, rows=None):
     keys = sorted(sort_key(tuple(row[-reading.widths[row[0]]:])) for row in found)
     ids = [key[-1] for key in keys[:limit]]
     if rows is None:
-        page = db.session.scalars(_by_ids(select(Item)), {"ids": ids})
+        page = db.session.scalars(_by_ids(WHOLE_ITEMS), {"ids": ids})
     else:
         page = map(ListedItem, db.session.execute(_by_ids(rows), {"ids": ids}))
     by_id = {row.id: row for row in page}
     more = len(keys) > limit
     return [by_id[i] for i in ids], write_cursor(keys[limit - 1]) if more else None
+
+
+# What a page holds without `rows`: one constant, so that _by_ids builds its statement once
+# (a select made at each call would be a new key of its cache every time).
+WHOLE_ITEMS = select(Item)
 
 
 @lru_cache(maxsize=16)
