@@ -5,7 +5,6 @@ import html
 import random
 import re
 import secrets
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +18,7 @@ from app.items.pagination import cursor_of, newest_first
 from app.items.views import PUBLIC_PAGE_SIZE
 from app.proposals.models import Support
 from tests.conftest import INSIDE, make_item, make_user
+from tests.statements import counted_statements, planned_selects, query_plan
 
 CARD = r'<h3 class="card-title"><a href="/signalements/(\d+)"'
 # Three items share each creation time: the id must settle their order.
@@ -88,14 +88,6 @@ def test_a_malformed_page_request_is_a_clear_422(client, query):
     assert response.status_code == 422
     field = query.split("=")[0]
     assert set(response.get_json()["errors"]) == {field}
-
-
-def query_plan(statement):
-    """The database's plan for `statement`, as one text."""
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    rows = db.session.execute(text(prefix + str(compiled))).all()
-    return "\n".join(str(row[-1]) for row in rows)
 
 
 @pytest.mark.parametrize("analysed", [False, True])
@@ -184,21 +176,6 @@ def test_a_nearby_search_past_a_pole_finds_nothing_rather_than_failing(client, l
     assert response.get_json()["features"] == []
 
 
-@contextmanager
-def counted_statements():
-    """The SQL statements run inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_a_list_of_proposals_counts_their_supports_in_one_query(client):
     def read():
         with counted_statements() as statements:
@@ -229,26 +206,6 @@ def test_the_public_list_pages_by_keyset_without_skipping_or_repeating(client):
         url = html.unescape(found.group(1)) if found else None
         pages += 1
     assert seen == expected and pages == 3
-
-
-@contextmanager
-def planned_selects():
-    """[(statement, the database's plan for it)] of each SELECT run inside the block, each
-    explained with the very parameters it runs with: a plan for the same statement written
-    with its values in the text can differ (SQLite reads literals more closely)."""
-    plans = []
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-
-    def explain(conn, cursor, statement, parameters, *args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            cursor.execute(prefix + statement, parameters)
-            plans.append((statement, "\n".join(str(row[-1]) for row in cursor.fetchall())))
-
-    event.listen(db.engine, "before_cursor_execute", explain)
-    try:
-        yield plans
-    finally:
-        event.remove(db.engine, "before_cursor_execute", explain)
 
 
 @pytest.mark.parametrize("analysed", [False, True])

@@ -5,7 +5,7 @@ import threading
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.auth.services import find_organisation
 from app.errors import DomainError, NotAllowed
@@ -19,6 +19,7 @@ from app.places.queries import all_places
 from app.proposals import services
 from app.proposals.models import AgendaEntry, Comment, Support
 from tests.conftest import csrf_token, make_item, make_user, page_text
+from tests.statements import counted_statements
 
 
 def make_proposal(publish=True, author=None, theme="cadre-de-vie"):
@@ -67,16 +68,9 @@ def test_the_proposal_form_creates_a_pending_proposal(client):
 
 def test_the_list_shows_themes_and_supports_in_queries_that_do_not_grow_with_it(client):
     def list_page():
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            return page_text(client.get("/propositions")), len(statements)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        with counted_statements() as statements:
+            shown = page_text(client.get("/propositions"))
+        return shown, len(statements)
 
     services.support_proposal(make_user("resident"), make_proposal())
     db.session.commit()

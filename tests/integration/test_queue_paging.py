@@ -19,7 +19,7 @@ from app.items.pagination import COUNT_CAP
 from app.triage import paging, queries
 from app.triage.queries import PAGE_SIZE, is_overdue
 from tests.conftest import INSIDE, make_item, make_user, page_text
-from tests.integration.test_items_at_scale import counted_statements
+from tests.statements import counted_statements, query_plan
 
 START = datetime(2026, 3, 1, 9, 0)
 ROW = r'<th scope="row"><a href="/gestion/signalements/(\d+)"'
@@ -253,9 +253,7 @@ def test_the_queue_parts_are_read_from_an_index_in_their_order():
                        for status in ("routed", "planned"))
     statement = paging.keys_query([(routed, (paris_today(), START, 1)), (planned, None)],
                                   PAGE_SIZE + 1)
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    plan = query_plan(statement)
     assert plan.count("ix_item_organisation_queue") == 2, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
@@ -289,9 +287,7 @@ def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
                         Item.suggested_organisation_id == find_organisation("hbh").id),
                        (Item.created_at, Item.id))
     statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    plan = query_plan(statement)
     assert "ix_item_triage_queue" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
@@ -310,9 +306,7 @@ def test_the_disputed_items_waiting_for_triage_are_found_by_their_returns(client
     part = paging.Part((Item.status == "new", Item.return_count >= 2), queries.TRIAGE_KEYS,
                        "ix_item_triage_disputed")
     statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
-    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-    plan = "\n".join(str(row[-1]) for row in db.session.execute(text(prefix + str(compiled))))
+    plan = query_plan(statement)
     assert "ix_item_triage_disputed" in plan or "ix_item_triage_queue" not in plan, plan
     assert "Seq Scan" not in plan and "SCAN item" not in plan, plan
     auth.login("coordinator")

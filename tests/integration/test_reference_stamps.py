@@ -11,7 +11,7 @@ from app.items.models import CategoryPublicity, Item
 from app.items.public_view import publicity_of
 from app.routing.models import RoutingRule, TenureZone
 from tests.conftest import INSIDE
-from tests.integration.test_items_at_scale import counted_statements
+from tests.statements import counted_statements
 from tests.workflow import square
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from pypdf import PdfReader
 from pyproj import Transformer
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.auth.models import Organisation
 from app.auth.services import find_organisation
@@ -26,6 +26,7 @@ from app.walks import services
 from app.walks.models import Recheck, Walk, WalkFinding, WalkStatus
 from tests import images
 from tests.conftest import OUTSIDE, csrf_token, make_item, make_user, page_text
+from tests.statements import counted_statements
 from tests.workflow import coordinator
 
 # Real stops of the gazetteer (transit_stops_noyer_dore.geojson).
@@ -704,16 +705,8 @@ def test_seed_demo_adds_one_published_night_walk_on_real_places(app):
 
 def test_walk_page_reads_findings_in_queries_that_do_not_grow_with_them(client, auth):
     def statements_for(path):
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counted_statements() as statements:
             assert client.get(path).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         return len(statements)
 
     walk = make_walk()
