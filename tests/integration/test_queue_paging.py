@@ -278,14 +278,18 @@ def test_a_page_of_both_parts_holds_the_dated_items_then_the_undated_ones():
 def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
     """A part of the triage queue filtered on category, kind and suggested organisation
     reads the triage index in its order, without sorting the status's items. (Filtered on
-    disputed items, PostgreSQL may rather read the few of them by their returns.)"""
-    insert_items(300, category="tags")
+    disputed items, PostgreSQL may rather read the few of them by their returns.) The
+    filter matches a third of the waiting items, as a category does: were it to match none,
+    PostgreSQL would rightly read a table this small whole; and they are many enough that
+    reading it whole could never be cheaper, whatever space earlier tests left in it."""
+    hbh = find_organisation("hbh").id
+    for category in ("tags", "proprete", "eclairage"):
+        insert_items(600, category=category, suggested_organisation_id=hbh)
     insert_items(300, category="proprete", status="returned", organisation="hbh")
     db.session.execute(text("ANALYZE item"))
     db.session.commit()
     part = paging.Part((Item.status == "new", Item.category == "tags", Item.kind == "gusp",
-                        Item.suggested_organisation_id == find_organisation("hbh").id),
-                       (Item.created_at, Item.id))
+                        Item.suggested_organisation_id == hbh), (Item.created_at, Item.id))
     statement = paging.keys_query([(part, None)], PAGE_SIZE + 1)
     plan = query_plan(statement)
     assert "ix_item_triage_queue" in plan, plan
@@ -295,8 +299,10 @@ def test_a_filtered_part_of_the_triage_queue_is_read_from_its_index_in_order():
 def test_the_disputed_items_waiting_for_triage_are_found_by_their_returns(client, auth):
     """Filtered on disputed items, the triage queue finds the few of them by status and
     returns, rather than reading every new item: on SQLite by naming the index, on
-    PostgreSQL from its statistics; and lists them oldest first."""
-    insert_items(300)
+    PostgreSQL from its statistics; and lists them oldest first. The new items are many
+    enough that reading the table whole could never be the cheaper plan, whatever space
+    the tests before this one left in it."""
+    insert_items(3000)
     insert_items(3, status="returned", organisation="hbh", return_count=2)
     insert_items(3, status="returned", organisation="hbh", return_count=1)
     disputed = list(db.session.scalars(db.select(Item.id).where(Item.return_count >= 2)
