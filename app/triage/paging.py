@@ -45,11 +45,14 @@ _DUE_HEAD = re.compile(r"(?:(\d{8}|-)\.)?(.*)")
 @dataclass(frozen=True)
 class Part:
     """Rows matching `clauses`, in the order of `keys` (columns of one index); read on
-    SQLite from the index named `index` when it is set (see part_query)."""
+    SQLite from the index named `index` when it is set (see part_query). `fixed`: columns
+    of the index before `keys` that `clauses` hold to one value other than by equality
+    (`IS NULL`), also ordered by, so that PostgreSQL sees the index gives the order."""
 
     clauses: tuple
     keys: tuple
     index: str | None = None
+    fixed: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,11 @@ def due_parts(clauses):
     none), each oldest first, among the items matching `clauses`."""
     return [Part((Item.resolve_due.is_not(None), *clauses),
                  (Item.resolve_due, Item.created_at, Item.id)),
-            Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id))]
+            # PostgreSQL takes `resolve_due IS NULL` as a condition, not a fixed value:
+            # ordered by created_at alone, it sorted a status's items read from another
+            # index (18 ms for an organisation's routed items at 100,000, against 0.03).
+            Part((Item.resolve_due.is_(None), *clauses), (Item.created_at, Item.id),
+                 fixed=(Item.resolve_due,))]
 
 
 def due_position(start):
@@ -220,7 +227,7 @@ def part_query(part, start, limit):
         query = query.with_hint(Item, f"INDEXED BY {part.index}", "sqlite")
     if start is not None:
         query = query.where(tuple_(*part.keys) > tuple_(*start))
-    return query.order_by(*part.keys).limit(limit)
+    return query.order_by(*part.fixed, *part.keys).limit(limit)
 
 
 def capped(clauses):
