@@ -30,6 +30,7 @@ from itertools import islice
 from flask import Response, stream_with_context
 
 from app.clock import paris_wall_clock
+from app.memo import Memo
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BLOCK_ROWS = 500
@@ -53,7 +54,9 @@ def _french_day(day):
 
 def _french_moment(moment):
     """27/11/2026 14:05, in Europe/Paris: the day written once, the time of day read."""
-    shown = paris_wall_clock(_as_utc(moment).replace(tzinfo=None))
+    if moment.tzinfo is not None:  # naive ones, as read from the database, are UTC
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    shown = paris_wall_clock(moment)
     return f"{_french_day(shown.date())} {CLOCK[shown.hour * 60 + shown.minute]}"
 
 
@@ -120,7 +123,7 @@ def format_cell(value, dialect=DEFAULT):
 def _formatters(dialect):
     """{type: its format_cell} for the plain types, so that a cell of one of them costs a
     lookup by its exact type; any other value (a subclass, a lazy translation) goes the
-    long way, format_cell. One stream's formatters: each remembers the days it wrote."""
+    long way, format_cell. One stream's formatters: each day it writes is written once."""
     return {
         type(None): lambda _value: "",
         bool: lambda value: dialect.true if value else dialect.false,
@@ -129,23 +132,9 @@ def _formatters(dialect):
         float: lambda value: _number(value, dialect),
         Decimal: lambda value: _number(value, dialect),
         datetime: dialect.format_datetime,
-        date: _remembered(dialect.format_date),
+        date: Memo(dialect.format_date).__getitem__,
         str: neutralise,
     }
-
-
-def _remembered(write):
-    """`write`, writing each value once: for the days of a stream (a few thousand at most,
-    each met again and again, as due dates are)."""
-    written = {}
-
-    def remembered(value):
-        text = written.get(value)
-        if text is None:
-            text = written[value] = write(value)
-        return text
-
-    return remembered
 
 
 def _headings(columns):

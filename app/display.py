@@ -18,21 +18,7 @@ from flask_babel import get_locale, get_timezone
 
 from app.items.categories import CATEGORIES
 from app.items.status import STATUS_LABELS
-
-
-class TranslatedOnce(dict):
-    """{code: label} read from `labels` (lazy translations, or objects whose `attribute`
-    is one), each translated the first time a row asks for it."""
-
-    def __init__(self, labels, attribute=None):
-        super().__init__()
-        self._labels, self._attribute = labels, attribute
-
-    def __missing__(self, code):
-        label = self._labels[code]
-        text = str(getattr(label, self._attribute) if self._attribute else label)
-        self[code] = text
-        return text
+from app.memo import Memo
 
 
 class Dates:
@@ -43,16 +29,14 @@ class Dates:
         self._date = dates.get_date_format("short", locale=self.locale)
         self._time = dates.get_time_format("short", locale=self.locale)
         self._joined = dates.get_datetime_format("short", locale=self.locale).replace("'", "")
-        self._written = {}
+        # Each date is written once per page (a queue's rows share their due dates).
+        self._short_dates = Memo(lambda value: self._date.apply(value, self.locale))
+        self._days = Memo(lambda day_and_pattern: dates.parse_pattern(
+            day_and_pattern[1]).apply(day_and_pattern[0], self.locale))
 
     def short_date(self, value):
-        """A date as dateformat('short') writes it; "—" for none. Each date is written once
-        per page (a queue's rows share their due dates)."""
-        if not value:
-            return "—"
-        if (value, None) not in self._written:
-            self._written[value, None] = self._date.apply(value, self.locale)
-        return self._written[value, None]
+        """A date as dateformat('short') writes it; "—" for none."""
+        return self._short_dates[value] if value else "—"
 
     def short(self, moment):
         """A naive UTC datetime as datetimeformat('short') writes it."""
@@ -63,29 +47,21 @@ class Dates:
     def day(self, moment, pattern):
         """The day of a naive UTC datetime, in the reader's time zone, as
         datetimeformat(pattern) writes it, for a pattern of the date alone (e.g.
-        'd MMM yyyy'): each day is written once per page."""
-        day = self._local(moment).date()
-        if (day, pattern) not in self._written:
-            self._written[day, pattern] = dates.parse_pattern(pattern).apply(day, self.locale)
-        return self._written[day, pattern]
+        'd MMM yyyy')."""
+        return self._days[self._local(moment).date(), pattern]
 
     def _local(self, moment):
         return moment.replace(tzinfo=UTC).astimezone(self.zone)
 
 
-class Addresses(dict):
+STAND_IN_ID = 918273645
+
+
+def addresses(endpoint):
     """{id: the address of `endpoint` for the item of that id}: url_for once with a
     stand-in id, each address then the id put in its place."""
-
-    STAND_IN = 918273645
-
-    def __init__(self, endpoint):
-        super().__init__()
-        self._head, _, self._tail = url_for(endpoint, item_id=self.STAND_IN).partition(
-            str(self.STAND_IN))
-
-    def __missing__(self, item_id):
-        return f"{self._head}{int(item_id)}{self._tail}"
+    head, _, tail = url_for(endpoint, item_id=STAND_IN_ID).partition(str(STAND_IN_ID))
+    return Memo(lambda item_id: f"{head}{int(item_id)}{tail}")
 
 
 class Shown:
@@ -94,15 +70,15 @@ class Shown:
     @staticmethod
     def addresses(endpoint):
         """Addresses of the item pages at `endpoint` (taking `item_id`), for the rows."""
-        return Addresses(endpoint)
+        return addresses(endpoint)
 
     @cached_property
     def categories(self):
-        return TranslatedOnce(CATEGORIES, "label")
+        return Memo(lambda code: str(CATEGORIES[code].label))
 
     @cached_property
     def statuses(self):
-        return TranslatedOnce(STATUS_LABELS)
+        return Memo(lambda code: str(STATUS_LABELS[code]))
 
     @cached_property
     def dates(self):
