@@ -159,20 +159,40 @@ def _quoting(dialect):
     return quote
 
 
-def _column(values, cell, by_type, quote):
+# A column of text is checked in one search of its cells joined by a unit separator: a
+# cell starting as a formula starts is then found after one (a cell holding one itself only
+# sends its column the long way).
+JOINED_FORMULA = re.compile("\x1f[=+\\-@\t\r]").search
+
+
+def _decimals(values, separator):
+    """A column of floats (and None) as _number writes each, in one sweep: repr's shortest
+    digits, the decimal separator put in once; None if one is written with an exponent (or
+    is inf or nan), for the column to go cell by cell."""
+    joined = "\x1f".join(["" if value is None else repr(value) for value in values])
+    if "e" in joined or "n" in joined:
+        return None
+    return joined.replace(".", separator).split("\x1f")
+
+
+def _column(values, cell, by_type, quote, dialect):
     """The text of the cells of one column of a block of rows: None is an empty cell, an
-    int is written as str() writes it, as format_cell would; a column of text alone is
-    neutralised in one sweep; a column of one other plain type (dates and times included)
-    goes through that type's formatter; anything else cell by cell. Each text is then
-    quoted as the csv module would."""
+    int is written as str() writes it, as format_cell would; a column of text alone, or of
+    floats alone, is neutralised or written in one sweep; a column of one other plain type
+    (dates and times included) goes through that type's formatter; anything else cell by
+    cell. Each text is then quoted as the csv module would."""
     kinds = set(map(type, values))
     kinds.discard(type(None))
     if kinds <= {int}:
         return ["" if value is None else str(value) for value in values]
     if kinds == {str}:
-        texts = [value if value is None or not value.startswith(FORMULA_STARTS)
-                 else "'" + value for value in values]
-    elif len(kinds) == 1 and (kind := kinds.pop()) in by_type:
+        texts = [value or "" for value in values]
+        if JOINED_FORMULA("\x1f" + "\x1f".join(texts)):
+            texts = list(map(neutralise, texts))
+        return quote(texts)
+    if kinds == {float} and (texts := _decimals(values, dialect.decimal_separator)):
+        return quote(texts)
+    if len(kinds) == 1 and (kind := kinds.pop()) in by_type:
         write = by_type[kind]
         texts = [None if value is None else write(value) for value in values]
     else:
@@ -215,12 +235,13 @@ def stream_csv_blocks(blocks: Iterable[Mapping[str, Sequence]], columns: Sequenc
         lines = map(dialect.delimiter.join, zip(*cells, strict=True))
         if len(keys) == 1:
             lines = ('""' if line == "" else line for line in lines)
-        return "".join(line + "\r\n" for line in lines)
+        text = "\r\n".join(lines)  # no line is empty
+        return text + "\r\n" if text else ""
 
     yield ("\ufeff" if dialect.bom else "") + piece(
         [quote([format_cell(heading, dialect)]) for _key, heading in _headings(columns)])
     for block in blocks:
-        yield piece([_column(block[key], cell, by_type, quote) for key in keys])
+        yield piece([_column(block[key], cell, by_type, quote, dialect) for key in keys])
 
 
 def csv_response(rows, columns, filename, dialect=DEFAULT, *, by_columns=False):

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from datetime import date, datetime
+from itertools import repeat
 from json.encoder import encode_basestring
 from pathlib import Path
 
@@ -135,8 +136,8 @@ def export_blocks(filters, viewer, chunk=CHUNK):
             reference=list(map(reference_of, block["id"], block["created_at"])),
             category_label=[named["category"][code] for code in block["category"]],
             status_label=[named["status"][code] for code in block["status"]],
-            lon=[round(lon, 6) for lon in block["lon"]],
-            lat=[round(lat, 6) for lat in block["lat"]])
+            lon=list(map(round, block["lon"], repeat(6))),
+            lat=list(map(round, block["lat"], repeat(6))))
         if staff:
             block["generalised"] = [False] * len(rows)
         yield block
@@ -158,7 +159,7 @@ def _iso(values):
 
 
 def _quoted_iso(value):
-    return encode_basestring(value.isoformat())
+    return f'"{value.isoformat()}"'  # digits, dashes, colons and a dot: nothing to escape
 
 
 # Each value's JSON text by its type, as json.dumps(..., ensure_ascii=False) writes it (any
@@ -167,6 +168,18 @@ JSON = json.JSONEncoder(ensure_ascii=False).encode
 JSON_TEXT = {type(None): lambda _value: "null", bool: lambda value: "true" if value else "false",
              int: int.__repr__, float: float.__repr__, str: encode_basestring,
              date: _quoted_iso, datetime: _quoted_iso}
+
+
+def _json_texts(values):
+    """The JSON text of each value of a column, in one sweep when the column holds one
+    type (None aside), as most do."""
+    kinds = set(map(type, values))
+    if len(kinds) == 1:
+        return list(map(JSON_TEXT.get(kinds.pop(), JSON), values))
+    kinds.discard(type(None))
+    if len(kinds) == 1 and (write := JSON_TEXT.get(kinds.pop())):
+        return ["null" if value is None else write(value) for value in values]
+    return [JSON_TEXT.get(type(value), JSON)(value) for value in values]
 
 
 def _feature_template(keys):
@@ -186,8 +199,7 @@ def _features(filters, viewer):
     yield '{"type": "FeatureCollection", "features": ['
     separator = "\n"
     for block in export_blocks(filters, viewer):
-        columns = [[JSON_TEXT.get(type(value), JSON)(value) for value in block[key]]
-                   for key in ("id", *keys, "lon", "lat")]
+        columns = [_json_texts(block[key]) for key in ("id", *keys, "lon", "lat")]
         yield separator + ",\n".join(template % values for values in zip(*columns,
                                                                         strict=True))
         separator = ",\n"

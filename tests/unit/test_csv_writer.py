@@ -137,6 +137,26 @@ def test_each_cell_is_written_as_format_cell_writes_it(dialect):
         format(Decimal(repr(value)), "f") for value in floats]  # never an exponent
 
 
+COLUMN_CELLS = {
+    "floats": st.one_of(st.none(), st.floats(), st.floats(-1e3, 1e3),
+                        st.sampled_from([2.287667, 48.739681, 1e-7, 1e22])),
+    "texts": st.one_of(st.none(), st.text(), st.sampled_from(
+        ["", "=1+1", "-2", "+33", "@a", "\tx", "\rx", "a\x1f=b", "\x1f", "\x1f-", "x;y"])),
+}
+
+
+@given(data=st.data())
+@pytest.mark.parametrize("kind", sorted(COLUMN_CELLS))
+@pytest.mark.parametrize("dialect", [DEFAULT, FRENCH])
+def test_a_column_of_one_type_is_written_as_format_cell_writes_each_cell(dialect, kind, data):
+    """Columns of floats alone and of text alone are written in one sweep: every cell must
+    still read as format_cell writes it (exponents, separators, formula-like starts)."""
+    cells = data.draw(st.lists(COLUMN_CELLS[kind], min_size=1, max_size=40))
+    read = read_back(stream_csv([{"v": cell} for cell in cells], ["v"], dialect), dialect)
+    assert [row or [""] for row in read[1:]] == [[format_cell(cell, dialect)]
+                                                 for cell in cells]
+
+
 def test_a_missing_key_is_an_empty_cell():
     assert read_back(stream_csv([{"a": 1}], ["a", "b"]))[1] == ["1", ""]
     assert format_cell(None) == ""
