@@ -1,8 +1,9 @@
 """Weight of a page and of the stylesheets and scripts it links, as the app sends them.
 
-Each file is asked for as a browser asks (`Accept-Encoding: gzip`) and weighed as it
-arrives: compressed when the app compressed it, whole when it did not, so the figure is
-what a phone downloads, not what a server could send at best.
+Each file is asked for with `Accept-Encoding: gzip` (the budgets are written in gzip) or,
+as a phone's browser asks, `br, gzip`, and weighed as it arrives: compressed when the app
+compressed it, whole when it did not, so the figure is what a phone downloads, not what a
+server could send at best.
 
 The design budget is "own JS + CSS + HTML of a page <= 60 KB compressed, Leaflet and map
 tiles excluded", so Leaflet's files are weighed but kept apart from the page's own. The
@@ -19,10 +20,12 @@ import gzip
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import brotli
 from harness import BenchError, exchange
 
 LEAFLET_PREFIX = "/vendor/leaflet/"
-GZIP_MAGIC = b"\x1f\x8b"
+GZIP = "gzip"
+PHONE = "br, gzip"  # what a phone's browser asks for (brotli first)
 
 
 class LinkedAssets(HTMLParser):
@@ -52,36 +55,43 @@ class LinkedAssets(HTMLParser):
         self.urls += [url for url in found if url and url not in self.urls]
 
 
-def weigh_page(page_url, everything=False):
-    """Return (own, leaflet): lists of (path, bytes as sent); own starts with the HTML, and
-    with `everything` ends with what the service worker downloads again."""
-    sent, _reusable = _fetch(page_url)
+def weigh_page(page_url, everything=False, accepted=GZIP):
+    """Return (own, leaflet): lists of (path, bytes as sent when `accepted` is asked for);
+    own starts with the HTML, and with `everything` ends with what the service worker
+    downloads again."""
+    sent, _reusable, html = _fetch(page_url, accepted)
     parser = LinkedAssets(everything)
-    parser.feed((gzip.decompress(sent) if sent[:2] == GZIP_MAGIC else sent).decode())
+    parser.feed(html.decode())
     parser.close()
     own = [(urlsplit(page_url).path or "/", len(sent))]
     leaflet, reusable = [], set()
     for url in (urljoin(page_url, link) for link in parser.urls):
         path = urlsplit(url).path
-        body, kept = _fetch(url)
+        body, kept, _text = _fetch(url, accepted)
         (leaflet if path.startswith(LEAFLET_PREFIX) else own).append((path, len(body)))
         if kept:
             reusable.add(path)
     for url in (urljoin(page_url, link) for link in parser.precache):
         path = urlsplit(url).path
         if path not in reusable:
-            own.append((f"{path} (service worker)", len(_fetch(url)[0])))
+            own.append((f"{path} (service worker)", len(_fetch(url, accepted)[0])))
     return own, leaflet
 
 
-def _fetch(url):
-    """(body as sent, whether the browser keeps it for the service worker to reuse)."""
-    status, headers, body = exchange(url, headers={"Accept-Encoding": "gzip"})
+DECODERS = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}
+
+
+def _fetch(url, accepted):
+    """(body as sent, whether the browser keeps it for the service worker to reuse, the
+    body decoded)."""
+    status, headers, body = exchange(url, headers={"Accept-Encoding": accepted})
     if status != 200:
         raise BenchError(f"{url} answered {status}; its weight would be that of an error page")
-    if headers.get("Content-Encoding", "identity") not in ("gzip", "identity"):
-        raise BenchError(f"{url} came {headers['Content-Encoding']}, asked for gzip")
-    return body, _browser_keeps(headers.get("Cache-Control") or "")
+    encoding = headers.get("Content-Encoding", "identity")
+    if encoding != "identity" and encoding not in accepted:
+        raise BenchError(f"{url} came {encoding}, asked for {accepted}")
+    return (body, _browser_keeps(headers.get("Cache-Control") or ""),
+            DECODERS[encoding](body))
 
 
 def _browser_keeps(cache_control):

@@ -30,7 +30,7 @@ from harness import (
     serve_app,
     serve_process,
 )
-from page_weight import weigh_page
+from page_weight import GZIP, PHONE, weigh_page
 
 REQUESTS = 400
 WARMUP = 20
@@ -79,17 +79,23 @@ def report_page_weight(app_url, page="/", name="Home page"):
 
 
 def report_capture_weight(app_url):
-    """Print everything the capture page loads, Leaflet included, against its budget."""
-    own, leaflet = weigh_page(app_url + "/signaler", everything=True)
-    rows = [[path + (" (HTML)" if path == "/signaler" else ""), f"{size / KB:.1f}"]
-            for path, size in own + leaflet]
-    total = sum(size for _, size in own + leaflet) / KB
-    rows.append(["total", f"{total:.1f}"])
+    """Print everything the capture page loads, Leaflet included, against its budget (in
+    gzip, as the target is written), and what a phone asking for brotli downloads."""
+    weighed = {accepted: weigh_page(app_url + "/signaler", everything=True, accepted=accepted)
+               for accepted in (GZIP, PHONE)}
+    files = {accepted: [*own, *leaflet] for accepted, (own, leaflet) in weighed.items()}
+    rows = [[path + (" (HTML)" if path == "/signaler" else ""), f"{size / KB:.1f}",
+             f"{phone / KB:.1f}"]
+            for (path, size), (_path, phone) in zip(files[GZIP], files[PHONE], strict=True)]
+    total, phone_total = (sum(size for _, size in files[accepted]) / KB
+                          for accepted in (GZIP, PHONE))
+    rows.append(["total", f"{total:.1f}", f"{phone_total:.1f}"])
     print_table(f"Capture page, everything a first visit loads (Leaflet, images, data, the "
-                f"service worker and what it downloads again included), as sent (gzip "
-                f"asked), 1 KB = {KB} bytes", ["file", "KB"], rows)
+                f"service worker and what it downloads again included), as sent, 1 KB = "
+                f"{KB} bytes", ["file", "KB (gzip asked)", f"KB ({PHONE} asked)"], rows)
     verdict = "met" if total <= CAPTURE_BUDGET_KB else "NOT MET"
-    print(f"Capture page total {total:.1f} KB, target <= {CAPTURE_BUDGET_KB} KB: {verdict}\n")
+    print(f"Capture page total {total:.1f} KB in gzip, target <= {CAPTURE_BUDGET_KB} KB: "
+          f"{verdict}; {phone_total:.1f} KB as a phone asking for brotli downloads it\n")
 
 
 def measure_all(env):
