@@ -2,7 +2,7 @@
 the 12 months that end with the period (or today)."""
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import select
@@ -40,12 +40,19 @@ class Hotspot:
     lat: float
     rows: tuple  # (id, category, lon, lat, status, created_at) of its items, by id
     open_count: int
-    first: date
-    last: date
 
     @property
     def count(self):
         return len(self.rows)
+
+    @property
+    def first(self):
+        """The day its first item was received (read only for the hotspots listed)."""
+        return min(row.created_at for row in self.rows).date()
+
+    @property
+    def last(self):
+        return max(row.created_at for row in self.rows).date()
 
     def members(self, limit):
         """The first `limit` items, to be named."""
@@ -73,10 +80,11 @@ def recurring_hotspots(filters, viewer):
         .order_by(Item.id)).all()
     if not rows:
         return []
-    _ids, categories, lons, lats, statuses, created = zip(*rows, strict=True)
+    _ids, categories, lons, lats, statuses, _created = zip(*rows, strict=True)
     codes = {}
     labels = [codes.setdefault(category, len(codes)) for category in categories]
     open_statuses = {s.value for s in OPEN_STATUSES}
+    is_open = [status in open_statuses for status in statuses]
     found = []
     # One grouping for every category: items of different categories are never neighbours.
     for centre, indices in groups_within(np.array([lons, lats]).T, RADIUS_M, MINIMUM_ITEMS,
@@ -84,6 +92,5 @@ def recurring_hotspots(filters, viewer):
         found.append(Hotspot(
             categories[centre], lons[centre], lats[centre],
             tuple(rows[i] for i in indices),  # by id, as the query read them
-            sum(1 for i in indices if statuses[i] in open_statuses),
-            min(created[i] for i in indices).date(), max(created[i] for i in indices).date()))
+            sum(is_open[i] for i in indices)))
     return sorted(found, key=lambda h: (-h.count, h.category, h.rows[0].id))

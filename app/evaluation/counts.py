@@ -1,7 +1,7 @@
-"""What the indicators count among the items of a period, in a few passes of the database
-(one over the items, one over their history, one over the committee's decisions)."""
+"""What the indicators count among the items of a period, in two statements: one pass over
+the items, and one over their history and the committee's decisions."""
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from app.committee.models import AgendaPoint, Decision
 from app.extensions import db
@@ -12,8 +12,14 @@ DONE = (Status.RESOLVED.value, Status.VERIFIED.value)
 CLOSED_UNANSWERED = (Status.REJECTED.value, Status.DUPLICATE.value)
 
 
-def _sum(condition):
-    return func.sum(case((condition, 1), else_=0))
+def _moved(status, times=1):
+    """A WHERE clause over Item: moved to `status` at least `times` times. The history is
+    read from its (to_status, item_id) index alone, each item once, and only the items it
+    names are looked up."""
+    moves = select(ItemEvent.item_id).where(ItemEvent.to_status == status)
+    if times > 1:
+        moves = moves.group_by(ItemEvent.item_id).having(func.count() >= times)
+    return Item.id.in_(moves)
 
 
 def item_counts(item_where):
@@ -22,26 +28,25 @@ def item_counts(item_where):
     (reports resolved or verified), routed, rerouted (routed twice or more),
     ever_resolved, reopened (at least once), in_committee (with a committee decision)."""
     reports = (Item.kind != "proposal") & Item.status.not_in(CLOSED_UNANSWERED)
+    counted = func.count().filter
     row = db.session.execute(select(
-        func.count(Item.id), _sum(Item.status != Status.NEW.value),
-        _sum(Item.kind == "proposal"),
-        _sum(reports), _sum(reports & Item.status.in_(DONE)), _sum(Item.routed_at.is_not(None)),
+        func.count(), counted(Item.status != Status.NEW.value),
+        counted(Item.kind == "proposal"), counted(reports),
+        counted(reports & Item.status.in_(DONE)), func.count(Item.routed_at),
     ).where(*item_where)).one()
     counts = dict(zip(("received", "reviewed", "proposals", "reports", "resolved", "routed"),
-                      (int(value or 0) for value in row), strict=True))
-    history = (select(ItemEvent.item_id, ItemEvent.to_status, func.count().label("moves"))
-               .join(Item, Item.id == ItemEvent.item_id)
-               .where(*item_where, ItemEvent.to_status.in_(
-                   [Status.RESOLVED.value, Status.REOPENED.value, Status.ROUTED.value]))
-               .group_by(ItemEvent.item_id, ItemEvent.to_status).subquery())
-    moved = {status: (items, int(twice or 0)) for status, items, twice in db.session.execute(
-        select(history.c.to_status, func.count(), _sum(history.c.moves > 1))
-        .group_by(history.c.to_status))}
-    counts["ever_resolved"] = moved.get(Status.RESOLVED.value, (0, 0))[0]
-    counts["reopened"] = moved.get(Status.REOPENED.value, (0, 0))[0]
-    counts["rerouted"] = moved.get(Status.ROUTED.value, (0, 0))[1]
-    counts["in_committee"] = db.session.scalar(
+                      row, strict=True))
+
+    def among(*where):
+        return select(func.count()).where(*item_where, *where).scalar_subquery()
+
+    row = db.session.execute(select(
+        among(_moved(Status.RESOLVED.value)), among(_moved(Status.REOPENED.value)),
+        among(_moved(Status.ROUTED.value, times=2)),
         select(func.count(func.distinct(Item.id)))
         .join(AgendaPoint, AgendaPoint.item_id == Item.id)
-        .join(Decision, Decision.point_id == AgendaPoint.id).where(*item_where))
+        .join(Decision, Decision.point_id == AgendaPoint.id).where(*item_where)
+        .scalar_subquery())).one()
+    counts.update(zip(("ever_resolved", "reopened", "rerouted", "in_committee"), row,
+                      strict=True))
     return counts

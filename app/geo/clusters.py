@@ -34,7 +34,8 @@ def groups_within(points, metres, minimum, labels=None):
     counts = np.diff(starts)
     # Plain lists from here: the loop looks at one point at a time.
     ranking = np.lexsort((np.arange(count), -counts)).tolist()
-    starts, counts, targets = starts.tolist(), counts.tolist(), targets.tolist()
+    # Only the centres' neighbours are read as lists: most points are claimed first.
+    starts, counts = starts.tolist(), counts.tolist()
     claimed = bytearray(count)
     groups = []
     for centre in ranking:
@@ -42,7 +43,8 @@ def groups_within(points, metres, minimum, labels=None):
             break
         if claimed[centre]:
             continue
-        members = [m for m in targets[starts[centre]:starts[centre + 1]] if not claimed[m]]
+        members = [m for m in targets[starts[centre]:starts[centre + 1]].tolist()
+                   if not claimed[m]]
         if len(members) >= minimum:
             for member in members:
                 claimed[member] = 1
@@ -67,22 +69,32 @@ def _neighbours(xs, ys, labels, metres):
     keys = (labels * width + column) * height + row
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
+    # The points of a cell all look at the same nine cells: each occupied cell looks once.
+    opens = np.empty(count, bool)
+    opens[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=opens[1:])
+    cell_of = np.empty(count, np.int64)
+    cell_of[order] = np.cumsum(opens) - 1
     offsets = np.array([dx * height + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])
-    wanted = (keys[:, None] + offsets[None, :]).ravel()  # point by point, 9 cells each
+    wanted = (sorted_keys[opens][:, None] + offsets[None, :]).ravel()
     first = np.searchsorted(sorted_keys, wanted, side="left")
     found = np.searchsorted(sorted_keys, wanted, side="right") - first
+    first = first.reshape(-1, 9)[cell_of].ravel()  # point by point, 9 cells each
+    found = found.reshape(-1, 9)[cell_of].ravel()
     total = int(found.sum())
-    # Candidate k of cell c sits at first[c] + (k - where the candidates of c begin).
+    # Candidate k of cell c sits at first[c] + (k - where the candidates of c begin), in
+    # the points sorted by cell; each point's candidates follow one another.
     begins = np.cumsum(found) - found
     positions = np.repeat(first - begins, found) + np.arange(total)
-    sources = np.repeat(np.arange(count), found.reshape(count, 9).sum(axis=1))
-    targets = order[positions]
-    dx, dy = xs[targets] - xs[sources], ys[targets] - ys[sources]
+    candidates = found.reshape(count, 9).sum(axis=1)
+    dx = xs[order][positions] - np.repeat(xs, candidates)
+    dy = ys[order][positions] - np.repeat(ys, candidates)
     squared = dx * dx + dy * dy
     near = squared <= (metres * (1 - BORDERLINE)) ** 2
     unsure = np.flatnonzero(~near & (squared <= (metres * (1 + BORDERLINE)) ** 2))
     for k in unsure.tolist():
         near[k] = math.hypot(float(dx[k]), float(dy[k])) <= metres
-    sources, targets = sources[near], targets[near]
-    starts = np.searchsorted(sources, np.arange(count + 1))
-    return starts, targets
+    starts = np.zeros(count + 1, np.int64)
+    np.cumsum(np.add.reduceat(near, np.cumsum(candidates) - candidates, dtype=np.int64),
+              out=starts[1:])
+    return starts, order[positions[near]]

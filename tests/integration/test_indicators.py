@@ -7,7 +7,9 @@ import pytest
 
 from app.auth.services import find_user
 from app.clock import paris_today
+from app.committee.filters import EVERY, Filters, clauses
 from app.committee.period import read_period
+from app.evaluation.counts import item_counts
 from app.evaluation.indicators import compute_indicators
 from app.extensions import db
 from app.items.status import Status, transition
@@ -19,6 +21,7 @@ from tests.integration.test_measures import answered_item
 from tests.integration.test_meetings import make_meeting
 from tests.integration.test_proposals import carried, make_proposal
 from tests.integration.test_walks import walk_data
+from tests.statements import counted_statements
 from tests.workflow import coordinator, routed_item
 
 RECEIVED = dt.datetime(2026, 11, 9, 9, 0)  # every crafted item arrives on 9 November 2026
@@ -84,6 +87,37 @@ def test_indicators_give_the_known_answers(app, crafted):
     assert found["confirmed_next_walk"].missing  # no next walk on the sector yet
     before = _by_code(compute_indicators(read_period("2025-01-01", "2025-12-31"), viewer))
     assert before["share_resolved"].missing and before["walks_held"].value == 0
+
+
+def test_moves_are_counted_per_item_in_two_statements(app):
+    """Resolved twice and reopened once, rerouted after a return, routed once, and an item
+    of another period: each item counts once per move, in one pass over the items and one
+    over their history."""
+    agent, lead = make_user("agent", "ville-antony"), coordinator()
+    twice = routed_item("ville-antony")
+    for to in (Status.RESOLVED, Status.REOPENED, Status.RESOLVED):
+        transition(twice, to, agent if to == Status.RESOLVED else lead, "Vu")
+    rerouted = routed_item("ville-antony")
+    transition(rerouted, Status.RETURNED, agent, "Pas chez nous")
+    transition(rerouted, Status.ROUTED, lead)
+    for item in (twice, rerouted, routed_item("ville-antony")):
+        received(item)
+    earlier = routed_item("ville-antony")
+    transition(earlier, Status.RETURNED, agent, "Pas chez nous")
+    transition(earlier, Status.ROUTED, lead)
+    transition(earlier, Status.RESOLVED, agent, "Fait")
+    transition(earlier, Status.REOPENED, lead, "Pas tenu")
+    earlier.created_at = RECEIVED - dt.timedelta(days=400)
+    db.session.commit()
+    with app.test_request_context():
+        period = read_period(YEAR["from"], YEAR["to"])
+        where = clauses(Filters(period=period, state=EVERY), make_user("committee"))
+        with counted_statements() as statements:
+            counts = item_counts(where)
+    assert (counts["received"], counts["routed"]) == (3, 3)
+    assert (counts["ever_resolved"], counts["reopened"], counts["rerouted"]) == (1, 1, 1)
+    assert counts["resolved"] == 1 and counts["in_committee"] == 0
+    assert len(statements) == 2
 
 
 def test_the_api_returns_the_same_figures_with_their_definitions(client, auth, crafted):
