@@ -59,10 +59,12 @@ def register_extensions(app):
         # A driver-level URI (sqlite:///file:PATH?mode=ro&uri=true) names the same file.
         Path(url.database.removeprefix("file:")).parent.mkdir(parents=True, exist_ok=True)
     from . import models  # noqa: F401  (the whole metadata, before migrations look at it)
-    from .database import engine_options
+    from .database import end_reads_with_commit, engine_options
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    with app.app_context():
+        end_reads_with_commit(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

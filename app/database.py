@@ -1,4 +1,5 @@
-"""How Arpenteur meets its database when something is wrong.
+"""How Arpenteur meets its database: when something is wrong, and at the end of each
+transaction.
 
 - Time limits: on PostgreSQL every statement and every lock wait has a timeout
   (DATABASE_STATEMENT_TIMEOUT, DATABASE_LOCK_TIMEOUT, in seconds), so a table locked by
@@ -8,15 +9,24 @@
   and a busy one (lock or statement timeout, deadlock) are answered 503 with their own
   message; anything else stays an error.
 - The health probe: does the database answer, and can it write, within about a second.
+- Prepared statements kept on PostgreSQL: psycopg prepares a statement on a connection
+  once it has run it five times, and forgets all it prepared at every ROLLBACK. A page only
+  reads: were its transaction to end in ROLLBACK, no statement would ever be prepared and
+  PostgreSQL would parse and plan each statement of each page again. A transaction that
+  only read ends in COMMIT, to the same effect (end_reads_with_commit).
 - Index hints on SQLite: a query's `with_hint(table, "INDEXED BY name", "sqlite")` is
   written after the table (SQLAlchemy leaves FROM hints out on SQLite), for the few reads
   SQLite, which has no statistics until ANALYZE, would otherwise plan badly.
 """
 
+import re
 import sqlite3
+from contextlib import suppress
 
+import psycopg
 from flask import current_app
-from sqlalchemy import Table, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import Table, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.compiler import compiles
 
@@ -50,6 +60,47 @@ def engine_options(config):
         connect_args["timeout"] = lock_s  # how long a writer waits for another's lock
     options["connect_args"] = connect_args
     return options
+
+
+# Only a plain SELECT counts as reading: anything else (a WITH, which may write, a SET, a
+# SAVEPOINT, an EXPLAIN) ends its transaction the usual way.
+_READS = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_WROTE = "transaction_wrote"
+
+
+def end_reads_with_commit(engine):
+    """On a psycopg engine, end a transaction that ran nothing but SELECTs with COMMIT where
+    it would roll back: nothing to undo, so the same effect, and psycopg keeps the
+    statements it prepared on the connection (it forgets them all at each ROLLBACK).
+    Anything else (a write, a failed statement, a driver that is not psycopg) still
+    rolls back."""
+    if engine.dialect.driver != "psycopg":
+        return
+    event.listen(engine, "before_cursor_execute", _note_writes)
+    event.listen(engine, "rollback", _commit_if_it_only_read)
+    event.listen(engine, "commit", _forget_writes)
+
+
+def _note_writes(conn, _cursor, statement, _parameters, _context, executemany):
+    if executemany or not _READS.match(statement):
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn):
+    conn.info.pop(_WROTE, None)
+
+
+def _commit_if_it_only_read(conn):
+    """Runs before the connection's ROLLBACK, which then finds no transaction to end."""
+    wrote = conn.info.pop(_WROTE, False)
+    if wrote or conn.invalidated or conn.closed:
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
+        return  # idle, or a failed statement: the rollback does what is needed
+    # Should COMMIT fail, the ROLLBACK that follows ends the transaction or reports why.
+    with suppress(psycopg.Error):
+        dbapi_connection.commit()
 
 
 def _sqlstate(error):
