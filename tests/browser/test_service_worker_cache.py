@@ -58,6 +58,21 @@ def test_a_new_service_worker_drops_the_files_of_an_older_version(phone):
     page.wait_for_selector("[data-map][data-ready=true]")
 
 
+def test_a_version_that_takes_over_an_open_capture_page_is_handed_its_files(phone):
+    """A new version may activate while the page is open (registered from another tab, or
+    its state events missed): the page hands its list to the worker that now controls it."""
+    page = phone()
+    open_capture(page)
+    page.evaluate("""async (cacheName) => {
+      delete document.documentElement.dataset.offlineReady;
+      await caches.delete(cacheName);
+    }""", CACHE)
+    page.evaluate(NEW_VERSION_ACTIVE)
+    page.wait_for_selector("html[data-offline-ready=true]")
+    kept = page.evaluate(KEPT_PATHS, CACHE)
+    assert current_capture_script(page) in kept and "/signaler" in kept
+
+
 def test_a_capture_page_of_a_new_version_drops_the_older_files(phone):
     page = phone()
     open_capture(page)

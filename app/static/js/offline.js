@@ -254,9 +254,11 @@
   // It is the worker seen becoming active, not `registration.active`: the browser tells
   // the page of a worker's state and of the registration's workers separately, so the
   // registration may still name the replaced worker a moment after.
+  // A worker already past its last change sends no more events: it is answered at once.
   function lastingWorker(registration) {
     var next = registration.installing || registration.waiting;
-    if (!next) { return Promise.resolve(registration.active); }
+    if (!next || next.state === "redundant") { return Promise.resolve(registration.active); }
+    if (next.state === "activated") { return Promise.resolve(next); }
     return new Promise(function (resolve) {
       next.addEventListener("statechange", function () {
         if (next.state === "activated") { resolve(next); }
@@ -265,21 +267,30 @@
     });
   }
 
-  // The worker answers "kept" to the page itself once it keeps the page's files.
+  // The worker answers "kept" to the page itself once it keeps the page's files. Each
+  // version takes the open pages over once active (clients.claim in sw.js), so a change of
+  // controller hands the list to the new one too: the files reach the worker that stays
+  // even when the events above named the replaced one, or a version came from another tab.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
+    var container = navigator.serviceWorker;
     var kept = (panel.dataset.precache || "").split(" ").filter(Boolean);
-    navigator.serviceWorker.addEventListener("message", function (event) {
+    var handed = null;  // each worker gets the list once: every copy is a download
+    function handTo(active) {
+      if (!kept.length || !active || active === handed) { return; }
+      handed = active;
+      active.postMessage({ precache: kept });
+    }
+    container.addEventListener("message", function (event) {
       if (event.data === "kept") { document.documentElement.dataset.offlineReady = "true"; }
     });
-    navigator.serviceWorker.register(panel.dataset.sw, { scope: "/" })
+    container.addEventListener("controllerchange", function () { handTo(container.controller); });
+    container.register(panel.dataset.sw, { scope: "/" })
       .then(function (registration) {
         worker = registration;
         return lastingWorker(registration);
       })
-      .then(function (active) {
-        if (kept.length && active) { active.postMessage({ precache: kept }); }
-      })
+      .then(handTo)
       .catch(function () { return null; });  // no offline copy; sending still works
   }
 
