@@ -37,23 +37,31 @@ def _endpoints(app):
     return folders
 
 
+def file_version(path):
+    """What changes with the file at `path`: its name, time of change and size; None when
+    there is no such file. What is made from a file is kept under it, so a changed file is
+    made again without restarting the app."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
 class Digests:
-    """Content digests of static files, computed once per file version (size and time of
-    change), so a changed file gets a new name without restarting the app."""
+    """Content digests of static files, computed once per file version."""
 
     def __init__(self):
         self._known = {}
 
     def of(self, folder, filename):
         path = Path(folder) / filename
-        try:
-            stat = path.stat()
-        except OSError:
+        version = file_version(path)
+        if version is None:
             return None
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        if key not in self._known:
-            self._known[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
-        return self._known[key]
+        if version not in self._known:
+            self._known[version] = hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
+        return self._known[version]
 
 
 class Minified:
@@ -64,16 +72,14 @@ class Minified:
     def __init__(self):
         self._known = {}
 
-    def of(self, path):
-        """The minified bytes of `path`, or None for a file of another kind."""
+    def of(self, path, version):
+        """The minified bytes of `path` at `version`, or None for a file of another kind."""
         minify = self.MINIFIERS.get(path.suffix)
         if minify is None:
             return None
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
-        if key not in self._known:
-            self._known[key] = minify(path.read_text(encoding="utf-8")).encode()
-        return self._known[key]
+        if version not in self._known:
+            self._known[version] = minify(path.read_text(encoding="utf-8")).encode()
+        return self._known[version]
 
 
 class Compressed:
@@ -89,10 +95,9 @@ class Compressed:
     def __init__(self):
         self._known = {}
 
-    def of(self, path, body, encoding):
-        """`body`, the bytes sent for the file at `path`, compressed with `encoding`."""
-        stat = path.stat()
-        key = (str(path), stat.st_mtime_ns, stat.st_size, encoding)
+    def of(self, version, body, encoding):
+        """`body`, the bytes sent for a file at `version`, compressed with `encoding`."""
+        key = (version, encoding)
         if key not in self._known:
             self._known[key] = self.ENCODINGS[encoding](body)
         return self._known[key]
@@ -139,25 +144,26 @@ def _static_view(folder, digests, minified, compressed):
 
 
 def _send(folder, filename, immutable, minified, compressed):
-    response = send_from_directory(folder, filename, max_age=ONE_YEAR if immutable else 0)
-    # Read whole (our files are small), to be minified and compressed once per version.
+    # Made conditional below, once the body is the one sent: werkzeug's ranges would cut
+    # the file on disk, not the minified or compressed body (our files are small: whole).
+    response = send_from_directory(folder, filename, max_age=ONE_YEAR if immutable else 0,
+                                   conditional=False)
+    # Read whole, to be minified and compressed once per version.
     response.direct_passthrough = False
     response.make_sequence()
     response.headers["Cache-Control"] = (f"public, max-age={ONE_YEAR}, immutable" if immutable
                                          else "no-cache")
-    if response.status_code != 200:
-        return response
     path = Path(folder) / filename
-    if minified is not None and (smaller := minified.of(path)) is not None:
+    version = file_version(path)
+    if minified is not None and (smaller := minified.of(path, version)) is not None:
         response.set_data(smaller)
     encoding = request.accept_encodings.best_match(compressed.ENCODINGS)
     if (encoding and response.mimetype in current_app.config["COMPRESS_MIMETYPES"]
             and response.content_length >= current_app.config["COMPRESS_MIN_SIZE"]):
-        response.set_data(compressed.of(path, response.get_data(), encoding))
+        response.set_data(compressed.of(version, response.get_data(), encoding))
         response.headers["Content-Encoding"] = encoding  # the app's compressor leaves it
         response.vary.add("Accept-Encoding")
         etag, weak = response.get_etag()
         if etag:  # another representation, another validator (as the compressor does)
             response.set_etag(f"{etag}:{encoding}", weak=weak)
-        response.make_conditional(request)
-    return response
+    return response.make_conditional(request)

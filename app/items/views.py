@@ -23,7 +23,7 @@ from app.extensions import db, limiter
 from app.limits import submission_limit
 from app.permissions import current_viewer, open_to_anyone
 from app.places.wording import describe_point
-from app.static_files import Minified
+from app.static_files import Minified, file_version
 
 from . import queries, services
 from .categories import CATEGORIES
@@ -57,9 +57,9 @@ def service_worker():
     """The offline capture's service worker, served from the root so it may control
     /signaler, without comments and spaces like the other scripts; never cached by HTTP
     so a new version is picked up at the next visit."""
-    response = current_app.response_class(
-        _minified.of(Path(current_app.static_folder) / "js" / "sw.js"),
-        mimetype="text/javascript")
+    path = Path(current_app.static_folder) / "js" / "sw.js"
+    response = current_app.response_class(_minified.of(path, file_version(path)),
+                                          mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -122,3 +122,17 @@ def test_a_compressed_static_file_is_revalidated_by_its_own_validator(client):
                                          "If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""
     assert len(set(validators.values())) == 3
+
+
+@pytest.mark.parametrize("accepted", ["identity", "gzip", "gzip, deflate, br"])
+def test_a_static_file_asked_for_in_part_is_sent_whole(client, accepted):
+    """Files are minified and compressed whole, so a part of them would be a part of
+    another representation (the file on disk, under the validator of the one sent): a
+    browser asking for a range gets the whole file, as it gets it without asking."""
+    url = "/static/js/capture.js"
+    whole = client.get(url, headers={"Accept-Encoding": accepted})
+    part = client.get(url, headers={"Accept-Encoding": accepted, "Range": "bytes=0-99"})
+    assert part.status_code == 200 and "Content-Range" not in part.headers
+    assert part.data == whole.data
+    assert part.headers["ETag"] == whole.headers["ETag"]
+    assert part.headers.get("Accept-Ranges", "none") == "none"
