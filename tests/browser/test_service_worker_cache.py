@@ -25,15 +25,22 @@ KEEP_OLDER = """async ([cacheName, older]) => {
 }"""
 
 # Registers the worker under another address (as a new version would be): it installs,
-# activates, and this answers once it has (its activation waits for the pruning).
+# activates, and this answers once it is activated (its activation waits for the pruning).
+# The worker waited for is the page's controller, which the new version becomes as its
+# activation starts: the registration's own attributes may lag behind.
 NEW_VERSION_ACTIVE = """async () => {
+  const container = navigator.serviceWorker;
   const address = document.querySelector("[data-sw]").dataset.sw + "&version=next";
-  const registration = await navigator.serviceWorker.register(address, { scope: "/" });
-  const worker = registration.installing || registration.waiting || registration.active;
-  if (worker.state !== "activated") {
-    await new Promise((resolve) => worker.addEventListener("statechange", () => {
-      if (worker.state === "activated") { resolve(); }
-    }));
+  const isNext = (worker) => worker && worker.scriptURL.endsWith("&version=next");
+  await container.register(address, { scope: "/" });
+  while (!isNext(container.controller)) {
+    await new Promise((resolve) => container.addEventListener("controllerchange", resolve,
+                                                              { once: true }));
+  }
+  const worker = container.controller;
+  while (worker.state !== "activated") {
+    await new Promise((resolve) => worker.addEventListener("statechange", resolve,
+                                                           { once: true }));
   }
   return worker.scriptURL;
 }"""

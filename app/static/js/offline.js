@@ -267,10 +267,11 @@
     });
   }
 
-  // The worker answers "kept" to the page itself once it keeps the page's files. Each
-  // version takes the open pages over once active (clients.claim in sw.js), so a change of
-  // controller hands the list to the new one too: the files reach the worker that stays
-  // even when the events above named the replaced one, or a version came from another tab.
+  // The worker answers "kept" to the page itself once it keeps the page's files. Each new
+  // version controls the open pages from the start of its activation (the pages no worker
+  // controlled yet: through clients.claim in sw.js), so a change of controller hands the
+  // list to it too: the files reach the worker that stays even when the events above named
+  // the replaced one, or when the version came from another tab.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;
