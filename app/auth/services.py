@@ -159,16 +159,19 @@ def start_session(user, user_agent="", idle_limit=None):
     return raw
 
 
+# Built once, as _TOKEN_WITH_USER below: every signed-in page runs it.
+_SESSION_WITH_USER = (select(UserSession).where(UserSession.digest == bindparam("digest"))
+                      .options(joinedload(UserSession.user).joinedload(User.role_rows),
+                               joinedload(UserSession.user).joinedload(User.organisation)))
+
+
 def user_for_session(raw, idle_limit):
     """The active user of the session whose secret is `raw`, or None (ended, idle too long,
     unknown). Notes when it was last seen, at most once a minute. Session, user, roles and
     organisation are read in one statement."""
     if not raw:
         return None
-    row = db.session.scalars(
-        select(UserSession).where(UserSession.digest == _digest(raw))
-        .options(joinedload(UserSession.user).joinedload(User.role_rows),
-                 joinedload(UserSession.user).joinedload(User.organisation))).unique().first()
+    row = db.session.scalars(_SESSION_WITH_USER, {"digest": _digest(raw)}).unique().first()
     now = utcnow()
     if row is None or row.last_seen_at < now - idle_limit or not row.user.active:
         return None
