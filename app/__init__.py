@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 
+from . import template_translations
 from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from .static_files import register_hashed_static
 
@@ -69,6 +70,7 @@ def register_extensions(app):
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    template_translations.install(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
