@@ -23,6 +23,7 @@ import brotli
 import rcssmin
 import rjsmin
 from flask import current_app, request, send_from_directory
+from werkzeug.exceptions import NotFound
 
 DIGEST_LENGTH = 12
 ONE_YEAR = 365 * 24 * 3600
@@ -144,6 +145,12 @@ def _static_view(folder, digests, minified, compressed):
 
 
 def _send(folder, filename, immutable, minified, compressed):
+    # The version is taken before the file is read: a change in between is seen as a newer
+    # version by the next request, and an older body is never kept under a newer version.
+    path = Path(folder) / filename
+    version = file_version(path)
+    if version is None:
+        raise NotFound()
     # Made conditional below, once the body is the one sent: werkzeug's ranges would cut
     # the file on disk, not the minified or compressed body (our files are small: whole).
     response = send_from_directory(folder, filename, max_age=ONE_YEAR if immutable else 0,
@@ -153,8 +160,6 @@ def _send(folder, filename, immutable, minified, compressed):
     response.make_sequence()
     response.headers["Cache-Control"] = (f"public, max-age={ONE_YEAR}, immutable" if immutable
                                          else "no-cache")
-    path = Path(folder) / filename
-    version = file_version(path)
     if minified is not None and (smaller := minified.of(path, version)) is not None:
         response.set_data(smaller)
     encoding = request.accept_encodings.best_match(compressed.ENCODINGS)

@@ -3,6 +3,7 @@ names, cached a year; the service worker still at its address."""
 
 import gzip
 import re
+import uuid
 from pathlib import Path
 
 import brotli
@@ -136,3 +137,23 @@ def test_a_static_file_asked_for_in_part_is_sent_whole(client, accepted):
     assert part.data == whole.data
     assert part.headers["ETag"] == whole.headers["ETag"]
     assert part.headers.get("Accept-Ranges", "none") == "none"
+
+
+def test_a_changed_static_file_is_sent_changed_without_a_restart(client):
+    """What is made from a file (its digest, minified and compressed bodies) is kept under
+    its version: a file changed in place is made again at the next request."""
+    folder = Path(client.application.static_folder) / "js"
+    path = folder / f"changed-{uuid.uuid4().hex}.js"
+    try:
+        for text in ("var first = 1; /* a comment */\n" * 200,
+                     "var second = 22; /* another */\n" * 250):
+            path.write_text(text, encoding="utf-8")
+            url = f"/static/js/{path.name}"
+            plain = client.get(url, headers={"Accept-Encoding": "identity"})
+            packed = client.get(url, headers={"Accept-Encoding": "br"})
+            assert plain.status_code == 200 and packed.headers["Content-Encoding"] == "br"
+            assert "/*" not in plain.get_data(as_text=True)
+            assert plain.get_data(as_text=True).count("var ") == text.count("var ")
+            assert brotli.decompress(packed.data) == plain.data
+    finally:
+        path.unlink(missing_ok=True)
