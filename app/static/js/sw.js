@@ -44,25 +44,40 @@ function pruneUnnamed(named) {
   });
 }
 
+// Keeping a page's files and pruning run one after the other, never interleaved: a pruning
+// that read the kept files while a page's files were arriving, the page itself not yet
+// among them, would drop the files just kept. A page hands its list as soon as a new
+// version controls it, which is while that version activates (and prunes), and two tabs
+// may hand theirs at once.
+var turn = Promise.resolve();
+function inTurn(work) {
+  turn = turn.then(work, work);
+  return turn;
+}
+
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) { return name !== CACHE; })
       .map(function (name) { return caches.delete(name); }));
-  }).then(function () { return pruneUnnamed([]); })
+  }).then(function () { return inTurn(function () { return pruneUnnamed([]); }); })
     .then(function () { return self.clients.claim(); }));
 });
 
 // {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
 // The files of an older version go once the page's own are kept; then the page is told.
-self.addEventListener("message", function (event) {
-  var urls = (event.data && event.data.precache) || [];
-  event.waitUntil(caches.open(CACHE).then(function (cache) {
+function keep(urls) {
+  return caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
       return cache.add(url).catch(function () { return null; });
     }));
   }).then(function () {
     return pruneUnnamed(urls.map(function (url) { return new URL(url, self.location.href).pathname; }));
-  }).then(function () {
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var urls = (event.data && event.data.precache) || [];
+  event.waitUntil(inTurn(function () { return keep(urls); }).then(function () {
     if (event.source) { event.source.postMessage("kept"); }
   }));
 });
