@@ -25,6 +25,8 @@ import rjsmin
 from flask import current_app, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
+from app.memo import Memo
+
 DIGEST_LENGTH = 12
 ONE_YEAR = 365 * 24 * 3600
 _HASHED = re.compile(rf"(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.[^./]+)")
@@ -53,16 +55,12 @@ class Digests:
     """Content digests of static files, computed once per file version."""
 
     def __init__(self):
-        self._known = {}
+        self._known = Memo(lambda version: hashlib.sha256(
+            Path(version[0]).read_bytes()).hexdigest()[:DIGEST_LENGTH])
 
     def of(self, folder, filename):
-        path = Path(folder) / filename
-        version = file_version(path)
-        if version is None:
-            return None
-        if version not in self._known:
-            self._known[version] = hashlib.sha256(path.read_bytes()).hexdigest()[:DIGEST_LENGTH]
-        return self._known[version]
+        version = file_version(Path(folder) / filename)
+        return None if version is None else self._known[version]
 
 
 class Minified:
@@ -71,16 +69,12 @@ class Minified:
     MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 
     def __init__(self):
-        self._known = {}
+        self._known = Memo(lambda version: self.MINIFIERS[Path(version[0]).suffix](
+            Path(version[0]).read_text(encoding="utf-8")).encode())
 
     def of(self, path, version):
         """The minified bytes of `path` at `version`, or None for a file of another kind."""
-        minify = self.MINIFIERS.get(path.suffix)
-        if minify is None:
-            return None
-        if version not in self._known:
-            self._known[version] = minify(path.read_text(encoding="utf-8")).encode()
-        return self._known[version]
+        return self._known[version] if path.suffix in self.MINIFIERS else None
 
 
 class Compressed:

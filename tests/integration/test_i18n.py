@@ -43,3 +43,18 @@ def test_every_shipped_string_has_an_english_translation(tmp_path):
         english = {message.id: message.string for message in read_po(handle) if message.id}
     missing = sorted(str(msgid) for msgid in wanted if not english.get(msgid))
     assert missing == [], "untranslated (run `make translations`): " + "; ".join(missing[:10])
+
+
+def test_templates_translate_in_the_language_in_force_within_one_request(app):
+    """Templates find their catalogue once per language: an e-mail written in English
+    under force_locale, in the middle of a French page, is English, and the page French."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    word = "{{ _('Signaler') }}"
+    with app.test_request_context("/"):
+        before = render_template_string(word)
+        with force_locale("en"):
+            english = render_template_string(word)
+        after = render_template_string(word)
+    assert (before, english, after) == ("Signaler", "Report", "Signaler")
