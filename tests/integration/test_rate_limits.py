@@ -184,22 +184,35 @@ def redis_url(tmp_path_factory):
         stop(process)
 
 
+# gunicorn calls this in each worker once it has loaded the app, just before it accepts.
+READY_HOOK = """from pathlib import Path
+
+def post_worker_init(worker):
+    Path({ready!r}, str(worker.pid)).touch()
+"""
+
+
 @pytest.fixture
 def two_workers(app, redis_url, tmp_path):
     """gunicorn with two sync workers in production mode behind one trusted proxy, counting
-    in Redis; its access log names the worker (pid) that answered each request."""
+    in Redis; its access log names the worker (pid) that answered each request. Yields once
+    both workers accept: one still loading the app would leave the other every request."""
     port, log = free_port(), tmp_path / "access.log"
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    hooks = tmp_path / "gunicorn_hooks.py"
+    hooks.write_text(READY_HOOK.format(ready=str(ready)))
     env = {**os.environ, "ARPENTEUR_CONFIG": "production", "SECRET_KEY": "two-workers-test",
            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "UPLOAD_DIR": str(tmp_path),
            "RATELIMIT_STORAGE_URI": redis_url, "SUBMISSION_RATE_LIMIT": "5 per minute",
            "TRUSTED_PROXIES": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "-c", str(hooks),
          "--access-logfile", str(log), "--access-logformat",
          "%(p)s %(s)s %({x-forwarded-for}i)s", "app:create_app()"],
         cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: answers(port), "gunicorn")
+        wait_for(lambda: len(list(ready.iterdir())) == 2 and answers(port), "two gunicorn workers")
         yield port, log
     finally:
         stop(server)
