@@ -2,6 +2,7 @@
 new version of the files (or of the service worker) arrives, the older names are dropped,
 and capture still opens with no signal."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.browser
 
 CACHE = "arpenteur-capture-v2"
 OLDER = "/static/js/capture.0123456789ab.js"  # a name an older version had
+HASHED = re.compile(r"^/(static|vendor)/.+\.[0-9a-f]{12}\.[^./]+$")  # as sw.js knows them
 
 KEPT_PATHS = """async (cacheName) => {
   const cache = await caches.open(cacheName);
@@ -100,3 +102,35 @@ def test_a_first_visit_downloads_the_capture_page_once_more_for_the_phone_to_kee
     open_capture(page)
     assert [bool(request.service_worker) for request in asked] == [False, True]
     assert "/signaler" in page.evaluate(KEPT_PATHS, CACHE)
+
+
+def test_a_second_visit_downloads_none_of_the_kept_files_with_hashed_names(phone):
+    """A hashed name's content never changes: the phone downloads such a file once, and a
+    visit only fetches the page and its data again (on a weak link every download counts)."""
+    page = phone()
+    open_capture(page)
+    fetched = []
+    page.context.on("request", lambda request: fetched.append(urlsplit(request.url).path)
+                    if request.service_worker else None)
+    open_capture(page)
+    assert "/signaler" in fetched
+    assert [path for path in fetched if HASHED.match(path)] == []
+
+
+def test_a_page_is_ready_offline_while_a_new_version_waits_to_take_over(phone):
+    """The browser holds a new version's activation while the worker it replaces is busy
+    (here with a download that never ends): a capture page that worker controls is told
+    its files are kept by it, without waiting for the new version."""
+    page = phone()
+    open_capture(page)
+    page.context.route("**/static/img/never-answered.png", lambda route: None)
+    page.evaluate("""() => {
+      const image = new Image();
+      image.src = "/static/img/never-answered.png";
+      const address = document.querySelector("[data-sw]").dataset.sw + "&version=next";
+      return navigator.serviceWorker.register(address, { scope: "/" }).then(() => null);
+    }""")
+    other = phone(context=page.context)
+    open_capture(other)
+    assert not other.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
+        "&version=next"), "the new version took over: the test proved nothing"

@@ -249,8 +249,8 @@
     }).catch(function () { return null; });
   }
 
-  // The worker that will stay: when registering installs a new version, the files go to it
-  // once it is active, not to the one it replaces (which could stop before keeping them).
+  // The worker that will stay, for a page no worker controls yet (a first visit): the files
+  // go to the version registering installs once it is active, not to one it replaces.
   // It is the worker seen becoming active, not `registration.active`: the browser tells
   // the page of a worker's state and of the registration's workers separately, so the
   // registration may still name the replaced worker a moment after.
@@ -267,11 +267,14 @@
     });
   }
 
-  // The worker answers "kept" to the page itself once it keeps the page's files. Each new
-  // version controls the open pages from the start of its activation (the pages no worker
-  // controlled yet: through clients.claim in sw.js), so a change of controller hands the
-  // list to it too: the files reach the worker that stays even when the events above named
-  // the replaced one, or when the version came from another tab.
+  // The worker answers "kept" to the page itself once it keeps the page's files (in a cache
+  // all versions share). A page a worker already controls hands them to it at once, even
+  // if registering fails: when registering brings a new version, the browser may hold its
+  // activation for minutes while the worker it replaces is busy, and the page must not
+  // wait on that to open offline. Each new version controls the open pages from the start of its activation
+  // (the pages no worker controlled yet: through clients.claim in sw.js), so a change of
+  // controller hands the list to it too: the files reach the worker that stays, whichever
+  // tab registered it.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;
@@ -286,6 +289,7 @@
       if (event.data === "kept") { document.documentElement.dataset.offlineReady = "true"; }
     });
     container.addEventListener("controllerchange", function () { handTo(container.controller); });
+    handTo(container.controller);
     container.register(panel.dataset.sw, { scope: "/" })
       .then(function (registration) {
         worker = registration;

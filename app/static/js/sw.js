@@ -64,11 +64,16 @@ self.addEventListener("activate", function (event) {
 });
 
 // {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
-// The files of an older version go once the page's own are kept; then the page is told.
+// A file with a hashed name already kept is that very file: it is not downloaded again
+// (a page hands its list on every visit, and to each new version). The files of an older
+// version go once the page's own are kept; then the page is told.
 function keep(urls) {
   return caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
-      return cache.add(url).catch(function () { return null; });
+      var hashed = HASHED.test(new URL(url, self.location.href).pathname);
+      return (hashed ? cache.match(url) : Promise.resolve(null)).then(function (kept) {
+        return kept || cache.add(url);
+      }).catch(function () { return null; });
     }));
   }).then(function () {
     return pruneUnnamed(urls.map(function (url) { return new URL(url, self.location.href).pathname; }));
@@ -122,9 +127,11 @@ function networkFirst(event, fallback) {
   return Promise.race([answer, late]);
 }
 
-// Files: the kept copy at once, refreshed behind; the network for files not kept.
+// Files: the kept copy at once, refreshed behind (unless its hashed name says it cannot
+// have changed); the network for files not kept.
 function fileFromCache(event) {
   return caches.match(event.request).then(function (cached) {
+    if (cached && HASHED.test(new URL(event.request.url).pathname)) { return cached; }
     var fresh = fetch(event.request).then(function (response) {
       return refreshKept(event.request, response).then(function () { return response; });
     });
