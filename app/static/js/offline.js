@@ -271,10 +271,10 @@
   // all versions share). A page a worker already controls hands them to it at once, even
   // if registering fails: when registering brings a new version, the browser may hold its
   // activation for minutes while the worker it replaces is busy, and the page must not
-  // wait on that to open offline. Each new version controls the open pages from the start of its activation
-  // (the pages no worker controlled yet: through clients.claim in sw.js), so a change of
-  // controller hands the list to it too: the files reach the worker that stays, whichever
-  // tab registered it.
+  // wait on that to open offline. Each new version controls the open pages from the start
+  // of its activation (the pages no worker controlled yet: through clients.claim in sw.js),
+  // so a change of controller hands the list to it too: the files reach the worker that
+  // stays, whichever tab registered it.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;

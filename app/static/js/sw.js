@@ -11,6 +11,8 @@ var NETWORK_WAIT = 8000;  // then the kept copy: a link that hangs counts as no 
 // A file with a content-hashed name (app/static_files.py): a new version has a new name.
 var HASHED = /^\/(static|vendor)\/.+\.[0-9a-f]{12}\.[^./]+$/;
 
+function pathOf(url) { return new URL(url, self.location.href).pathname; }
+
 var outboxScript = new URL(self.location.href).searchParams.get("outbox") || "";
 if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") < 0) {
   importScripts(outboxScript);
@@ -30,7 +32,7 @@ self.addEventListener("install", function (event) {
 function pruneUnnamed(named) {
   return caches.open(CACHE).then(function (cache) {
     return cache.keys().then(function (requests) {
-      var paths = requests.map(function (request) { return new URL(request.url).pathname; });
+      var paths = requests.map(function (request) { return pathOf(request.url); });
       var pages = requests.filter(function (request, i) { return !HASHED.test(paths[i]); });
       return Promise.all(pages.map(function (request) {
         return cache.match(request).then(function (kept) { return kept ? kept.text() : ""; });
@@ -70,13 +72,13 @@ self.addEventListener("activate", function (event) {
 function keep(urls) {
   return caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) {
-      var hashed = HASHED.test(new URL(url, self.location.href).pathname);
+      var hashed = HASHED.test(pathOf(url));
       return (hashed ? cache.match(url) : Promise.resolve(null)).then(function (kept) {
         return kept || cache.add(url);
       }).catch(function () { return null; });
     }));
   }).then(function () {
-    return pruneUnnamed(urls.map(function (url) { return new URL(url, self.location.href).pathname; }));
+    return pruneUnnamed(urls.map(pathOf));
   });
 }
 
@@ -131,7 +133,7 @@ function networkFirst(event, fallback) {
 // have changed); the network for files not kept.
 function fileFromCache(event) {
   return caches.match(event.request).then(function (cached) {
-    if (cached && HASHED.test(new URL(event.request.url).pathname)) { return cached; }
+    if (cached && HASHED.test(pathOf(event.request.url))) { return cached; }
     var fresh = fetch(event.request).then(function (response) {
       return refreshKept(event.request, response).then(function () { return response; });
     });
