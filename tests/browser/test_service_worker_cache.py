@@ -134,3 +134,18 @@ def test_a_page_is_ready_offline_while_a_new_version_waits_to_take_over(phone):
     open_capture(other)
     assert not other.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
         "&version=next"), "the new version took over: the test proved nothing"
+
+
+def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone):
+    """On a weak link one download may hang for minutes: meanwhile the worker keeps what
+    another page hands it, and tells that page."""
+    page = phone()
+    open_capture(page)
+    page.context.route("**/static/img/never-answered.png", lambda route: None)
+    with page.context.expect_event("request", lambda request: request.url.endswith(
+            "/static/img/never-answered.png")):
+        page.evaluate("""() => navigator.serviceWorker.controller.postMessage(
+          { precache: ["/static/img/never-answered.png"] })""")
+    other = phone(context=page.context)
+    open_capture(other)
+    assert current_capture_script(other) in page.evaluate(KEPT_PATHS, CACHE)

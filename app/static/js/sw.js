@@ -46,9 +46,9 @@ function pruneUnnamed(named) {
   });
 }
 
-// Keeping a page's files and pruning run one after the other, never interleaved: a pruning
-// that read the kept files while a page's files were arriving, the page itself not yet
-// among them, would drop the files just kept. A page hands its list as soon as a new
+// Writing a page's files and pruning run one after the other, never interleaved: a pruning
+// that read the kept files while a page's files were being written, the page itself not
+// yet among them, would drop the files just kept. A page hands its list as soon as a new
 // version controls it, which is while that version activates (and prunes), and two tabs
 // may hand theirs at once.
 var turn = Promise.resolve();
@@ -65,26 +65,45 @@ self.addEventListener("activate", function (event) {
     .then(function () { return self.clients.claim(); }));
 });
 
+// What to write for `url`: {response} with its body already read (so writing it takes
+// no network), {kept} for a file with a hashed name already kept (that very file: a page
+// hands its list on every visit and to each new version, and it is not downloaded again),
+// or null when the download fails.
+function download(cache, url) {
+  var kept = HASHED.test(pathOf(url)) ? cache.match(url) : Promise.resolve(undefined);
+  return kept.then(function (hit) {
+    if (hit) { return { kept: true }; }
+    return fetch(url).then(function (response) {
+      if (!response.ok) { return null; }
+      return response.clone().arrayBuffer().then(function () { return { response: response }; });
+    });
+  }).catch(function () { return null; });
+}
+
 // {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
-// A file with a hashed name already kept is that very file: it is not downloaded again
-// (a page hands its list on every visit, and to each new version). The files of an older
-// version go once the page's own are kept; then the page is told.
+// The downloads wait outside the turn: one that hangs on a weak link must not hold what
+// other pages hand over meanwhile. In turn, the files are written (a file seen kept is
+// looked for again, in case a pruning dropped it since: only then is it fetched in turn),
+// then an older version's files go; then the page is told.
 function keep(urls) {
   return caches.open(CACHE).then(function (cache) {
-    return Promise.all(urls.map(function (url) {
-      var hashed = HASHED.test(pathOf(url));
-      return (hashed ? cache.match(url) : Promise.resolve(null)).then(function (kept) {
-        return kept || cache.add(url);
-      }).catch(function () { return null; });
-    }));
-  }).then(function () {
-    return pruneUnnamed(urls.map(pathOf));
+    return Promise.all(urls.map(function (url) { return download(cache, url); }))
+      .then(function (downloads) {
+        return inTurn(function () {
+          return Promise.all(downloads.map(function (got, i) {
+            if (!got) { return null; }
+            var written = got.response ? cache.put(urls[i], got.response)
+              : cache.match(urls[i]).then(function (hit) { return hit || cache.add(urls[i]); });
+            return written.catch(function () { return null; });
+          })).then(function () { return pruneUnnamed(urls.map(pathOf)); });
+        });
+      });
   });
 }
 
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
-  event.waitUntil(inTurn(function () { return keep(urls); }).then(function () {
+  event.waitUntil(keep(urls).then(function () {
     if (event.source) { event.source.postMessage("kept"); }
   }));
 });
