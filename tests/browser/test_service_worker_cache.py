@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 CACHE = "arpenteur-capture-v2"
 OLDER = "/static/js/capture.0123456789ab.js"  # a name an older version had
 HASHED = re.compile(r"^/(static|vendor)/.+\.[0-9a-f]{12}\.[^./]+$")  # as sw.js knows them
+NEVER_ANSWERED = "/static/img/never-answered.png"
 
 KEPT_PATHS = """async (cacheName) => {
   const cache = await caches.open(cacheName);
@@ -46,6 +47,12 @@ NEW_VERSION_ACTIVE = """async () => {
   }
   return worker.scriptURL;
 }"""
+
+
+def hang_downloads_of_never_answered(context):
+    """Requests for NEVER_ANSWERED, the worker's included, are held and never answered: a
+    download that hangs, as one may for minutes on a weak link."""
+    context.route("**" + NEVER_ANSWERED, lambda route: None)
 
 
 def current_capture_script(page):
@@ -123,13 +130,13 @@ def test_a_page_is_ready_offline_while_a_new_version_waits_to_take_over(phone):
     its files are kept by it, without waiting for the new version."""
     page = phone()
     open_capture(page)
-    page.context.route("**/static/img/never-answered.png", lambda route: None)
-    page.evaluate("""() => {
+    hang_downloads_of_never_answered(page.context)
+    page.evaluate("""(never) => {
       const image = new Image();
-      image.src = "/static/img/never-answered.png";
+      image.src = never;
       const address = document.querySelector("[data-sw]").dataset.sw + "&version=next";
       return navigator.serviceWorker.register(address, { scope: "/" }).then(() => null);
-    }""")
+    }""", NEVER_ANSWERED)
     other = phone(context=page.context)
     open_capture(other)
     assert not other.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
@@ -141,11 +148,11 @@ def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone)
     another page hands it, and tells that page."""
     page = phone()
     open_capture(page)
-    page.context.route("**/static/img/never-answered.png", lambda route: None)
-    with page.context.expect_event("request", lambda request: request.url.endswith(
-            "/static/img/never-answered.png")):
-        page.evaluate("""() => navigator.serviceWorker.controller.postMessage(
-          { precache: ["/static/img/never-answered.png"] })""")
+    hang_downloads_of_never_answered(page.context)
+    with page.context.expect_event("request",
+                                   lambda request: request.url.endswith(NEVER_ANSWERED)):
+        page.evaluate("(never) => navigator.serviceWorker.controller.postMessage("
+                      "{ precache: [never] })", NEVER_ANSWERED)
     other = phone(context=page.context)
     open_capture(other)
     assert current_capture_script(other) in page.evaluate(KEPT_PATHS, CACHE)
