@@ -6,15 +6,15 @@ translating itself, on a page whose fifty rows each ask for a few words."""
 from flask import g
 from flask_babel import get_locale, get_translations
 
+from app.memo import Memo
+
 
 def catalogue():
     """The catalogue of the language in force: the reader's, or the one force_locale sets
     (an e-mail written in its recipient's language), hence found by locale, not once."""
-    locale = get_locale()
-    found = g.setdefault("_catalogues", {})
-    if locale not in found:
-        found[locale] = get_translations()
-    return found[locale]
+    if "catalogues" not in g:
+        g.catalogues = Memo(lambda _locale: get_translations())
+    return g.catalogues[get_locale()]
 
 
 def install(app):

@@ -249,32 +249,15 @@
     }).catch(function () { return null; });
   }
 
-  // The worker that will stay, for a page no worker controls yet (a first visit): the files
-  // go to the version registering installs once it is active, not to one it replaces.
-  // It is the worker seen becoming active, not `registration.active`: the browser tells
-  // the page of a worker's state and of the registration's workers separately, so the
-  // registration may still name the replaced worker a moment after.
-  // A worker already past its last change sends no more events: it is answered at once.
-  function lastingWorker(registration) {
-    var next = registration.installing || registration.waiting;
-    if (!next || next.state === "redundant") { return Promise.resolve(registration.active); }
-    if (next.state === "activated") { return Promise.resolve(next); }
-    return new Promise(function (resolve) {
-      next.addEventListener("statechange", function () {
-        if (next.state === "activated") { resolve(next); }
-        if (next.state === "redundant") { resolve(registration.active); }
-      });
-    });
-  }
-
-  // The worker answers "kept" to the page itself once it keeps the page's files (in a cache
-  // all versions share). A page a worker already controls hands them to it at once, even
-  // if registering fails: when registering brings a new version, the browser may hold its
-  // activation for minutes while the worker it replaces is busy, and the page must not
-  // wait on that to open offline. Each new version controls the open pages from the start
-  // of its activation (the pages no worker controlled yet: through clients.claim in sw.js),
-  // so a change of controller hands the list to it too: the files reach the worker that
-  // stays, whichever tab registered it.
+  // The worker answers "kept" to the page itself once it keeps the page's files, in a cache
+  // all its versions share: whichever version keeps them, they are kept. The page hands
+  // its list at once to the worker that controls it, even if registering fails: when
+  // registering brings a new version, the browser may hold its activation for minutes
+  // while the version it replaces is busy, and the page does not wait on that. It hands it
+  // again to each worker that becomes its controller: a new version controls the open
+  // pages from the start of its activation, and takes the page of a first visit through
+  // clients.claim (sw.js). A page no worker controls while one is active (a forced reload)
+  // hands it to that one.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;
@@ -293,9 +276,8 @@
     container.register(panel.dataset.sw, { scope: "/" })
       .then(function (registration) {
         worker = registration;
-        return lastingWorker(registration);
+        handTo(container.controller || registration.active);
       })
-      .then(handTo)
       .catch(function () { return null; });  // no offline copy; sending still works
   }
 

@@ -12,6 +12,7 @@ var NETWORK_WAIT = 8000;  // then the kept copy: a link that hangs counts as no 
 var HASHED = /^\/(static|vendor)\/.+\.[0-9a-f]{12}\.[^./]+$/;
 
 function pathOf(url) { return new URL(url, self.location.href).pathname; }
+function hashedName(url) { return HASHED.test(pathOf(url)); }
 
 var outboxScript = new URL(self.location.href).searchParams.get("outbox") || "";
 if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") < 0) {
@@ -70,7 +71,7 @@ self.addEventListener("activate", function (event) {
 // hands its list on every visit and to each new version, and it is not downloaded again),
 // or null when the download fails.
 function download(cache, url) {
-  var kept = HASHED.test(pathOf(url)) ? cache.match(url) : Promise.resolve(undefined);
+  var kept = hashedName(url) ? cache.match(url) : Promise.resolve(undefined);
   return kept.then(function (hit) {
     if (hit) { return { kept: true }; }
     return fetch(url).then(function (response) {
@@ -152,7 +153,7 @@ function networkFirst(event, fallback) {
 // have changed); the network for files not kept.
 function fileFromCache(event) {
   return caches.match(event.request).then(function (cached) {
-    if (cached && HASHED.test(pathOf(event.request.url))) { return cached; }
+    if (cached && hashedName(event.request.url)) { return cached; }
     var fresh = fetch(event.request).then(function (response) {
       return refreshKept(event.request, response).then(function () { return response; });
     });
