@@ -6,7 +6,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
+from tests.browser.conftest import assert_accessible
 from tests.browser.test_offline_capture import open_capture
 
 pytestmark = pytest.mark.browser
@@ -15,6 +17,7 @@ CACHE = "arpenteur-capture-v2"
 OLDER = "/static/js/capture.0123456789ab.js"  # a name an older version had
 HASHED = re.compile(r"^/(static|vendor)/.+\.[0-9a-f]{12}\.[^./]+$")  # as sw.js knows them
 NEVER_ANSWERED = "/static/img/never-answered.png"
+MISSING = "/static/img/missing.0123456789ab.png"  # a hashed name no file has
 
 KEPT_PATHS = """async (cacheName) => {
   const cache = await caches.open(cacheName);
@@ -156,3 +159,28 @@ def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone)
     other = phone(context=page.context)
     open_capture(other)
     assert current_capture_script(other) in page.evaluate(KEPT_PATHS, CACHE)
+
+
+def test_a_resident_is_told_the_capture_page_will_open_with_no_signal(phone):
+    """Before a walk, a resident can tell that Signaler will open where the signal is gone:
+    the note under the form appears once the worker has kept every file of the page."""
+    page = phone()
+    open_capture(page)
+    expect(page.locator("[data-offline-note]")).to_have_text(
+        "Cette page est gardée sur ce téléphone : elle s'ouvrira même sans réseau.")
+    expect(page.locator("[data-offline-note]")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_page_with_a_file_the_phone_could_not_keep_does_not_say_it_opens_offline(phone):
+    """A file the worker could not download (here a name the server does not know) leaves
+    the page without its offline copy: the worker says so, and the note goes away."""
+    page = phone()
+    open_capture(page)
+    page.evaluate("""(missing) => {
+      const files = document.querySelector("[data-precache]").dataset.precache.split(" ");
+      navigator.serviceWorker.controller.postMessage({ precache: [...files, missing] });
+    }""", MISSING)
+    page.wait_for_selector("html[data-offline-ready=false]")
+    expect(page.locator("[data-offline-note]")).to_be_hidden()
+    assert MISSING not in page.evaluate(KEPT_PATHS, CACHE)

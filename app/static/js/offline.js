@@ -249,15 +249,16 @@
     }).catch(function () { return null; });
   }
 
-  // The worker answers "kept" to the page itself once it keeps the page's files, in a cache
-  // all its versions share: whichever version keeps them, they are kept. The page hands
-  // its list at once to the worker that controls it, even if registering fails: when
-  // registering brings a new version, the browser may hold its activation for minutes
-  // while the version it replaces is busy, and the page does not wait on that. It hands it
-  // again to each worker that becomes its controller: a new version controls the open
-  // pages from the start of its activation, and takes the page of a first visit through
-  // clients.claim (sw.js). A page no worker controls while one is active (a forced reload)
-  // hands it to that one.
+  // The worker answers "kept" to the page itself once all the page's files are kept (else
+  // "incomplete"), in a cache all its versions share: whichever version keeps them, they
+  // are kept. Only then does the page say it will open with no signal (the note under its
+  // form). The page hands its list at once to the worker that controls it, even if
+  // registering fails: when registering brings a new version, the browser may hold its
+  // activation for minutes while the version it replaces is busy, and the page does not
+  // wait on that. It hands it again to each worker that becomes its controller: a new
+  // version controls the open pages from the start of its activation, and takes the page of
+  // a first visit through clients.claim (sw.js). A page no worker controls while one is
+  // active (a forced reload) hands it to that one.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;
@@ -269,7 +270,11 @@
       active.postMessage({ precache: kept });
     }
     container.addEventListener("message", function (event) {
-      if (event.data === "kept") { document.documentElement.dataset.offlineReady = "true"; }
+      if (event.data !== "kept" && event.data !== "incomplete") { return; }
+      var whole = event.data === "kept";
+      document.documentElement.dataset.offlineReady = String(whole);
+      var notes = document.querySelectorAll("[data-offline-note]");
+      for (var i = 0; i < notes.length; i++) { notes[i].hidden = !whole; }
     });
     container.addEventListener("controllerchange", function () { handTo(container.controller); });
     handTo(container.controller);

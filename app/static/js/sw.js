@@ -85,7 +85,8 @@ function download(cache, url) {
 // The downloads wait outside the turn: one that hangs on a weak link must not hold what
 // other pages hand over meanwhile. In turn, the files are written (a file seen kept is
 // looked for again, in case a pruning dropped it since: only then is it fetched in turn),
-// then an older version's files go; then the page is told.
+// then an older version's files go. Resolves to whether every file of the list is kept
+// now: the page tells the person it will open with no signal only then.
 function keep(urls) {
   return caches.open(CACHE).then(function (cache) {
     return Promise.all(urls.map(function (url) { return download(cache, url); }))
@@ -96,7 +97,11 @@ function keep(urls) {
             var written = got.response ? cache.put(urls[i], got.response)
               : cache.match(urls[i]).then(function (hit) { return hit || cache.add(urls[i]); });
             return written.catch(function () { return null; });
-          })).then(function () { return pruneUnnamed(urls.map(pathOf)); });
+          })).then(function () { return pruneUnnamed(urls.map(pathOf)); })
+            .then(function () {
+              return Promise.all(urls.map(function (url) { return cache.match(url); }));
+            })
+            .then(function (kept) { return kept.every(Boolean); });
         });
       });
   });
@@ -104,8 +109,8 @@ function keep(urls) {
 
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
-  event.waitUntil(keep(urls).then(function () {
-    if (event.source) { event.source.postMessage("kept"); }
+  event.waitUntil(keep(urls).then(function (whole) {
+    if (event.source) { event.source.postMessage(whole ? "kept" : "incomplete"); }
   }));
 });
 
