@@ -2,8 +2,8 @@
 
 Items are added in bulk until the bench's base holds 50,000, spread over 2024-2026 and the
 perimeter's bounding box, across categories and organisations, with the history rows
-(routed, acknowledged, resolved) the delays are measured from; a tenth are overdue and a
-few disputed. Each page is read by a signed-in demo account; the API and the exports by a
+(routed, acknowledged, resolved) and the working days the delays are measured from; a
+tenth are overdue and a few disputed. Each page is read by a signed-in demo account; the API and the exports by a
 coordinator's bearer token. Each figure is printed with whether it meets the target of
 1 s (p95); an export is measured to its first and to its last byte, with its size as
 sent, uncompressed and compressed, and with the CPU time the app's workers spent on it: on
@@ -50,7 +50,9 @@ DOWNLOAD_COLUMNS = ["target", "downloads", "first byte p50 ms", "total p50 ms",
                     "total p95 ms", "server CPU p50 ms", "MB", "MB/s", "target met"]
 
 
-def _item(rng, ids, n, today):
+def _item(rng, ids, n, today, working_days):
+    """One item's row; `working_days(routed_at, moment)`: the working days from a routing
+    to an answer, as the app dates them (the delays' indicators read them)."""
     created = START + timedelta(minutes=rng.randrange(0, (today - START.date()).days * 1440))
     lon, lat = rng.uniform(2.284, 2.2922), rng.uniform(48.7345, 48.74)
     story = rng.choice(["new", "routed", "acknowledged", "resolved", "resolved", "verified"])
@@ -72,6 +74,8 @@ def _item(rng, ids, n, today):
         "updated_at": created, "suggested_organisation_id": organisation,
         "organisation_id": organisation if routed else None, "routed_at": routed,
         "answered_at": answered, "resolved_at": resolved,
+        "answer_days": working_days(routed, answered) if answered else None,
+        "resolve_days": working_days(routed, resolved) if resolved else None,
         "acknowledge_due": due if routed else None,
         "resolve_due": due + timedelta(days=10) if routed else None,
         "return_count": 2 if n % 97 == 0 and routed else 0,
@@ -100,14 +104,19 @@ def insert_items(env):
     rng = random.Random(2030)
     with app_context(env):
         from app.auth.services import find_organisation
+        from app.clock import paris_date
         from app.extensions import db
         from app.items.models import Item, ItemEvent
+        from app.workdays import working_days_between
+
+        def working_days(routed, moment):
+            return working_days_between(paris_date(routed), paris_date(moment))
 
         ids = {code: find_organisation(code).id for code in ORGANISATIONS}
         today = date.today()
         missing = TARGET_ITEMS - db.session.scalar(db.select(db.func.count(Item.id)))
         for batch in range(0, max(missing, 0), 5_000):
-            rows = [_item(rng, ids, batch + n, today)
+            rows = [_item(rng, ids, batch + n, today, working_days)
                     for n in range(min(5_000, missing - batch))]
             first = (db.session.scalar(db.select(db.func.max(Item.id))) or 0) + 1
             db.session.execute(db.insert(Item), rows)
