@@ -2,13 +2,13 @@
 
 Items are added in bulk until the bench's base holds 50,000, spread over 2024-2026 and the
 perimeter's bounding box, across categories and organisations, with the history rows
-(routed, acknowledged, resolved) and the working days the delays are measured from; a
-tenth are overdue and a few disputed. Each page is read by a signed-in demo account; the API and the exports by a
-coordinator's bearer token. Each figure is printed with whether it meets the target of
-1 s (p95); an export is measured to its first and to its last byte, with its size as
-sent, uncompressed and compressed, and with the CPU time the app's workers spent on it: on
-a small shared machine the wall time of a few downloads moves with whatever else runs,
-the CPU a download costs the server much less.
+(routed, acknowledged, resolved) and the working days the delays are measured from; a tenth
+are overdue and a few disputed. Each page is read by a signed-in demo account; the API and
+the exports by a coordinator's bearer token. Each figure is printed with whether it meets
+the target of 1 s (p95); an export is measured to its first and to its last byte, with its
+size as sent, uncompressed and compressed, and with the CPU time the app's workers spent on
+it: on a small shared machine the wall time of a few downloads moves with whatever else
+runs, the CPU a download costs the server much less.
 """
 
 import http.client
