@@ -1,8 +1,10 @@
 """What a test asks of the database: the statements a block runs, and the plans the
 database makes for them, on either engine."""
 
+import re
 from contextlib import contextmanager
 
+from psycopg.sql import Literal
 from sqlalchemy import event, text
 
 from app.extensions import db
@@ -51,6 +53,45 @@ def planned_selects():
         if statement.lstrip().upper().startswith("SELECT"):
             cursor.execute(_explain_prefix() + statement, parameters)
             plans.append((statement, _plan_text(cursor.fetchall())))
+
+    with _listening(explain):
+        yield plans
+
+
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+@contextmanager
+def generic_planned_selects():
+    """[(statement, its generic plan)] of each SELECT run inside the block, on PostgreSQL:
+    the plan PostgreSQL may settle on for a statement prepared on a connection (psycopg
+    prepares a statement it has run five times, app/database.py), made without looking at
+    the values. Each statement is prepared under another name, with its parameters in
+    order, and explained as it runs with its values under `force_generic_plan`."""
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, *args):
+        if not statement.lstrip().upper().startswith("SELECT"):
+            return
+        names = []
+
+        def positional(match):
+            if match[1] not in names:
+                names.append(match[1])
+            return f"${names.index(match[1]) + 1}"
+
+        prepared = PARAMETER.sub(positional, statement).replace("%%", "%")
+        values = ", ".join(Literal(parameters[name]).as_string(cursor.connection)
+                           for name in names)
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE arpenteur_generic AS {prepared}")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE arpenteur_generic({values})"
+                           if names else "EXPLAIN EXECUTE arpenteur_generic")
+            plans.append((statement, _plan_text(cursor.fetchall())))
+        finally:
+            cursor.execute("DEALLOCATE arpenteur_generic")
+            cursor.execute("RESET plan_cache_mode")
 
     with _listening(explain):
         yield plans
