@@ -58,6 +58,7 @@ def planned_selects():
         yield plans
 
 
+# A parameter as SQLAlchemy writes it for psycopg: %(name)s.
 PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
@@ -83,15 +84,15 @@ def generic_planned_selects():
         prepared = PARAMETER.sub(positional, statement).replace("%%", "%")
         values = ", ".join(Literal(parameters[name]).as_string(cursor.connection)
                            for name in names)
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE arpenteur_generic AS {prepared}")
         try:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
             cursor.execute(f"EXPLAIN EXECUTE arpenteur_generic({values})"
                            if names else "EXPLAIN EXECUTE arpenteur_generic")
             plans.append((statement, _plan_text(cursor.fetchall())))
         finally:
-            cursor.execute("DEALLOCATE arpenteur_generic")
             cursor.execute("RESET plan_cache_mode")
+            cursor.execute("DEALLOCATE arpenteur_generic")
 
     with _listening(explain):
         yield plans
