@@ -67,6 +67,22 @@ def app_context(env):
         yield
 
 
+def settle_items(db):
+    """After a bulk insert, bring the item table to the state a base that has lived is in.
+
+    On PostgreSQL that is VACUUM ANALYZE, as autovacuum does in its own time: ANALYZE alone
+    leaves the visibility map empty, so each index-only scan reads the table as well, and the
+    coordination's triage queue at 100,000 items took 34 ms a page instead of 14. SQLite
+    keeps no such map, and the few reads it would plan badly without statistics carry
+    index hints (app/database.py).
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(db.text("VACUUM ANALYZE item"))
+
+
 def prepare_database(env):
     """Migrate, load the perimeters and seed the demo accounts, as a new instance would."""
     for command in (["db", "upgrade"], ["geodata", "load"], ["seed-demo"]):

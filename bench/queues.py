@@ -34,6 +34,7 @@ from harness import (
     print_table,
     run_bench,
     serve_app,
+    settle_items,
 )
 
 BULK_ITEMS = 10_000
@@ -82,9 +83,7 @@ def insert_items(env, count=BULK_ITEMS):
         for first in range(0, count, CHUNK):
             db.session.execute(db.insert(Item), rows[first:first + CHUNK])
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("ANALYZE item"))
-            db.session.commit()
+        settle_items(db)
         return db.session.scalar(db.select(db.func.count(Item.id)))
 
 
