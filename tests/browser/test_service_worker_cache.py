@@ -50,13 +50,16 @@ CONTROLLED_BY = """async (ending) => {
 NEXT = "&version=next"
 
 
-def new_version_active(page):
+# Registers the worker under its address followed by another parameter, as a new version.
+REGISTER = """(added) => navigator.serviceWorker.register(
+  document.querySelector("[data-sw]").dataset.sw + added, { scope: "/" }).then(() => null)"""
+
+
+def new_version_active(page, added=NEXT):
     """Registers the worker under another address, as a new version would be: it installs,
     takes the page over as its activation starts, and this returns once it is activated."""
-    page.evaluate("""(next) => navigator.serviceWorker.register(
-      document.querySelector("[data-sw]").dataset.sw + next, { scope: "/" }).then(() => null)""",
-                  NEXT)
-    return page.evaluate(CONTROLLED_BY, NEXT)
+    page.evaluate(REGISTER, added)
+    return page.evaluate(CONTROLLED_BY, added)
 
 
 def own_version_active(page):
@@ -162,6 +165,26 @@ def test_a_page_is_ready_offline_while_a_new_version_waits_to_take_over(phone):
     open_capture(other)
     assert not other.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
         NEXT), "the new version took over: the test proved nothing"
+
+
+def test_a_download_that_hangs_is_given_up_and_a_new_version_then_takes_over(phone):
+    """A download that never ends would keep the worker busy, and the browser holds a new
+    version's activation until the worker it replaces is idle: the worker gives the
+    download up after its wait (shortened here through its address), tells the page its
+    files are not all kept, and the new version takes over."""
+    page = phone()
+    open_capture(page)
+    hang_downloads_of_never_answered(page.context)
+    new_version_active(page, "&wait=1500")
+    with page.context.expect_event("request",
+                                   lambda request: request.url.endswith(NEVER_ANSWERED)):
+        page.evaluate("(never) => navigator.serviceWorker.controller.postMessage("
+                      "{ precache: [never] })", NEVER_ANSWERED)
+    page.wait_for_selector("html[data-offline-ready=false]")
+    page.evaluate(REGISTER, NEXT)
+    taken_over = page.evaluate(f"""(next) => Promise.race([({CONTROLLED_BY})(next),
+      new Promise((resolve) => setTimeout(() => resolve(null), 20000))])""", NEXT)
+    assert taken_over and taken_over.endswith(NEXT), "the new version waited past 20 s"
 
 
 def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone):

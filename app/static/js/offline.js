@@ -253,9 +253,9 @@
   // "incomplete"), in a cache all its versions share: whichever version keeps them, they
   // are kept. Only then does the page say it will open with no signal (the note under its
   // form). The page hands its list at once to the worker that controls it, even if
-  // registering fails: when registering brings a new version, the browser may hold its
-  // activation for minutes while the version it replaces is busy, and the page does not
-  // wait on that. It hands it again to each worker that becomes its controller: a new
+  // registering fails: when registering brings a new version, the browser holds its
+  // activation while the version it replaces is busy (up to its DOWNLOAD_WAIT, sw.js), and
+  // the page does not wait on that. It hands it again to each worker that becomes its controller: a new
   // version controls the open pages from the start of its activation, and takes the page of
   // a first visit through clients.claim (sw.js). A page no worker controls while one is
   // active (a forced reload) hands it to that one.

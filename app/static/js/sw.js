@@ -14,7 +14,16 @@ var HASHED = /^\/(static|vendor)\/.+\.[0-9a-f]{12}\.[^./]+$/;
 function pathOf(url) { return new URL(url, self.location.href).pathname; }
 function hashedName(url) { return HASHED.test(pathOf(url)); }
 
-var outboxScript = new URL(self.location.href).searchParams.get("outbox") || "";
+// A download for the phone's copy that has not arrived whole after this long is given up
+// (the file is asked for again at the next visit): a weak link can hold one for minutes,
+// and while it waits the browser holds the activation of a new version of this worker.
+// The worker's address may name a shorter wait in milliseconds (`wait`, for the tests).
+var DOWNLOAD_WAIT = 60000;
+var addressed = new URL(self.location.href).searchParams;
+var shorterWait = parseInt(addressed.get("wait"), 10);
+if (shorterWait > 0 && shorterWait < DOWNLOAD_WAIT) { DOWNLOAD_WAIT = shorterWait; }
+
+var outboxScript = addressed.get("outbox") || "";
 if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") < 0) {
   importScripts(outboxScript);
 }
@@ -66,17 +75,27 @@ self.addEventListener("activate", function (event) {
     .then(function () { return self.clients.claim(); }));
 });
 
-// What to write for `url`: {response} with its body already read (so writing it takes
-// no network), {kept} for a file with a hashed name already kept (that very file: a page
-// hands its list on every visit and to each new version, and it is not downloaded again),
-// or null when the download fails.
+// The response for `url` with its body already read (so writing it takes no network), or
+// null when it fails or has not arrived whole within DOWNLOAD_WAIT.
+function downloadWhole(url) {
+  var stop = new AbortController();
+  var timer = setTimeout(function () { stop.abort(); }, DOWNLOAD_WAIT);
+  return fetch(url, { signal: stop.signal }).then(function (response) {
+    if (!response.ok) { return null; }
+    return response.clone().arrayBuffer().then(function () { return response; });
+  }).catch(function () { return null; })
+    .then(function (response) { clearTimeout(timer); return response; });
+}
+
+// What to write for `url`: {response} (see downloadWhole), {kept} for a file with a hashed
+// name already kept (that very file: a page hands its list on every visit and to each new
+// version, and it is not downloaded again), or null when the download fails.
 function download(cache, url) {
   var kept = hashedName(url) ? cache.match(url) : Promise.resolve(undefined);
   return kept.then(function (hit) {
     if (hit) { return { kept: true }; }
-    return fetch(url).then(function (response) {
-      if (!response.ok) { return null; }
-      return response.clone().arrayBuffer().then(function () { return { response: response }; });
+    return downloadWhole(url).then(function (response) {
+      return response && { response: response };
     });
   }).catch(function () { return null; });
 }
@@ -95,7 +114,11 @@ function keep(urls) {
           return Promise.all(downloads.map(function (got, i) {
             if (!got) { return null; }
             var written = got.response ? cache.put(urls[i], got.response)
-              : cache.match(urls[i]).then(function (hit) { return hit || cache.add(urls[i]); });
+              : cache.match(urls[i]).then(function (hit) {
+                return hit || downloadWhole(urls[i]).then(function (response) {
+                  return response && cache.put(urls[i], response);
+                });
+              });
             return written.catch(function () { return null; });
           })).then(function () { return pruneUnnamed(urls.map(pathOf)); })
             .then(function () {
