@@ -7,7 +7,12 @@ seconds is killed with its worker: the database and photo limits answer well bef
 
 Once a worker has loaded the app, its objects are set aside from garbage collection: a page
 that reads tens of thousands of rows (the indicators, the recurring hotspots) would
-otherwise often pay a full collection that walks every object of the app as well.
+otherwise often pay a full collection that walks every object of the app as well. And the
+youngest objects are collected after 50,000 new ones rather than Python's 700: rows,
+tuples and texts are freed as they are dropped (no cycle holds them), but an export of
+50,000 items made 230 to 330 collections that found nothing to free, 70 to 210 ms of its
+time, and the indicators 120 (57 ms). Cyclic garbage then waits a little longer, a few
+megabytes at most.
 """
 
 import gc
@@ -23,6 +28,10 @@ graceful_timeout = 30
 keepalive = 5
 
 
+YOUNG_COLLECTION_THRESHOLD = (50_000, 20, 10)
+
+
 def post_worker_init(worker):
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*YOUNG_COLLECTION_THRESHOLD)
