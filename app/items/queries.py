@@ -97,9 +97,9 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
     if columns is None:
         query, read = (listing(clauses, user, bbox).options(selectinload(Item.place)),
                        db.session.scalars)
-    else:
+    else:  # rows of columns read by the connection: the ORM's handling of each is not needed
         query, read = (by_band(select(*columns).where(*clauses).order_by(*newest_first()),
-                               user, bbox), db.session.execute)
+                               user, bbox), db.session.connection().execute)
     query = query.limit(limit + 1)
     if start is not None:
         query = query.where(after(start))
@@ -148,8 +148,9 @@ def whole_box(user, bbox, most, columns, kind=None, status=None, category=None):
     clauses = _selection(user, bbox, kind, status, category)
     found = by_band(select(*columns, Item.created_at).where(*clauses).limit(most + 1),
                     user, bbox).subquery()
-    rows = db.session.execute(select(*(found.c[column.key] for column in columns))
-                              .order_by(found.c.created_at.desc(), found.c.id.desc())).all()
+    rows = db.session.connection().execute(
+        select(*(found.c[column.key] for column in columns))
+        .order_by(found.c.created_at.desc(), found.c.id.desc())).all()
     return None if len(rows) > most else Page(rows, len(rows), None)
 
 
