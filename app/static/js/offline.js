@@ -255,10 +255,10 @@
   // form). The page hands its list at once to the worker that controls it, even if
   // registering fails: when registering brings a new version, the browser holds its
   // activation while the version it replaces is busy (up to its DOWNLOAD_WAIT, sw.js), and
-  // the page does not wait on that. It hands it again to each worker that becomes its controller: a new
-  // version controls the open pages from the start of its activation, and takes the page of
-  // a first visit through clients.claim (sw.js). A page no worker controls while one is
-  // active (a forced reload) hands it to that one.
+  // the page does not wait on that. It hands it again to each worker that becomes its
+  // controller: a new version controls the open pages from the start of its activation,
+  // and takes the page of a first visit through clients.claim (sw.js). A page no worker
+  // controls while one is active (a forced reload) hands it to that one.
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) { return; }
     var container = navigator.serviceWorker;
