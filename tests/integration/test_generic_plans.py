@@ -15,13 +15,19 @@ from sqlalchemy import text
 
 from app.clock import paris_today
 from app.extensions import db
-from tests.integration.test_items_at_scale import insert_public_items
+from tests.integration.test_items_at_scale import (
+    assert_read_band_by_band,
+    insert_items_over_the_town,
+    insert_public_items,
+)
 from tests.integration.test_queue_paging import insert_items
 from tests.statements import generic_planned_selects
 
 # A queue page reads its items' keys in one statement of a part per status, then the items.
 KEYS = re.compile(r"^\s*SELECT 0, anon_1\.")
 LIST = "ORDER BY item.created_at DESC"
+# A street-sized box (where the other items of the town are few): what a phone's map asks.
+STREET = "2.288,48.737,2.289,48.7376"
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +83,24 @@ def test_the_public_list_reads_its_index_in_order_under_a_generic_plan(client,
     for plan in generic_plans(client, "/signalements", lambda statement: LIST in statement):
         assert "Index Scan Backward using ix_item_visibility_created_at" in plan, plan
         assert "Seq Scan on item" not in plan and "Sort Key" not in plan, plan
+
+
+@pytest.fixture
+def town_of_items():
+    """Public items all over the town, with the statistics of a base in use."""
+    insert_items_over_the_town(3000)
+    db.session.execute(text("ANALYZE item"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("query", [f"bbox={STREET}&fields=map&clusters=2000",
+                                   f"bbox={STREET}&clusters=2000", f"bbox={STREET}"])
+def test_the_public_map_reads_its_box_band_by_band_under_a_generic_plan(
+        client, town_of_items, query):
+    """The map's read (its first, whole box, and a page of features) asks for one range of
+    longitudes per latitude band; a generic plan, made without the bands, still seeks them
+    in the map's index rather than reading every public item."""
+    for plan in generic_plans(client, f"/api/v1/items?{query}",
+                              lambda statement: "public_band" in statement):
+        assert_read_band_by_band(plan)
+        assert "Seq Scan on item" not in plan, plan

@@ -39,6 +39,20 @@ def insert_public_items(count, kind="gusp", category="proprete"):
     return [item.id for item in sorted(items, key=lambda i: (i.created_at, i.id), reverse=True)]
 
 
+def insert_items_over_the_town(count):
+    """`count` public items inserted in bulk at random points of the whole town, so that a
+    street-sized box holds a handful of them."""
+    rng = random.Random(12)
+    rows = [{"kind": "gusp", "category": "proprete", "description": "",
+             "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,
+             "position": "inside", "status": "new", "visibility": "public", "version": 1,
+             "tracking_digest": secrets.token_hex(32)}
+            for lon, lat in ((rng.uniform(2.2, 2.4), rng.uniform(48.7, 48.8))
+                             for _ in range(count))]
+    db.session.execute(db.insert(Item), rows)
+    db.session.commit()
+
+
 def follow_pages(client, url):
     """Every page from `url` on, by its next links: (ids in order, the pages' bodies)."""
     ids, bodies = [], []
@@ -97,15 +111,7 @@ def test_the_public_bbox_read_is_served_by_the_position_index(analysed):
     latitude band, not by reading every public item nor the box's whole north-south stripe.
     SQLite has no statistics until ANALYZE and must choose well both ways; PostgreSQL's
     autovacuum always gathers them, so it is asked with statistics."""
-    rng = random.Random(12)
-    rows = [{"kind": "gusp", "category": "proprete", "description": "",
-             "lon": lon, "lat": lat, "public_lon": lon, "public_lat": lat,
-             "position": "inside", "status": "new", "visibility": "public", "version": 1,
-             "tracking_digest": secrets.token_hex(32)}
-            for lon, lat in ((rng.uniform(2.2, 2.4), rng.uniform(48.7, 48.8))
-                             for _ in range(3000))]
-    db.session.execute(db.insert(Item), rows)
-    db.session.commit()
+    insert_items_over_the_town(3000)
     if analysed or db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE item"))
         db.session.commit()
