@@ -37,7 +37,8 @@ def restore(directory, yes):
     """Replace the database with the backup in DIRECTORY and put its photos back into
     UPLOAD_DIR. The backup is checked first (manifest, every checksum, same engine, the
     schema revision of this code): a damaged or mismatched one is refused and nothing
-    changes. Stop Arpenteur (web and cron) before restoring."""
+    changes. On PostgreSQL the restored base is then vacuumed and analysed. Stop Arpenteur
+    (web and cron) before restoring."""
     try:
         manifest = check_backup(directory)
         if not yes:

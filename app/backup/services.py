@@ -202,6 +202,11 @@ def restore_backup(directory):
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
               "--single-transaction", "--exit-on-error",
               f"--dbname={db.engine.url.database}", str(dump)])
+        # Restored tables have no statistics and an empty visibility map until autovacuum
+        # comes by: meanwhile every index-only read goes to the table too, and the staff
+        # queues took twice as long (bench/harness.py, settle_items).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
     else:
         with closing(sqlite3.connect(dump)) as source, \
                 closing(db.engine.raw_connection()) as target:
