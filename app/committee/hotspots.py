@@ -30,7 +30,7 @@ class Member:
 
     @property
     def reference(self):
-        return reference_of(self.id, self.created_at)
+        return reference_of(self.id, self.created_at.year)
 
 
 @dataclass(frozen=True)

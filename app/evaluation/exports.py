@@ -25,7 +25,9 @@ from pathlib import Path
 
 from flask import Response, stream_with_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, and_, case, select, type_coerce
+from sqlalchemy import Boolean, Date, DateTime, String, and_, case, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.auth.models import Organisation
 from app.clock import utcnow
@@ -118,13 +120,41 @@ def _read(staff, today):
             "lon": Item.public_lon, "lat": Item.public_lat}
 
 
-def export_blocks(filters, viewer, chunk=CHUNK):
+class IsoText(FunctionElement):
+    """A date or moment column as the text Python's isoformat() writes of it (a moment to the
+    second, with its microseconds only when it has some), where the database has it as text
+    already: SQLite stores "2026-03-01 09:00:00.000000", and parsing 50,000 rows' moments
+    into objects only to write them back took a sixth of the GeoJSON export's time. Other
+    engines read the column as it is (values, written by JSON_TEXT): on PostgreSQL,
+    to_char cost more than psycopg's parsing and isoformat() together."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(IsoText)
+def _iso_text_as_read(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(IsoText, "sqlite")
+def _iso_text_sqlite(element, compiler, **kw):
+    value = compiler.process(element.clauses, **kw)  # a date is stored as "2026-03-01"
+    return (f"CASE WHEN substr({value}, 21) IN ('', '000000') "
+            f"THEN replace(substr({value}, 1, 19), ' ', 'T') ELSE replace({value}, ' ', 'T') END")
+
+
+def export_blocks(filters, viewer, chunk=CHUNK, iso_dates=False):
     """The filtered items `viewer` may follow, by id, as blocks of up to `chunk` items, each
     {column key: [its value for each item]} (the keys of columns_for): one query, its rows
-    fetched `chunk` at a time (a server-side cursor on PostgreSQL). Dates, numbers and
-    booleans stay values (each format writes them its way)."""
+    fetched `chunk` at a time (a server-side cursor on PostgreSQL). Numbers and booleans
+    stay values (each format writes them its way), and so do dates and moments unless
+    `iso_dates` asks for them as ISO text where the database has it (IsoText)."""
     staff, named = can_see_exact_location(viewer), labels()
     read = _read(staff, filters.today)
+    if iso_dates:
+        read = {key: IsoText(column) if isinstance(column.type, (Date, DateTime)) else column
+                for key, column in read.items()}
     query = (select(*read.values()).outerjoin(Organisation,
                                              Organisation.id == Item.organisation_id)
              .outerjoin(Place, Place.id == Item.place_id)
@@ -133,7 +163,7 @@ def export_blocks(filters, viewer, chunk=CHUNK):
     for rows in db.session.connection().execute(query).partitions():
         block = dict(zip(read, zip(*rows, strict=True), strict=True))
         block.update(
-            reference=list(map(reference_of, block["id"], block["created_at"])),
+            reference=list(map(reference_of, block["id"], map(_year, block["created_at"]))),
             category_label=[named["category"][code] for code in block["category"]],
             status_label=[named["status"][code] for code in block["status"]],
             lon=list(map(round, block["lon"], repeat(6))),
@@ -141,6 +171,11 @@ def export_blocks(filters, viewer, chunk=CHUNK):
         if staff:
             block["generalised"] = [False] * len(rows)
         yield block
+
+
+def _year(created_at):
+    """The year of a moment, or of its ISO text (IsoText)."""
+    return int(created_at[:4]) if isinstance(created_at, str) else created_at.year
 
 
 def _filename(extension):
@@ -198,7 +233,7 @@ def _features(filters, viewer):
     template = _feature_template(keys)
     yield '{"type": "FeatureCollection", "features": ['
     separator = "\n"
-    for block in export_blocks(filters, viewer):
+    for block in export_blocks(filters, viewer, iso_dates=True):
         columns = [_json_texts(block[key]) for key in ("id", *keys, "lon", "lat")]
         yield separator + ",\n".join(template % values for values in zip(*columns,
                                                                         strict=True))

@@ -40,9 +40,9 @@ def _public_band(context):
     return band_of(context.get_current_parameters()["public_lat"])
 
 
-def reference_of(item_id, created_at):
-    """An item's reference from its id and creation time (lists that read columns only)."""
-    return f"{created_at.year}-{item_id:05d}"
+def reference_of(item_id, year):
+    """An item's reference from its id and year of creation (lists that read columns only)."""
+    return f"{year}-{item_id:05d}"
 
 
 class ListedItem:
@@ -54,7 +54,7 @@ class ListedItem:
 
     @property
     def reference(self):
-        return reference_of(self.id, self.created_at)
+        return reference_of(self.id, self.created_at.year)
 
 
 class Item(db.Model):
@@ -202,7 +202,7 @@ class Item(db.Model):
     @property
     def reference(self):
         """The number residents quote: year of creation and a zero-padded id."""
-        return reference_of(self.id, self.created_at)
+        return reference_of(self.id, self.created_at.year)
 
     @property
     def is_public(self):

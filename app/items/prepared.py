@@ -94,7 +94,7 @@ def row_as_item(row, place_name=None, place_kind=None):
     insert), with its place's name and kind: what prepared_texts reads of an item."""
     place = SimpleNamespace(name=place_name, kind=place_kind) if place_name else None
     return SimpleNamespace(**row, place=place,
-                           reference=reference_of(row["id"], row["created_at"]))
+                           reference=reference_of(row["id"], row["created_at"].year))
 
 
 def stored_texts(rows, name):

@@ -6,13 +6,14 @@ import csv
 import gzip
 import io
 import secrets
+from datetime import date, datetime
 
 import brotli
 import geopandas
 import pandas
 import pyogrio
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 from werkzeug.test import EnvironBuilder
 
 from app.clock import paris_wall_clock
@@ -110,6 +111,28 @@ def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
     empty = client.get("/api/v1/exports/items.gpkg?category=transports", headers=headers)
     path.write_bytes(empty.get_data())
     assert len(geopandas.read_file(path, layer="items")) == 0
+
+
+def test_the_geojson_writes_dates_and_moments_as_python_writes_them(client, auth):
+    """The database writes them on SQLite (exports.IsoText): a moment on a whole second
+    without microseconds, any other with all six digits; a date as a day; the reference
+    from the year of creation."""
+    whole, fine = routed_item("hbh"), routed_item("vsgp", category="dechets")
+    moments = {whole.id: {"created_at": datetime(2025, 3, 1, 9, 0),
+                          "routed_at": datetime(2025, 3, 1, 9, 0, 5),
+                          "acknowledge_due": date(2025, 3, 4)},
+               fine.id: {"created_at": datetime(2026, 12, 31, 23, 59, 59, 120000),
+                         "routed_at": datetime(2027, 1, 1, 0, 0, 0, 7),
+                         "acknowledge_due": date(2027, 1, 5)}}
+    for item_id, values in moments.items():
+        db.session.execute(update(Item).where(Item.id == item_id).values(**values))
+    db.session.commit()
+    answer = client.get("/api/v1/exports/items.geojson?status=all", headers=staff_headers(auth))
+    written = {feature["id"]: feature["properties"] for feature in answer.get_json()["features"]}
+    for item_id, values in moments.items():
+        assert {key: written[item_id][key] for key in values} == {
+            key: value.isoformat() for key, value in values.items()}
+        assert written[item_id]["reference"] == f"{values['created_at'].year}-{item_id:05d}"
 
 
 @pytest.mark.parametrize("extension", ["csv", "geojson", "gpkg"])
