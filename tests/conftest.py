@@ -128,6 +128,14 @@ def app_context(app):
 
 
 @pytest.fixture
+def postgresql_only(app):
+    """Skips, on SQLite, a test of what only PostgreSQL has (generic plans, the visibility
+    map): it runs in the PostgreSQL pass of `make test`."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -88,11 +88,9 @@ def test_a_backup_restores_every_item_event_photo_and_walk(app, cli, data, tmp_p
 
 
 def test_a_restored_postgresql_base_has_its_statistics_and_visibility_map_at_once(
-        cli, data, tmp_path):
+        postgresql_only, cli, data, tmp_path):
     """Without them, until autovacuum comes by, the planner guesses and each index-only
     read also reads the table: the queues answer as they would after the restore settled."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's statistics and visibility map")
     folder = tmp_path / "sauvegarde"
     assert cli("backup", "create", str(folder)).exit_code == 0
     restored = cli("backup", "restore", str(folder), "--yes")

@@ -30,10 +30,7 @@ LIST = "ORDER BY item.created_at DESC"
 STREET = "2.288,48.737,2.289,48.7376"
 
 
-@pytest.fixture(autouse=True)
-def postgresql_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("generic plans are PostgreSQL's")
+pytestmark = pytest.mark.usefixtures("postgresql_only")
 
 
 @pytest.fixture
