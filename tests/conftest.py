@@ -31,8 +31,10 @@ from config import BASE_DIR, TestingConfig
 from tests.live import free_port
 from tests.mail import Inbox
 
+# Seeded by migrations 0003 (the organisations, their rules and delays) and 0022 (the item
+# stamp, which the item table's triggers change as the tests empty it).
 REFERENCE_TABLES = {"alembic_version", "organisation", "perimeter", "place",
-                    "routing_rule", "target_delay"}  # seeded by migration 0003
+                    "routing_rule", "target_delay", "item_stamp"}
 PERIMETER_FILE = BASE_DIR / "geodata" / "noyer_dore_QN09203M.geojson"
 STOPS_FILE = BASE_DIR / "geodata" / "transit_stops_noyer_dore.geojson"
 # Real points: the perimeter's centroid, and the RER B station 67-73 m outside.

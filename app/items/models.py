@@ -305,3 +305,13 @@ class CategoryPublicity(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ItemStamp(db.Model):
+    """One row: a random value the database changes in the transaction of any write to the
+    item table (its triggers, migration 0022). What a worker keeps of the items for
+    anonymous readers is kept under it (app/items/kept_answers.py). Never written by the
+    app: its one row is seeded by the migration."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32))

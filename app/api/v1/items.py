@@ -11,6 +11,7 @@ from app.errors import DomainError, InvalidInput, error_response
 from app.extensions import db, limiter
 from app.inputs import json_object, load_json, normalise_email_address, parse_int
 from app.items import queries, services
+from app.items.kept_answers import kept_answer
 from app.items.models import Item
 from app.items.pagination import BadCursor, read_cursor
 from app.items.permissions import (
@@ -121,6 +122,14 @@ def list_items():
         return invalid(errors)
     filters = {"kind": request.args.get("kind"), "status": status,
                "category": request.args.get("category")}
+    question = (bbox, filters, limit, start, clusters_over, lean)
+    if g.api_user is None:  # anonymous: everyone is answered the same
+        return kept_answer(lambda: _collection(*question))
+    return _collection(*question)
+
+
+def _collection(bbox, filters, limit, start, clusters_over, lean):
+    """The answer of list_items to a question it checked."""
     # The box selects on the position each caller is shown (public_view for the public).
     matched, page = None, None
     if clusters_over and bbox is not None:
