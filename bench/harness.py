@@ -251,7 +251,8 @@ class Measurement:
 
 def measure(url, method="GET", body=None, headers=None, n=400, concurrency=4, warmup=20,
             time_limit_s=10.0, timeout=REQUEST_TIMEOUT_S):
-    """Send `warmup` unmeasured requests, then measure `n` from `concurrency` threads.
+    """Send `warmup` unmeasured requests, then measure `n` from `concurrency` threads;
+    `url` may be a function giving each request its own.
 
     Both phases share `time_limit_s`; past it no new request starts, and the Measurement
     shows how many were sent. Any status of 400 or more counts as a failure, and so does a
@@ -276,7 +277,8 @@ def _drive(url, method, body, headers, count, concurrency, deadline, timeout):
                 return
             started = time.perf_counter()
             try:
-                status, _ = request(url, method, body, headers, timeout)
+                status, _ = request(url() if callable(url) else url, method, body, headers,
+                                    timeout)
             except (OSError, http.client.HTTPException) as error:
                 failures.append(f"{type(error).__name__}: {error}")
                 continue

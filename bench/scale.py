@@ -14,7 +14,10 @@ latitude band the map's index leads with written by the model's insert default
 
 At each size the app is served by gunicorn (2 workers) and each read is interleaved with
 its floor: the very bytes of that answer, served as a static file by the same app server
-(static route, same compression), in alternating rounds. Prints p50s, the ratio to the
+(static route, same compression), in alternating rounds. Each read is measured twice:
+asked again (the same box, as every phone opening the map asks it: served as the worker
+kept it, app/items/kept_answers.py) and asked afresh (a question no worker has answered
+yet, as the first read after an item changed: the items are read). Prints p50s, the ratio to the
 floor, the bytes per feature gzipped, each target met or not, and checks bad input. The
 table's growth is judged on the read over its floor from size to size, since the machine's
 speed moves between sizes.
@@ -26,6 +29,7 @@ speed moves between sizes.
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import random
@@ -151,17 +155,25 @@ def body_of(url):
     return body
 
 
-def interleaved(read_url, floor_url):
-    """(read Measurement-like latencies, floor latencies, failures): ROUNDS rounds of
-    PER_ROUND requests each, read then floor, so both see the same machine load."""
-    reads, floors, failures = [], [], []
+def interleaved(*urls):
+    """([latencies of each url], failures): ROUNDS rounds of PER_ROUND requests to each
+    url in turn, so that all see the same machine load."""
+    series, failures = [[] for _url in urls], []
     for _round in range(ROUNDS):
-        for url, into in ((read_url, reads), (floor_url, floors)):
+        for url, into in zip(urls, series, strict=True):
             result = measure(url, headers=ACCEPT, n=PER_ROUND, concurrency=2, warmup=2,
                              time_limit_s=SLOW_S, timeout=SLOW_S)
             into.extend(result.latencies_ms)
             failures += result.failures
-    return reads, floors, failures
+    return series, failures
+
+
+def each_asked_afresh(url):
+    """A function giving `url` with a parameter the answer ignores, new at each call: each
+    request is a question no worker has answered yet (app/items/kept_answers.py), as the
+    first read after an item changed is."""
+    numbers = itertools.count()
+    return lambda: f"{url}&question={next(numbers)}"
 
 
 def measure_size(app_url, size, floor_dir):
@@ -175,15 +187,19 @@ def measure_size(app_url, size, floor_dir):
         data = json.loads(body)
         floor_name = f"floor-{os.getpid()}-{len(figures)}.json"
         (floor_dir / floor_name).write_bytes(body)
-        reads, floors, failures = interleaved(
-            read_url, f"{app_url}/static/{floor_dir.name}/{floor_name}")
+        (kept, afresh, floors), failures = interleaved(
+            read_url, each_asked_afresh(read_url),
+            f"{app_url}/static/{floor_dir.name}/{floor_name}")
         failed += [(f"{label} at {size:,}", failure, 1) for failure in failures[:1]]
-        p50, floor_p50 = percentile(reads, 50), percentile(floors, 50)
+        floor_p50 = percentile(floors, 50)
         per_feature = len(gzip.compress(body, 6)) / max(data["numberReturned"], 1)
-        figures[label] = {"p50": p50, "floor": floor_p50, "bytes": per_feature}
-        rows.append([f"{label} at {size:,} items", f"{data['numberReturned']:,}",
-                     f"{p50:.2f}", f"{floor_p50:.2f}", f"{p50 / floor_p50:.1f}×",
-                     f"{len(body):,}", f"{per_feature:.0f}"])
+        figures[label] = {"p50": percentile(kept, 50), "afresh": percentile(afresh, 50),
+                          "floor": floor_p50, "bytes": per_feature}
+        for how, reads in (("asked again", kept), ("asked afresh", afresh)):
+            p50 = percentile(reads, 50)
+            rows.append([f"{label}, {how}, at {size:,} items", f"{data['numberReturned']:,}",
+                         f"{p50:.2f}", f"{floor_p50:.2f}", f"{p50 / floor_p50:.1f}×",
+                         f"{len(body):,}", f"{per_feature:.0f}"])
     return rows, figures, failed
 
 
@@ -271,22 +287,27 @@ def run(env, sizes):
                 rows)
     middle = sizes[1] if len(sizes) > 1 else sizes[0]
     lean = figures[middle]["map (fields=map)"]
-    targets.append([f"map read at {middle:,}: p50 ≤ {FLOOR_RATIO:g}× floor",
-                    f"{lean['p50'] / lean['floor']:.1f}×", met(
-                        lean["p50"] <= FLOOR_RATIO * lean["floor"])])
+    # A box a worker has answered since the items last changed is served as it was kept;
+    # the first read of a box after a change, or of a box nobody asked, reads the items.
+    for how, key in (("asked again", "p50"), ("asked afresh", "afresh")):
+        targets.append([f"map read at {middle:,}, {how}: p50 ≤ {FLOOR_RATIO:g}× floor",
+                        f"{lean[key] / lean['floor']:.1f}×", met(
+                            lean[key] <= FLOOR_RATIO * lean["floor"])])
     targets.append([f"map read: ≤ {BYTES_PER_FEATURE} B per feature gzipped",
                     f"{lean['bytes']:.0f} B", met(lean["bytes"] <= BYTES_PER_FEATURE)])
     # Each size is measured minutes after the one before, and this shared machine's speed
     # moves meanwhile: the floor itself (the same bytes, served in the same rounds) has
     # been seen twice as slow at 100,000 as at 10,000. What the table's growth costs is
     # the read over its floor, compared from size to size; the raw p50s are printed too.
+    # The growth is judged on the reads that reach the items: asked afresh.
     first = figures[sizes[0]]["map (fields=map)"]
     for size in sizes[1:]:
         read = figures[size]["map (fields=map)"]
-        growth = (read["p50"] / read["floor"]) / (first["p50"] / first["floor"])
-        targets.append([f"map read over its floor at {size:,} within {GROWTH_RATIO:g}× of "
-                        f"{sizes[0]:,}", f"{growth:.2f}× (p50 {read['p50']:.1f} against "
-                        f"{first['p50']:.1f} ms: {read['p50'] / first['p50']:.2f}×, its floor "
+        growth = (read["afresh"] / read["floor"]) / (first["afresh"] / first["floor"])
+        targets.append([f"map read asked afresh, over its floor, at {size:,} within "
+                        f"{GROWTH_RATIO:g}× of {sizes[0]:,}", f"{growth:.2f}× (p50 "
+                        f"{read['afresh']:.1f} against {first['afresh']:.1f} ms: "
+                        f"{read['afresh'] / first['afresh']:.2f}×, its floor "
                         f"{read['floor'] / first['floor']:.2f}×)", met(growth <= GROWTH_RATIO)])
     print_table("Targets", ["target", "measured", ""], targets)
     print_table("Other requests", LATENCY_COLUMNS, others)

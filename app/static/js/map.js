@@ -58,16 +58,29 @@
 
   function clamp(value, limit) { return Math.max(-limit, Math.min(limit, value)).toFixed(6); }
 
-  // The items (or clusters) in view, read again whenever the view moves; an answer that
-  // arrives after a newer one was asked for is dropped.
+  // The box asked for is the view widened to a grid of its zoom level, a quarter of a map
+  // tile (about 100 m by 150 m at zoom 16): every phone framing the same part of the
+  // neighbourhood asks the same question, which the server keeps answered until an item
+  // changes (app/items/kept_answers.py), and a pan within the grid asks nothing new.
+  function gridBox(map) {
+    var b = map.getBounds(), step = 90 / Math.pow(2, map.getZoom());
+    function down(value) { return Math.floor(value / step) * step; }
+    function up(value) { return Math.ceil(value / step) * step; }
+    return [clamp(down(b.getWest()), 180), clamp(down(b.getSouth()), 90),
+            clamp(up(b.getEast()), 180), clamp(up(b.getNorth()), 90)].join(",");
+  }
+
+  // The items (or clusters) in view, read again whenever the view leaves the box last
+  // asked for; an answer that arrives after a newer one was asked for is dropped.
   function drawItems(map, element) {
     var layer = L.layerGroup().addTo(map);
     var base = element.dataset.items;
-    var asked = 0;
+    var asked = 0, lastBox = null;
     function refresh() {
-      var b = map.getBounds(), ticket = ++asked;
-      var bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90),
-                  clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
+      var bbox = gridBox(map);
+      if (bbox === lastBox) { return Promise.resolve(); }
+      var ticket = ++asked;
+      lastBox = bbox;
       var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox +
         "&clusters=" + CLUSTER_OVER + "&fields=map";
       return getJSON(url).then(function (collection) {
@@ -89,6 +102,9 @@
             .bindPopup(itemPopup(p, element.dataset.openLabel))
             .addTo(layer);
         });
+      }, function (error) {
+        if (ticket === asked) { lastBox = null; }  // the next move asks again
+        throw error;
       });
     }
     map.on("moveend", refresh);
