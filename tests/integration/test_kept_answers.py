@@ -158,3 +158,16 @@ def test_a_malformed_question_is_refused_and_not_kept(client):
     for _ in range(2):
         answer = client.get("/api/v1/items?bbox=2.3,48.7,2.2,48.6")
         assert answer.status_code == 422 and "bbox" in answer.get_json()["errors"]
+
+
+def test_two_transactions_writing_items_at_once_never_wait_for_the_stamp(postgresql_only):
+    first, second = make_item(), make_item()
+    before = current_stamp()
+    with db.engine.connect() as one, db.engine.connect() as other:
+        one.execute(text("UPDATE item SET title = 'Un' WHERE id = :id"), {"id": first.id})
+        # Were the stamp changed at each write, this one would wait for the first's commit.
+        other.execute(text("SET LOCAL lock_timeout = '2s'"))
+        other.execute(text("UPDATE item SET title = 'Deux' WHERE id = :id"), {"id": second.id})
+        other.commit()
+        one.commit()
+    assert current_stamp() != before
