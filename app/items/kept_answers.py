@@ -10,8 +10,8 @@ the transaction of any write to an item, whoever makes it (models.ItemStamp). Th
 read, with the others (app/stamps.py), before the items: an answer is never older than
 the stamp it is kept under, and the first read after a change answers afresh.
 
-A kept answer has a validator (ETag) made from its body: a browser asking again with it is
-answered `304 Not Modified`, without the body, until the answer itself changes.
+A kept answer has a validator (ETag) made from the bytes sent: a browser asking again with
+it is answered `304 Not Modified`, without the body, until the answer itself changes.
 """
 
 import gzip
@@ -36,60 +36,77 @@ register_stamp("items", select(ItemStamp.stamp).where(ItemStamp.id == 1))
 KEPT_BYTES = 32 * 1024 * 1024
 
 
+def _compressed(body, encoding):
+    """`body` compressed with `encoding` ("br" or "gzip") as the app's compressor does."""
+    config = current_app.config
+    if encoding == "br":
+        return brotli.compress(body, quality=config["COMPRESS_BR_LEVEL"],
+                               lgwin=config["COMPRESS_BR_WINDOW"])
+    return gzip.compress(body, config["COMPRESS_LEVEL"], mtime=0)
+
+
 class _Answer:
-    """A kept body, its type and validator, and its compressed copies, made when asked."""
+    """A kept body and its type, and each representation sent of it (the body, or the body
+    compressed as pages are, at the app compressor's levels) with its validator, made the
+    first time it is asked for: compressing is deterministic, so every worker gives the
+    same representation the same validator."""
 
     def __init__(self, body, mimetype):
         self.body, self.mimetype = body, mimetype
-        self.etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        self.encoded = {}
-        self.size = len(body)
+        self.sent = {}  # {encoding or None: (bytes, ETag)}
 
-    def encoded_as(self, encoding):
-        """The body compressed with `encoding` as pages are (the app's compressor levels)."""
-        if encoding not in self.encoded:
-            config = current_app.config
-            self.encoded[encoding] = (
-                brotli.compress(self.body, quality=config["COMPRESS_BR_LEVEL"],
-                                lgwin=config["COMPRESS_BR_WINDOW"])
-                if encoding == "br" else
-                gzip.compress(self.body, config["COMPRESS_LEVEL"], mtime=0))
-            self.size += len(self.encoded[encoding])
-        return self.encoded[encoding]
+    def size(self):
+        return len(self.body) + sum(len(data) for encoding, (data, _etag) in self.sent.items()
+                                    if encoding is not None)  # None's data is the body
+
+    def representation(self, encoding):
+        if encoding not in self.sent:
+            data = self.body if encoding is None else _compressed(self.body, encoding)
+            self.sent[encoding] = (data, hashlib.blake2b(data, digest_size=12).hexdigest())
+        return self.sent[encoding]
 
     def response(self):
-        config = current_app.config
-        response = Response(self.body, mimetype=self.mimetype)
         encoding = request.accept_encodings.best_match(("br", "gzip"))
-        if encoding and len(self.body) >= config["COMPRESS_MIN_SIZE"]:
-            response.set_data(self.encoded_as(encoding))
+        if len(self.body) < current_app.config["COMPRESS_MIN_SIZE"]:
+            encoding = None
+        data, etag = self.representation(encoding)
+        response = Response(data, mimetype=self.mimetype)
+        if encoding:
             response.headers["Content-Encoding"] = encoding  # the app's compressor leaves it
             response.vary.add("Accept-Encoding")
-        response.set_etag(f"{self.etag}:{encoding}" if encoding else self.etag)
+        response.set_etag(etag)
         response.headers["Cache-Control"] = "no-cache"  # kept, but asked again with the ETag
         return response.make_conditional(request)
 
 
 class _Kept:
-    """The answers of one generation (database and stamps), newest used last."""
+    """The answers of one generation (database and stamps), newest used last, with the
+    bytes each held when it was kept (a copy in another encoding made later is not
+    counted: one more compressed copy, a tenth of the body)."""
 
     def __init__(self, generation):
         self.generation = generation
-        self.answers = OrderedDict()
+        self.answers = OrderedDict()  # {key: (answer, bytes counted)}
+        self.size = 0
         self.lock = threading.Lock()  # the worker's threads share it
 
     def get(self, key):
         with self.lock:
-            answer = self.answers.get(key)
-            if answer is not None:
-                self.answers.move_to_end(key)
-            return answer
+            kept = self.answers.get(key)
+            if kept is None:
+                return None
+            self.answers.move_to_end(key)
+            return kept[0]
 
     def keep(self, key, answer):
         with self.lock:
-            self.answers[key] = answer
-            while sum(kept.size for kept in self.answers.values()) > KEPT_BYTES:
-                self.answers.popitem(last=False)
+            if key in self.answers:
+                self.size -= self.answers.pop(key)[1]
+            counted = answer.size()
+            self.answers[key] = (answer, counted)
+            self.size += counted
+            while self.size > KEPT_BYTES:
+                self.size -= self.answers.popitem(last=False)[1][1]
 
 
 _kept = _Kept(None)
@@ -111,7 +128,9 @@ def kept_answer(build):
         if built.status_code != 200:
             return built
         answer = _Answer(built.get_data(), built.mimetype)
+        response = answer.response()  # its representation made before it is counted
         # Kept in this generation's answers, even if another thread has moved on to a newer
         # one meanwhile: an answer never reaches a generation newer than its stamp.
         kept.keep(key, answer)
+        return response
     return answer.response()

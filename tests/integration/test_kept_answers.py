@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from app.extensions import db
+from app.items import kept_answers
 from app.items.models import Item, ItemStamp
 from app.main.views import LANGUAGE_COOKIE
 from app.moderation.services import moderate_item
@@ -171,3 +172,18 @@ def test_two_transactions_writing_items_at_once_never_wait_for_the_stamp(postgre
         other.commit()
         one.commit()
     assert current_stamp() != before
+
+
+def test_a_worker_keeps_its_answers_within_its_bytes(client, monkeypatch):
+    make_item(publish=True)
+    questions = [MAP, MAP + "&category=proprete"]
+    sizes = [len(client.get(question).get_data()) for question in questions]
+    # Room for one answer (asked uncompressed: its body alone), not two: the older one goes.
+    monkeypatch.setattr(kept_answers, "KEPT_BYTES", max(sizes) + 1)
+    monkeypatch.setattr(kept_answers, "_kept", kept_answers._Kept(None))  # a new worker
+    for question in questions:
+        client.get(question)
+    for question, kept in ((questions[1], True), (questions[0], False)):
+        with counted_statements() as statements:
+            client.get(question)
+        assert (len(statements) == 1) is kept, (question, statements)
