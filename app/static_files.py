@@ -98,6 +98,25 @@ class Compressed:
         return self._known[key]
 
 
+def chosen_encoding(response):
+    """The encoding ("br", then "gzip") to send `response` in, as the app's compressor would
+    choose it: one the client accepts, for a type it compresses and a body not too small;
+    None to send the body as it is."""
+    config = current_app.config
+    encoding = request.accept_encodings.best_match(Compressed.ENCODINGS)
+    if (encoding and response.mimetype in config["COMPRESS_MIMETYPES"]
+            and response.content_length >= config["COMPRESS_MIN_SIZE"]):
+        return encoding
+    return None
+
+
+def set_encoded(response, data, encoding):
+    """Make `data`, the body compressed with `encoding`, what `response` sends."""
+    response.set_data(data)
+    response.headers["Content-Encoding"] = encoding  # the app's compressor leaves it
+    response.vary.add("Accept-Encoding")
+
+
 def hashed_name(filename, digest):
     """`js/map.js` -> `js/map.<digest>.js`; a name without an extension stays as it is."""
     stem, dot, suffix = filename.rpartition(".")
@@ -156,12 +175,9 @@ def _send(folder, filename, immutable, minified, compressed):
                                          else "no-cache")
     if minified is not None and (smaller := minified.of(path, version)) is not None:
         response.set_data(smaller)
-    encoding = request.accept_encodings.best_match(compressed.ENCODINGS)
-    if (encoding and response.mimetype in current_app.config["COMPRESS_MIMETYPES"]
-            and response.content_length >= current_app.config["COMPRESS_MIN_SIZE"]):
-        response.set_data(compressed.of(version, response.get_data(), encoding))
-        response.headers["Content-Encoding"] = encoding  # the app's compressor leaves it
-        response.vary.add("Accept-Encoding")
+    encoding = chosen_encoding(response)
+    if encoding:
+        set_encoded(response, compressed.of(version, response.get_data(), encoding), encoding)
         etag, weak = response.get_etag()
         if etag:  # another representation, another validator (as the compressor does)
             response.set_etag(f"{etag}:{encoding}", weak=weak)

@@ -24,12 +24,16 @@ from flask import Response, current_app, request
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from app.extensions import db
-from app.stamps import register_stamp, stamp
+from app.stamps import kept, register_stamp
+from app.static_files import chosen_encoding, set_encoded
 
 from .models import ItemStamp
+from .public_view import PUBLICITY_ROWS
 
-register_stamp("items", select(ItemStamp.stamp).where(ItemStamp.id == 1))
+# What an anonymous reader is shown of the items: the items, and which categories are
+# shown at all (an administrator may hide one without any item being written).
+register_stamp("public_items", select(ItemStamp.stamp).where(ItemStamp.id == 1),
+               PUBLICITY_ROWS)
 
 # A worker keeps up to this many bytes of answers (bodies and their compressed copies):
 # a thousand features of the map are about 180 KB as text and 11 KB compressed.
@@ -66,37 +70,33 @@ class _Answer:
         return self.sent[encoding]
 
     def response(self):
-        encoding = request.accept_encodings.best_match(("br", "gzip"))
-        if len(self.body) < current_app.config["COMPRESS_MIN_SIZE"]:
-            encoding = None
+        response = Response(self.body, mimetype=self.mimetype)
+        encoding = chosen_encoding(response)
         data, etag = self.representation(encoding)
-        response = Response(data, mimetype=self.mimetype)
         if encoding:
-            response.headers["Content-Encoding"] = encoding  # the app's compressor leaves it
-            response.vary.add("Accept-Encoding")
+            set_encoded(response, data, encoding)
         response.set_etag(etag)
         response.headers["Cache-Control"] = "no-cache"  # kept, but asked again with the ETag
         return response.make_conditional(request)
 
 
 class _Kept:
-    """The answers of one generation (database and stamps), newest used last, with the
-    bytes each held when it was kept (a copy in another encoding made later is not
-    counted: one more compressed copy, a tenth of the body)."""
+    """The answers kept under one value of the stamp, newest used last, with the bytes each
+    held when it was kept (a copy in another encoding made later is not counted: one more
+    compressed copy, a tenth of the body)."""
 
-    def __init__(self, generation):
-        self.generation = generation
+    def __init__(self):
         self.answers = OrderedDict()  # {key: (answer, bytes counted)}
         self.size = 0
         self.lock = threading.Lock()  # the worker's threads share it
 
     def get(self, key):
         with self.lock:
-            kept = self.answers.get(key)
-            if kept is None:
+            kept_answer = self.answers.get(key)
+            if kept_answer is None:
                 return None
             self.answers.move_to_end(key)
-            return kept[0]
+            return kept_answer[0]
 
     def keep(self, key, answer):
         with self.lock:
@@ -109,28 +109,20 @@ class _Kept:
                 self.size -= self.answers.popitem(last=False)[1][1]
 
 
-_kept = _Kept(None)
-
-
 def kept_answer(build):
     """The answer to this anonymous request: kept from an earlier identical request of this
     worker since the items last changed, else `build()` (a Response; kept when 200)."""
-    global _kept
-    generation = (db.engine.url.render_as_string(), stamp("items"),
-                  stamp("category_publicity"))
-    kept = _kept
-    if kept.generation != generation:
-        kept = _kept = _Kept(generation)
+    # Kept under the stamp this transaction read: an answer built here goes to that
+    # stamp's answers, even if another thread has moved on to a newer one meanwhile.
+    answers = kept("public_items", _Kept)
     key = (str(get_locale()), request.url_root, request.query_string)
-    answer = kept.get(key)
+    answer = answers.get(key)
     if answer is None:
         built = build()
         if built.status_code != 200:
             return built
         answer = _Answer(built.get_data(), built.mimetype)
         response = answer.response()  # its representation made before it is counted
-        # Kept in this generation's answers, even if another thread has moved on to a newer
-        # one meanwhile: an answer never reaches a generation newer than its stamp.
-        kept.keep(key, answer)
+        answers.keep(key, answer)
         return response
     return answer.response()

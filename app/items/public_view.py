@@ -34,8 +34,10 @@ from .models import DEFAULT_PUBLICITY, CategoryPublicity
 PRECISE_PLACE_KINDS = ("building", "entrance")
 PREPARED = ("public_lon", "public_lat", "public_generalised")
 
-register_stamp("category_publicity", select(func.aggregate_strings(
-    CategoryPublicity.category + "=" + CategoryPublicity.publicity, ",")))
+# The stored rows, few and short, as one text: their own stamp.
+PUBLICITY_ROWS = select(func.aggregate_strings(
+    CategoryPublicity.category + "=" + CategoryPublicity.publicity, ","))
+register_stamp("category_publicity", PUBLICITY_ROWS)
 
 
 # --- category publicity -------------------------------------------------------------------

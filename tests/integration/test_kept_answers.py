@@ -6,9 +6,11 @@ import brotli
 import pytest
 from sqlalchemy import select, text, update
 
+from app import stamps
 from app.extensions import db
 from app.items import kept_answers
 from app.items.models import Item, ItemStamp
+from app.items.services import set_category_publicity
 from app.main.views import LANGUAGE_COOKIE
 from app.moderation.services import moderate_item
 from tests.conftest import INSIDE, make_item, make_user
@@ -105,6 +107,16 @@ def test_the_read_after_a_change_answers_afresh(client, change):
     assert {f["id"] for f in client.get(MAP).get_json()["features"]} == expected
 
 
+def test_a_category_made_staff_only_leaves_the_answer_though_no_item_is_written(client):
+    shown = make_item(publish=True, category="tags")
+    assert [f["id"] for f in client.get(MAP).get_json()["features"]] == [shown.id]
+    before = current_stamp()
+    set_category_publicity(make_user("admin", email="kept-admin@x.org"), "tags", "staff")
+    db.session.commit()
+    assert current_stamp() == before  # no public position moved: no item was written
+    assert client.get(MAP).get_json()["features"] == []
+
+
 def test_a_kept_answer_is_compressed_once_and_validated(client):
     for n in range(30):
         make_item(publish=True, where=(INSIDE[0] + n * 1e-5, INSIDE[1]))
@@ -180,7 +192,7 @@ def test_a_worker_keeps_its_answers_within_its_bytes(client, monkeypatch):
     sizes = [len(client.get(question).get_data()) for question in questions]
     # Room for one answer (asked uncompressed: its body alone), not two: the older one goes.
     monkeypatch.setattr(kept_answers, "KEPT_BYTES", max(sizes) + 1)
-    monkeypatch.setattr(kept_answers, "_kept", kept_answers._Kept(None))  # a new worker
+    monkeypatch.delitem(stamps._KEPT, "public_items")  # a worker starting afresh
     for question in questions:
         client.get(question)
     for question, kept in ((questions[1], True), (questions[0], False)):
