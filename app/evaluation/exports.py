@@ -6,28 +6,25 @@ each block is written as it comes; the GeoPackage is written in blocks to a temp
 that is then sent and removed. pyarrow and GDAL (pyogrio) are imported only here, when a
 GeoPackage is asked for.
 
-What is exported of an item is one reading, `export_blocks`: the item's public view
-(app/items/public_view) written as SQL over the columns it is prepared in, read column by
-column a block at a time rather than rebuilt row by row. No personal data (no author,
+What is exported of an item is one reading, `_read`: the item's public view
+(app/items/public_view) written as SQL over the columns it is prepared in, never rebuilt
+row by row. The CSV and the GeoPackage read it column by column a block at a time
+(`export_blocks`); the GeoJSON has the database write each feature's text from it
+(export_sql.point_feature). No personal data (no author,
 e-mail or tracking secret; the title and description only of items moderation made
 public); staff get the exact position and location details and the routing fields,
 everyone else the public view, generalised for a sensitive item.
 """
 
-import json
 import os
 import shutil
 import tempfile
-from datetime import date, datetime
 from itertools import repeat
-from json.encoder import encode_basestring
 from pathlib import Path
 
 from flask import Response, stream_with_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, String, and_, case, select, type_coerce
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Boolean, and_, case, false, select, type_coerce
 
 from app.auth.models import Organisation
 from app.clock import utcnow
@@ -35,12 +32,14 @@ from app.committee.filters import clauses
 from app.csv_writer import FRENCH, csv_response
 from app.extensions import db
 from app.items.categories import CATEGORIES
-from app.items.models import Item, reference_of
+from app.items.models import Item
 from app.items.permissions import can_see_exact_location
 from app.items.public_view import PRECISE_PLACE_KINDS
 from app.items.status import STATUS_LABELS, Visibility
 from app.places.models import Place
 from app.triage.queries import overdue_clause
+
+from .export_sql import Reference, point_feature
 
 CHUNK = 1000
 GEOPACKAGE_CHUNK = 5000
@@ -79,10 +78,9 @@ def property_keys(viewer):
     return [key for key, _heading in columns_for(viewer) if key not in ("lon", "lat")]
 
 
-def labels():
-    """{"category" | "status": {code: label}}, translated once per export (not per row)."""
-    return {"category": {code: str(c.label) for code, c in CATEGORIES.items()},
-            "status": {status.value: str(label) for status, label in STATUS_LABELS.items()}}
+def _labels(codes, labels):
+    """SQL that reads a code's label, translated once per export (not per row)."""
+    return case({code: str(label) for code, label in labels}, value=codes, else_=None)
 
 
 def _shown(column):
@@ -97,9 +95,14 @@ def _read(staff, today):
     read the exact point and every detail, everyone else the prepared public position and,
     for a generalised item, the residence alone (no building, entrance, floor or spot, no
     place as precise as a door)."""
-    read = {"id": Item.id, "created_at": Item.created_at, "kind": Item.kind,
-            "category": Item.category, "subcategory": Item.subcategory,
-            "status": Item.status, "severity": Item.severity, "danger": Item.danger,
+    read = {"reference": Reference(Item.id, Item.created_at), "id": Item.id,
+            "created_at": Item.created_at, "kind": Item.kind, "category": Item.category,
+            "category_label": _labels(Item.category, ((code, category.label)
+                                                      for code, category in CATEGORIES.items())),
+            "subcategory": Item.subcategory, "status": Item.status,
+            "status_label": _labels(Item.status, ((status.value, label)
+                                                  for status, label in STATUS_LABELS.items())),
+            "severity": Item.severity, "danger": Item.danger,
             "title": _shown(Item.title), "description": _shown(Item.description),
             "position": Item.position, "residence": Item.residence}
     if staff:
@@ -108,7 +111,8 @@ def _read(staff, today):
                 "overdue": type_coerce(case((overdue_clause(today), True), else_=False),
                                        Boolean),
                 "returns": Item.return_count, "answer_days": Item.answer_days,
-                "resolve_days": Item.resolve_days, "place": Place.name,
+                "resolve_days": Item.resolve_days,
+                "generalised": type_coerce(false(), Boolean), "place": Place.name,
                 **{name: getattr(Item, name) for name in DETAILS},
                 "lon": Item.lon, "lat": Item.lat}
     generalised = Item.public_generalised
@@ -120,62 +124,29 @@ def _read(staff, today):
             "lon": Item.public_lon, "lat": Item.public_lat}
 
 
-class IsoText(FunctionElement):
-    """A date or moment column as the text Python's isoformat() writes of it (a moment to the
-    second, with its microseconds only when it has some), where the database has it as text
-    already: SQLite stores "2026-03-01 09:00:00.000000", and parsing 50,000 rows' moments
-    into objects only to write them back took a sixth of the GeoJSON export's time. Other
-    engines read the column as it is (values, written by JSON_TEXT): on PostgreSQL,
-    to_char cost more than psycopg's parsing and isoformat() together."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(IsoText)
-def _iso_text_as_read(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
-
-
-@compiles(IsoText, "sqlite")
-def _iso_text_sqlite(element, compiler, **kw):
-    value = compiler.process(element.clauses, **kw)  # a date is stored as "2026-03-01"
-    return (f"CASE WHEN substr({value}, 21) IN ('', '000000') "
-            f"THEN replace(substr({value}, 1, 19), ' ', 'T') ELSE replace({value}, ' ', 'T') END")
-
-
-def export_blocks(filters, viewer, chunk=CHUNK, iso_dates=False):
-    """The filtered items `viewer` may follow, by id, as blocks of up to `chunk` items, each
-    {column key: [its value for each item]} (the keys of columns_for): one query, its rows
-    fetched `chunk` at a time (a server-side cursor on PostgreSQL). Numbers and booleans
-    stay values (each format writes them its way), and so do dates and moments unless
-    `iso_dates` asks for them as ISO text where the database has it (IsoText)."""
-    staff, named = can_see_exact_location(viewer), labels()
-    read = _read(staff, filters.today)
-    if iso_dates:
-        read = {key: IsoText(column) if isinstance(column.type, (Date, DateTime)) else column
-                for key, column in read.items()}
-    query = (select(*read.values()).outerjoin(Organisation,
-                                             Organisation.id == Item.organisation_id)
+def _rows(filters, viewer, columns, chunk):
+    """The rows of `columns` of the filtered items `viewer` may follow, by id: one query,
+    its rows fetched `chunk` at a time (a server-side cursor on PostgreSQL)."""
+    query = (select(*columns).outerjoin(Organisation, Organisation.id == Item.organisation_id)
              .outerjoin(Place, Place.id == Item.place_id)
              .where(*clauses(filters, viewer)).order_by(Item.id)
              .execution_options(yield_per=chunk))
-    for rows in db.session.connection().execute(query).partitions():
-        block = dict(zip(read, zip(*rows, strict=True), strict=True))
-        block.update(
-            reference=list(map(reference_of, block["id"], map(_year, block["created_at"]))),
-            category_label=[named["category"][code] for code in block["category"]],
-            status_label=[named["status"][code] for code in block["status"]],
-            lon=list(map(round, block["lon"], repeat(6))),
-            lat=list(map(round, block["lat"], repeat(6))))
-        if staff:
-            block["generalised"] = [False] * len(rows)
+    return db.session.connection().execute(query).partitions()
+
+
+def export_blocks(filters, viewer, chunk=CHUNK):
+    """The filtered items `viewer` may follow, by id, as blocks of up to `chunk` items, each
+    {column key: [its value for each item]} (the keys of columns_for). Numbers, booleans,
+    dates and moments stay values: each format writes them its way. Coordinates are rounded
+    here: SQLite's round() misses the nearest float (48.738232 comes back as
+    48.738231999999996)."""
+    read = _read(can_see_exact_location(viewer), filters.today)
+    keys = [key for key, _heading in columns_for(viewer)]
+    for rows in _rows(filters, viewer, [read[key] for key in keys], chunk):
+        block = dict(zip(keys, zip(*rows, strict=True), strict=True))
+        block.update(lon=list(map(round, block["lon"], repeat(6))),
+                     lat=list(map(round, block["lat"], repeat(6))))
         yield block
-
-
-def _year(created_at):
-    """The year of a moment, or of its ISO text (IsoText)."""
-    return int(created_at[:4]) if isinstance(created_at, str) else created_at.year
 
 
 def _filename(extension):
@@ -189,54 +160,21 @@ def csv_export(filters, viewer):
 
 
 def _iso(values):
-    """A column of dates or moments as ISO text (None stays None)."""
+    """A column of dates as ISO text (None stays None)."""
     return [value if value is None else value.isoformat() for value in values]
-
-
-def _quoted_iso(value):
-    return f'"{value.isoformat()}"'  # digits, dashes, colons and a dot: nothing to escape
-
-
-# Each value's JSON text by its type, as json.dumps(..., ensure_ascii=False) writes it (any
-# other type through json itself).
-JSON = json.JSONEncoder(ensure_ascii=False).encode
-JSON_TEXT = {type(None): lambda _value: "null", bool: lambda value: "true" if value else "false",
-             int: int.__repr__, float: float.__repr__, str: encode_basestring,
-             date: _quoted_iso, datetime: _quoted_iso}
-
-
-def _json_texts(values):
-    """The JSON text of each value of a column, in one sweep when the column holds one
-    type (None aside), as most do."""
-    kinds = set(map(type, values))
-    if len(kinds) == 1:
-        return list(map(JSON_TEXT.get(kinds.pop(), JSON), values))
-    kinds.discard(type(None))
-    if len(kinds) == 1 and (write := JSON_TEXT.get(kinds.pop())):
-        return ["null" if value is None else write(value) for value in values]
-    return [JSON_TEXT.get(type(value), JSON)(value) for value in values]
-
-
-def _feature_template(keys):
-    """The text of one feature with a `%s` for its id, each property's JSON text (in the
-    order of `keys`) and its longitude and latitude: what json.dumps writes of it."""
-    members = ", ".join(f"{encode_basestring(key)}: %s" for key in keys)
-    return ('{"type": "Feature", "id": %s, "properties": {' + members
-            + '}, "geometry": {"type": "Point", "coordinates": [%s, %s]}}')
 
 
 def _features(filters, viewer):
     """The FeatureCollection's text, a block of features at a time, one feature a line:
-    each column is written as JSON text in one sweep, then each feature fills a template,
-    with no object built per feature."""
-    keys = property_keys(viewer)
-    template = _feature_template(keys)
+    each feature's text is written by the database (export_sql.point_feature), and only
+    joined here."""
+    read = _read(can_see_exact_location(viewer), filters.today)
+    feature = point_feature(read["id"], [(key, read[key]) for key in property_keys(viewer)],
+                            read["lon"], read["lat"])
     yield '{"type": "FeatureCollection", "features": ['
     separator = "\n"
-    for block in export_blocks(filters, viewer, iso_dates=True):
-        columns = [_json_texts(block[key]) for key in ("id", *keys, "lon", "lat")]
-        yield separator + ",\n".join(template % values for values in zip(*columns,
-                                                                        strict=True))
+    for rows in _rows(filters, viewer, [feature], CHUNK):
+        yield separator + ",\n".join(text for (text,) in rows)
         separator = ",\n"
     yield "\n]}\n"
 

@@ -114,7 +114,7 @@ def test_the_geopackage_reads_back_in_geopandas(client, auth, tmp_path):
 
 
 def test_the_geojson_writes_dates_and_moments_as_python_writes_them(client, auth):
-    """The database writes them on SQLite (exports.IsoText): a moment on a whole second
+    """The database writes them (export_sql.IsoMoment): a moment on a whole second
     without microseconds, any other with all six digits; a date as a day; the reference
     from the year of creation."""
     whole, fine = routed_item("hbh"), routed_item("vsgp", category="dechets")
