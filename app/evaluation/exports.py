@@ -32,7 +32,7 @@ from app.committee.filters import clauses
 from app.csv_writer import FRENCH, csv_response
 from app.extensions import db
 from app.items.categories import CATEGORIES
-from app.items.models import Item
+from app.items.models import Item, reference_of
 from app.items.permissions import can_see_exact_location
 from app.items.public_view import PRECISE_PLACE_KINDS
 from app.items.status import STATUS_LABELS, Visibility
@@ -78,9 +78,10 @@ def property_keys(viewer):
     return [key for key, _heading in columns_for(viewer) if key not in ("lon", "lat")]
 
 
-def _labels(codes, labels):
-    """SQL that reads a code's label, translated once per export (not per row)."""
-    return case({code: str(label) for code, label in labels}, value=codes, else_=None)
+def labels():
+    """{"category" | "status": {code: label}}, translated once per export (not per row)."""
+    return {"category": {code: str(c.label) for code, c in CATEGORIES.items()},
+            "status": {status.value: str(label) for status, label in STATUS_LABELS.items()}}
 
 
 def _shown(column):
@@ -94,15 +95,11 @@ def _read(staff, today):
     (public_view.location_of) written as SQL, so that no row is rebuilt in Python — staff
     read the exact point and every detail, everyone else the prepared public position and,
     for a generalised item, the residence alone (no building, entrance, floor or spot, no
-    place as precise as a door)."""
-    read = {"reference": Reference(Item.id, Item.created_at), "id": Item.id,
-            "created_at": Item.created_at, "kind": Item.kind, "category": Item.category,
-            "category_label": _labels(Item.category, ((code, category.label)
-                                                      for code, category in CATEGORIES.items())),
-            "subcategory": Item.subcategory, "status": Item.status,
-            "status_label": _labels(Item.status, ((status.value, label)
-                                                  for status, label in STATUS_LABELS.items())),
-            "severity": Item.severity, "danger": Item.danger,
+    place as precise as a door). The columns made from these (the reference, the labels,
+    staff's `generalised`) are not read: export_blocks or _derived_in_sql make them."""
+    read = {"id": Item.id, "created_at": Item.created_at, "kind": Item.kind,
+            "category": Item.category, "subcategory": Item.subcategory,
+            "status": Item.status, "severity": Item.severity, "danger": Item.danger,
             "title": _shown(Item.title), "description": _shown(Item.description),
             "position": Item.position, "residence": Item.residence}
     if staff:
@@ -111,8 +108,7 @@ def _read(staff, today):
                 "overdue": type_coerce(case((overdue_clause(today), True), else_=False),
                                        Boolean),
                 "returns": Item.return_count, "answer_days": Item.answer_days,
-                "resolve_days": Item.resolve_days,
-                "generalised": type_coerce(false(), Boolean), "place": Place.name,
+                "resolve_days": Item.resolve_days, "place": Place.name,
                 **{name: getattr(Item, name) for name in DETAILS},
                 "lon": Item.lon, "lat": Item.lat}
     generalised = Item.public_generalised
@@ -137,16 +133,37 @@ def _rows(filters, viewer, columns, chunk):
 def export_blocks(filters, viewer, chunk=CHUNK):
     """The filtered items `viewer` may follow, by id, as blocks of up to `chunk` items, each
     {column key: [its value for each item]} (the keys of columns_for). Numbers, booleans,
-    dates and moments stay values: each format writes them its way. Coordinates are rounded
-    here: SQLite's round() misses the nearest float (48.738232 comes back as
+    dates and moments stay values: each format writes them its way.
+
+    The columns made from others are made here, a block at a time, which costs less than
+    the database writing each row's: a label is one shared text. Coordinates are rounded
+    here too: SQLite's round() misses the nearest float (48.738232 comes back as
     48.738231999999996)."""
-    read = _read(can_see_exact_location(viewer), filters.today)
-    keys = [key for key, _heading in columns_for(viewer)]
-    for rows in _rows(filters, viewer, [read[key] for key in keys], chunk):
-        block = dict(zip(keys, zip(*rows, strict=True), strict=True))
-        block.update(lon=list(map(round, block["lon"], repeat(6))),
-                     lat=list(map(round, block["lat"], repeat(6))))
+    staff, named = can_see_exact_location(viewer), labels()
+    read = _read(staff, filters.today)
+    for rows in _rows(filters, viewer, read.values(), chunk):
+        block = dict(zip(read, zip(*rows, strict=True), strict=True))
+        block.update(
+            reference=list(map(reference_of, block["id"],
+                               (created_at.year for created_at in block["created_at"]))),
+            category_label=[named["category"][code] for code in block["category"]],
+            status_label=[named["status"][code] for code in block["status"]],
+            lon=list(map(round, block["lon"], repeat(6))),
+            lat=list(map(round, block["lat"], repeat(6))))
+        if staff:
+            block["generalised"] = [False] * len(rows)
         yield block
+
+
+def _derived_in_sql(staff, named):
+    """{column key: SQL expression} of the columns made from others, for a text the
+    database writes whole (the GeoJSON's features)."""
+    derived = {"reference": Reference(Item.id, Item.created_at),
+               "category_label": case(named["category"], value=Item.category, else_=None),
+               "status_label": case(named["status"], value=Item.status, else_=None)}
+    if staff:
+        derived["generalised"] = type_coerce(false(), Boolean)
+    return derived
 
 
 def _filename(extension):
@@ -168,7 +185,8 @@ def _features(filters, viewer):
     """The FeatureCollection's text, a block of features at a time, one feature a line:
     each feature's text is written by the database (export_sql.point_feature), and only
     joined here."""
-    read = _read(can_see_exact_location(viewer), filters.today)
+    staff = can_see_exact_location(viewer)
+    read = {**_read(staff, filters.today), **_derived_in_sql(staff, labels())}
     feature = point_feature(read["id"], [(key, read[key]) for key in property_keys(viewer)],
                             read["lon"], read["lat"])
     yield '{"type": "FeatureCollection", "features": ['
