@@ -19,7 +19,6 @@ everyone else the public view, generalised for a sensitive item.
 import os
 import shutil
 import tempfile
-from itertools import repeat
 from pathlib import Path
 
 from flask import Response, stream_with_context
@@ -39,7 +38,7 @@ from app.items.status import STATUS_LABELS, Visibility
 from app.places.models import Place
 from app.triage.queries import overdue_clause
 
-from .export_sql import Reference, point_feature
+from .export_sql import Reference, point_feature, six_decimals
 
 CHUNK = 1000
 GEOPACKAGE_CHUNK = 5000
@@ -110,14 +109,14 @@ def _read(staff, today):
                 "returns": Item.return_count, "answer_days": Item.answer_days,
                 "resolve_days": Item.resolve_days, "place": Place.name,
                 **{name: getattr(Item, name) for name in DETAILS},
-                "lon": Item.lon, "lat": Item.lat}
+                "lon": six_decimals(Item.lon), "lat": six_decimals(Item.lat)}
     generalised = Item.public_generalised
     return {**read, "generalised": generalised,
             "place": case((and_(generalised, Place.kind.in_(PRECISE_PLACE_KINDS)), None),
                           else_=Place.name),
             **{name: case((generalised, None), else_=getattr(Item, name))
                for name in DETAILS},
-            "lon": Item.public_lon, "lat": Item.public_lat}
+            "lon": six_decimals(Item.public_lon), "lat": six_decimals(Item.public_lat)}
 
 
 def _rows(filters, viewer, columns, chunk):
@@ -136,9 +135,7 @@ def export_blocks(filters, viewer, chunk=CHUNK):
     dates and moments stay values: each format writes them its way.
 
     The columns made from others are made here, a block at a time, which costs less than
-    the database writing each row's: a label is one shared text. Coordinates are rounded
-    here too: SQLite's round() misses the nearest float (48.738232 comes back as
-    48.738231999999996)."""
+    the database writing each row's: a label is one shared text."""
     staff, named = can_see_exact_location(viewer), labels()
     read = _read(staff, filters.today)
     for rows in _rows(filters, viewer, read.values(), chunk):
@@ -147,9 +144,7 @@ def export_blocks(filters, viewer, chunk=CHUNK):
             reference=list(map(reference_of, block["id"],
                                (created_at.year for created_at in block["created_at"]))),
             category_label=[named["category"][code] for code in block["category"]],
-            status_label=[named["status"][code] for code in block["status"]],
-            lon=list(map(round, block["lon"], repeat(6))),
-            lat=list(map(round, block["lat"], repeat(6))))
+            status_label=[named["status"][code] for code in block["status"]])
         if staff:
             block["generalised"] = [False] * len(rows)
         yield block

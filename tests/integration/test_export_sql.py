@@ -8,7 +8,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Boolean, DateTime, Float, Integer, String, cast, literal, null, select
 
-from app.evaluation.export_sql import IsoMoment, JsonObject, Reference, point_feature
+from app.evaluation.export_sql import (
+    IsoMoment,
+    JsonObject,
+    Reference,
+    point_feature,
+    six_decimals,
+)
 from app.extensions import db
 from app.items.models import reference_of
 
@@ -32,9 +38,14 @@ def test_a_moment_is_written_as_isoformat_writes_it(app, moment):
     assert _read(IsoMoment(literal(moment, DateTime))) == moment.isoformat()
 
 
-# Coordinates whose six decimals SQLite's round() misses by a hair as a float.
+# Coordinates whose six decimals SQLite's round(x, 6) misses by a hair as a float.
 POINTS = [(2.2897979961, 48.73823223292296), (2.28625512, 48.7357919009742),
-          (-0.5, 0.0000004), (2.3, 48.75)]
+          (-0.5, 0.0000004), (2.3, 48.75), (-2.2906125001, 48.7000005001)]
+
+
+@pytest.mark.parametrize("coordinate", [value for point in POINTS for value in point])
+def test_a_coordinate_is_the_float_python_rounds_it_to(app, coordinate):
+    assert repr(_read(six_decimals(literal(coordinate, Float)))) == repr(round(coordinate, 6))
 
 
 @pytest.mark.parametrize(("lon", "lat"), POINTS)
@@ -44,8 +55,8 @@ def test_a_feature_is_the_geojson_python_would_write(app, lon, lat):
                   ("missing", literal(None, String)), ("danger", literal(True, Boolean)),
                   ("overdue", literal(False, Boolean)), ("unknown", cast(null(), Boolean)),
                   ("routed_at", literal(datetime(2026, 5, 4, 8, 30, 0, 250), DateTime))]
-    text = _read(point_feature(literal(9, Integer), properties, literal(lon, Float),
-                               literal(lat, Float)))
+    lon_read, lat_read = (six_decimals(literal(value, Float)) for value in (lon, lat))
+    text = _read(point_feature(literal(9, Integer), properties, lon_read, lat_read))
     assert isinstance(text, str)
     assert json.loads(text) == {
         "type": "Feature", "id": 9,
