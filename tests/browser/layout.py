@@ -1,14 +1,31 @@
 """What a person on a phone would hit on a page: sideways scroll, words broken inside a
-table cell ("Nouv/eau", "Éclaira/ge"), and controls too small for a thumb (under 44 x 44 px;
-a link inside running text is exempt, as WCAG 2.5.8 exempts it, and a checkbox or radio
-counts with its label). The measurement is the one of the team's screenshot tool; an
-e-mail address may wrap after its @ or at a dot, never inside a word."""
+table cell ("Nouv/eau", "Éclaira/ge"), a drawing's text covered by a shape or another text
+drawn after it, or cut by the drawing's edge (a chart's "Hauts-de-Bièvre Habitat" under its
+bar), and controls too small for a thumb (under 44 x 44 px; a link inside running text is
+exempt, as WCAG 2.5.8 exempts it, and a checkbox or radio counts with its label). The
+measurement is the one of the team's screenshot tool, and more; an e-mail address may wrap
+after its @ or at a dot, never inside a word."""
 
 TARGET = 44
 
 MEASURE = """([width, target]) => {
-  const out = {overflow: 0, broken: [], small: []};
+  const out = {overflow: 0, broken: [], hidden: [], small: []};
   out.overflow = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - width;
+  const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+    && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const svg of document.querySelectorAll('svg')) {
+    const frame = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')];
+    for (const text of texts) {
+      const box = text.getBoundingClientRect();
+      const above = [...svg.querySelectorAll('rect, text')].filter(
+        (other) => text.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING);
+      if (box.left < frame.left - 1 || box.right > frame.right + 1
+          || above.some((other) => meets(box, other.getBoundingClientRect()))) {
+        out.hidden.push(text.textContent.trim().slice(0, 30));
+      }
+    }
+  }
   for (const cell of document.querySelectorAll('td, th')) {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     let node;
@@ -58,6 +75,9 @@ def layout_problems(page):
     if found["broken"]:
         problems.append(f"{page.url}: words broken in table cells: "
                         + ", ".join(sorted(set(found["broken"]))[:10]))
+    if found["hidden"]:
+        problems.append(f"{page.url}: drawn text covered or cut: "
+                        + ", ".join(found["hidden"][:5]))
     if found["small"]:
         problems.append(f"{page.url}: under {TARGET} px: " + "; ".join(found["small"][:5]))
     return problems

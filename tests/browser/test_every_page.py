@@ -106,7 +106,7 @@ def test_every_page_of_each_role_fits_a_phone_and_is_accessible(page, ids, accou
     assert problems == []
 
 
-def test_the_layout_check_catches_sideways_scroll_and_broken_words(page):
+def test_the_layout_check_catches_each_fault_it_is_for(page):
     """The check above would fail on the faults it is there for."""
     page.goto("/")
     assert layout_problems(page) == []
@@ -127,6 +127,13 @@ def test_the_layout_check_catches_sideways_scroll_and_broken_words(page):
       document.querySelector('main').append(wide);
     }""")
     assert any("sideways scroll" in problem for problem in layout_problems(page))
+    page.evaluate("""() => {
+      document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<svg viewBox="0 0 360 30" width="360"><text x="0" y="19">Hauts-de-Bièvre Habitat'
+        + '</text><rect x="100" y="4" width="150" height="20"></rect></svg>');
+    }""")
+    assert "drawn text covered or cut: Hauts-de-Bièvre Habitat" in " ".join(
+        layout_problems(page))
     page.evaluate("""() => {
       const link = document.createElement('a');
       link.href = '/signalements';
