@@ -4,7 +4,8 @@ reference, a point's coordinate to six decimals, and a GeoJSON feature's whole t
 The GeoJSON of 50,000 items is 40 MB of text. Written in Python, value by value, it took
 half of the export's time; the database writes it row by row in C (json_object on SQLite,
 json_build_object on PostgreSQL), and Python only joins the rows. Each element below
-compiles to the engine's own spelling of the same value.
+compiles to each engine's own spelling of the same value (six_decimals has one spelling
+for both).
 """
 
 from sqlalchemy import (

@@ -10,10 +10,10 @@ What is exported of an item is one reading, `_read`: the item's public view
 (app/items/public_view) written as SQL over the columns it is prepared in, never rebuilt
 row by row. The CSV and the GeoPackage read it column by column a block at a time
 (`export_blocks`); the GeoJSON has the database write each feature's text from it
-(export_sql.point_feature). No personal data (no author,
-e-mail or tracking secret; the title and description only of items moderation made
-public); staff get the exact position and location details and the routing fields,
-everyone else the public view, generalised for a sensitive item.
+(export_sql.point_feature). No personal data (no author, e-mail or tracking secret; the
+title and description only of items moderation made public); staff get the exact
+position and location details and the routing fields, everyone else the public view,
+generalised for a sensitive item.
 """
 
 import os
@@ -143,8 +143,8 @@ def export_blocks(filters, viewer, chunk=CHUNK):
         block.update(
             reference=list(map(reference_of, block["id"],
                                (created_at.year for created_at in block["created_at"]))),
-            category_label=[named["category"][code] for code in block["category"]],
-            status_label=[named["status"][code] for code in block["status"]])
+            category_label=list(map(named["category"].get, block["category"])),
+            status_label=list(map(named["status"].get, block["status"])))
         if staff:
             block["generalised"] = [False] * len(rows)
         yield block
@@ -169,11 +169,6 @@ def csv_export(filters, viewer):
     """The items as a CSV that French spreadsheets open as it is, streamed."""
     return csv_response(export_blocks(filters, viewer), columns_for(viewer),
                         _filename("csv"), FRENCH, by_columns=True)
-
-
-def _iso(values):
-    """A column of dates as ISO text (None stays None)."""
-    return [value if value is None else value.isoformat() for value in values]
 
 
 def _features(filters, viewer):
@@ -222,6 +217,11 @@ def _schema(keys):
 
     return pyarrow.schema([*((key, kind(key)) for key in keys),
                            ("geometry", pyarrow.binary())])
+
+
+def _iso(values):
+    """A column of dates as ISO text (None stays None)."""
+    return [value if value is None else value.isoformat() for value in values]
 
 
 def _batch(block, keys, schema):
