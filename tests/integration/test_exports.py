@@ -135,6 +135,26 @@ def test_the_geojson_writes_dates_and_moments_as_python_writes_them(client, auth
         assert written[item_id]["reference"] == db.session.get(Item, item_id).reference
 
 
+def test_a_code_the_app_no_longer_knows_exports_with_an_empty_label(client, auth, tmp_path):
+    """A category removed from the code while items still carry it: every format exports
+    the item, its code as it is and no label, never a failed download."""
+    item = routed_item("hbh", category="proprete")
+    db.session.execute(update(Item).where(Item.id == item.id).values(category="disparue"))
+    db.session.commit()
+    headers = staff_headers(auth)
+    [row] = _csv(client.get("/api/v1/exports/items.csv?status=all", headers=headers))
+    assert (row["Code catégorie"], row["Catégorie"]) == ("disparue", "")
+    [feature] = client.get("/api/v1/exports/items.geojson?status=all",
+                           headers=headers).get_json()["features"]
+    assert feature["properties"]["category"] == "disparue"
+    assert feature["properties"]["category_label"] is None
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(client.get("/api/v1/exports/items.gpkg?status=all",
+                                headers=headers).get_data())
+    frame = geopandas.read_file(path, layer="items")
+    assert frame.loc[0, "category"] == "disparue" and frame.loc[0, "category_label"] is None
+
+
 @pytest.mark.parametrize("extension", ["csv", "geojson", "gpkg"])
 @pytest.mark.parametrize(("accepted", "encoding", "decompress"), [
     ("gzip", "gzip", gzip.decompress), ("gzip, deflate, br", "br", brotli.decompress)])
