@@ -97,12 +97,30 @@ def _json_truth(element, compiler, **kw):
     return compiler.process(element.clauses, **kw)
 
 
-class JsonObject(FunctionElement):
+class _JsonFunction(FunctionElement):
+    """A JSON function called by its name on each engine: `names` (SQLite's, PostgreSQL's)."""
+
+    type = String()
+    inherit_cache = True
+    names = ("", "")
+
+
+@compiles(_JsonFunction, "sqlite")
+def _json_function_sqlite(element, compiler, **kw):
+    return f"{element.names[0]}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_JsonFunction)
+def _json_function(element, compiler, **kw):
+    return f"{element.names[1]}({compiler.process(element.clauses, **kw)})"
+
+
+class JsonObject(_JsonFunction):
     """A JSON object of (name, value) pairs in their order, written by the database: names
     are the code's own words, values any SQL (a JsonObject nests as an object). Give each
     value its JSON form first: json_value()."""
 
-    type = String()
+    names = ("json_object", "json_build_object")
     inherit_cache = True
 
     def __init__(self, pairs):
@@ -110,38 +128,18 @@ class JsonObject(FunctionElement):
                            for part in (_word(name), value)))
 
 
+class JsonArray(_JsonFunction):
+    """A JSON array of SQL values, in their order."""
+
+    names = ("json_array", "json_build_array")
+    inherit_cache = True
+
+
 def _word(name):
     """A name written into the SQL itself: PostgreSQL's json_build_object cannot tell the
     type of a bound parameter. Only the code's own names reach it."""
     assert name.replace("_", "").isalnum(), name
     return literal_column(f"'{name}'", String())
-
-
-@compiles(JsonObject, "sqlite")
-def _json_object_sqlite(element, compiler, **kw):
-    return f"json_object({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(JsonObject)
-def _json_object(element, compiler, **kw):
-    return f"json_build_object({compiler.process(element.clauses, **kw)})"
-
-
-class JsonArray(FunctionElement):
-    """A JSON array of SQL values, in their order."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(JsonArray, "sqlite")
-def _json_array_sqlite(element, compiler, **kw):
-    return f"json_array({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(JsonArray)
-def _json_array(element, compiler, **kw):
-    return f"json_build_array({compiler.process(element.clauses, **kw)})"
 
 
 def json_value(column):
