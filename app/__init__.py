@@ -53,6 +53,7 @@ def trust_proxies(app):
 
 
 def register_extensions(app):
+    from .items.offline import KeptPagesSessionInterface
     from .main.views import select_locale
 
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -78,6 +79,7 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     compress.init_app(app)
+    app.session_interface = KeptPagesSessionInterface()
 
 
 def register_input_guards(app):

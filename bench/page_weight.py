@@ -13,7 +13,8 @@ fetch or register (the map's data in `data-src`, the service worker in `data-sw`
 weighed too, and so is what the service worker then asks for on a first visit: each
 address of the page's `data-precache` list that the browser cannot take from its own
 cache (one it has not loaded yet, or a page or data sent without a cache lifetime, which
-the worker downloads again).
+the worker downloads again), except the page itself when the browser may store it: the
+worker takes that very copy from the browser's cache (app/items/offline.py).
 """
 
 import gzip
@@ -58,16 +59,18 @@ class LinkedAssets(HTMLParser):
 def weigh_page(page_url, everything=False, accepted=GZIP):
     """Return (own, leaflet): lists of (path, bytes as sent when `accepted` is asked for);
     own starts with the HTML, and with `everything` ends with what the service worker
-    downloads again."""
-    sent, _reusable, html = _fetch(page_url, accepted)
+    downloads again (the page itself is taken from the browser's cache when it may keep
+    it)."""
+    sent, _reusable, html, stored = _fetch(page_url, accepted)
     parser = LinkedAssets(everything)
     parser.feed(html.decode())
     parser.close()
-    own = [(urlsplit(page_url).path or "/", len(sent))]
-    leaflet, reusable = [], set()
+    page_path = urlsplit(page_url).path or "/"
+    own = [(page_path, len(sent))]
+    leaflet, reusable = [], {page_path} if stored else set()
     for url in (urljoin(page_url, link) for link in parser.urls):
         path = urlsplit(url).path
-        body, kept, _text = _fetch(url, accepted)
+        body, kept, _text, _stored = _fetch(url, accepted)
         (leaflet if path.startswith(LEAFLET_PREFIX) else own).append((path, len(body)))
         if kept:
             reusable.add(path)
@@ -83,15 +86,16 @@ DECODERS = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}
 
 def _fetch(url, accepted):
     """(body as sent, whether the browser keeps it for the service worker to reuse, the
-    body decoded)."""
+    body decoded, whether the browser may store it at all)."""
     status, headers, body = exchange(url, headers={"Accept-Encoding": accepted})
     if status != 200:
         raise BenchError(f"{url} answered {status}; its weight would be that of an error page")
     encoding = headers.get("Content-Encoding", "identity")
     if encoding != "identity" and encoding not in accepted:
         raise BenchError(f"{url} came {encoding}, asked for {accepted}")
-    return (body, _browser_keeps(headers.get("Cache-Control") or ""),
-            DECODERS[encoding](body))
+    cache_control = headers.get("Cache-Control") or ""
+    return (body, _browser_keeps(cache_control), DECODERS[encoding](body),
+            "no-store" not in cache_control.lower())
 
 
 def _browser_keeps(cache_control):

@@ -14,7 +14,7 @@ from app.forms import renew_idempotency_key, show_refusal, uploaded_files
 from app.inputs import parse_int
 from app.items import services
 from app.items.categories import CATEGORIES
-from app.items.offline import offline_files
+from app.items.offline import KEPT_PAGE_HEADERS, offline_files
 from app.items.permissions import entering_for_resident
 from app.items.schemas import KIND_LABELS, SEVERITY_LABELS
 from app.items.submission import refusal_response, submission_response, submit_and_commit
@@ -40,7 +40,7 @@ def _capture_page(form, status=200):
         severities=SEVERITY_LABELS, staff=entering_for_resident(),
         place_points={str(p.id): (p.lon, p.lat) for p in places},
         walk_route=kept[1] if kept else None, offline_files=offline_files(*kept),
-    ), status
+    ), status, KEPT_PAGE_HEADERS
 
 
 @bp.route("/signaler", methods=["GET", "POST"])

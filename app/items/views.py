@@ -28,7 +28,7 @@ from app.static_files import Minified, file_version
 from . import queries, services
 from .categories import CATEGORIES
 from .models import Item, Photo
-from .offline import service_worker_url
+from .offline import copy_stamp, service_worker_url
 from .pagination import COUNT_CAP, BadCursor, read_cursor
 from .permissions import (
     can_read_internal_notes,
@@ -45,6 +45,7 @@ from .status import STATUS_LABELS, VISIBILITY_LABELS, Status
 
 bp = Blueprint("items", __name__)
 bp.add_app_template_global(service_worker_url)
+bp.add_app_template_global(copy_stamp)
 # Templates list photos through the one question of who may see each.
 bp.add_app_template_global(visible_photos)
 

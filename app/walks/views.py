@@ -29,7 +29,7 @@ from app.inputs import parse_int
 from app.items import services as items
 from app.items.categories import CATEGORIES
 from app.items.models import Item
-from app.items.offline import offline_files
+from app.items.offline import KEPT_PAGE_HEADERS, offline_files
 from app.items.permissions import is_staff
 from app.items.status import STATUS_LABELS, Status
 from app.items.submission import submit_and_commit
@@ -158,7 +158,7 @@ def _join_page(walk, form=None, status=200):
         categories=[c for c in CATEGORIES.values() if "dem" in c.kinds], sent=_sent_finding(walk),
         offline_files=offline_files(url_for("walks.join", code=walk.join_code), *stops,
                                     url_for("api_v1.get_walk", walk_id=walk.id)),
-    ), status
+    ), status, KEPT_PAGE_HEADERS
 
 
 def _sent_finding(walk):

@@ -3,6 +3,7 @@ new version of the files (or of the service worker) arrives, the older names are
 and capture still opens with no signal."""
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -122,30 +123,58 @@ def test_a_capture_page_of_a_new_version_drops_the_older_files(phone):
     assert OLDER not in kept and current_capture_script(page) in kept
 
 
-def test_a_first_visit_downloads_the_capture_page_once_more_for_the_phone_to_keep(phone):
-    """On a weak link every download counts: the page itself, then one copy fetched by the
-    service worker to keep (the page's own response cannot be handed over with its
-    headers), and no more."""
+def pages_sent(live_env, path):
+    """How many times the live server has sent `path` (its log's request lines)."""
+    log = (Path(live_env["UPLOAD_DIR"]) / "server.log").read_text()
+    return len(re.findall(rf'"GET {re.escape(path)} HTTP/[\d.]+" 200 ', log))
+
+
+def test_a_first_visit_downloads_the_capture_page_once(phone, live_env):
+    """On a weak link every download counts: the service worker keeps the copy of the page
+    the browser has just received, from the browser's cache, instead of downloading it
+    again."""
     page = phone()
-    asked = []
-    page.context.on("request", lambda request: asked.append(request)
-                    if urlsplit(request.url).path == "/signaler" else None)
+    before = pages_sent(live_env, "/signaler")
     open_capture(page)
-    assert [bool(request.service_worker) for request in asked] == [False, True]
     assert "/signaler" in page.evaluate(KEPT_PATHS, CACHE)
+    assert pages_sent(live_env, "/signaler") - before == 1
 
 
-def test_a_second_visit_downloads_none_of_the_kept_files_with_hashed_names(phone):
+def test_a_second_visit_downloads_none_of_the_kept_files_with_hashed_names(phone, live_env):
     """A hashed name's content never changes: the phone downloads such a file once, and a
-    visit only fetches the page and its data again (on a weak link every download counts)."""
+    visit only fetches the page (once) and its data again (on a weak link every download
+    counts)."""
     page = phone()
     open_capture(page)
     fetched = []
     page.context.on("request", lambda request: fetched.append(urlsplit(request.url).path)
                     if request.service_worker else None)
+    before = pages_sent(live_env, "/signaler")
     open_capture(page)
     assert "/signaler" in fetched
     assert [path for path in fetched if HASHED.match(path)] == []
+    assert pages_sent(live_env, "/signaler") - before == 1
+
+
+# Hands the worker the page's own address with `stamp`; answers with its reply.
+HAND_PAGE = """(stamp) => new Promise((resolve) => {
+  const container = navigator.serviceWorker;
+  container.addEventListener("message", (event) => resolve(event.data), { once: true });
+  container.controller.postMessage({ precache: [location.pathname], stamp });
+})"""
+
+
+def test_the_worker_keeps_the_browsers_copy_only_when_it_is_that_very_page(phone, live_env):
+    """The stamp tells the copy the browser holds from the page that hands the list: for
+    any other stamp (the page came from a form's answer, say), the worker downloads it."""
+    page = phone()
+    open_capture(page)
+    own = page.evaluate("() => document.querySelector('[data-stamp]').dataset.stamp")
+    before = pages_sent(live_env, "/signaler")
+    assert page.evaluate(HAND_PAGE, own) == "kept"
+    assert pages_sent(live_env, "/signaler") == before
+    assert page.evaluate(HAND_PAGE, "another-copy-of-the-page") == "kept"
+    assert pages_sent(live_env, "/signaler") == before + 1
 
 
 def test_a_page_is_ready_offline_while_a_new_version_waits_to_take_over(phone):

@@ -70,6 +70,23 @@ def test_every_file_the_phone_keeps_is_served(client):
             assert response.status_code == 200, url
 
 
+def test_the_pages_a_phone_keeps_are_kept_by_the_browser_alone_and_stamped_each_time(client):
+    """The service worker takes the copy the browser has just received (sw.js, asReceived):
+    the browser keeps it, no shared cache does, a first visit's copy (asked for without the
+    session cookie) is found again with it, and each copy carries its own stamp."""
+    walk = make_walk()
+    for url in ("/signaler", f"/signaler?walk={walk.id}&stop={walk.stops[0].id}",
+                f"/m/{walk.join_code}"):
+        first, second = client.get(url), client.get(url)
+        for response in (first, second):
+            assert response.headers["Cache-Control"] == "private, no-cache", url
+            assert "Cookie" not in response.vary and "Accept-Encoding" in response.vary, url
+        stamps = {attribute(page_text(response), "data-stamp") for response in (first, second)}
+        assert len(stamps) == 2 and all(len(stamp) >= 16 for stamp in stamps), url
+    # Any other page that reads the session still varies by cookie.
+    assert "Cookie" in client.get("/connexion").vary
+
+
 def test_every_category_has_a_pictogram_tile_and_a_symbol_in_the_sprite(client):
     page = page_text(client.get("/signaler"))
     symbols = set(re.findall(r'<symbol id="([^"]+)"', SPRITE.read_text()))

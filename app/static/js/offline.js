@@ -267,7 +267,7 @@
     function handTo(active) {
       if (!kept.length || !active || active === handed) { return; }
       handed = active;
-      active.postMessage({ precache: kept });
+      active.postMessage({ precache: kept, stamp: panel.dataset.stamp });
     }
     container.addEventListener("message", function (event) {
       if (event.data !== "kept" && event.data !== "incomplete") { return; }

@@ -87,28 +87,47 @@ function downloadWhole(url) {
     .then(function (response) { clearTimeout(timer); return response; });
 }
 
-// What to write for `url`: {response} (see downloadWhole), {kept} for a file with a hashed
-// name already kept (that very file: a page hands its list on every visit and to each new
-// version, and it is not downloaded again), or null when the download fails.
-function download(cache, url) {
+// The page that hands its list, as the browser received it (`page`: its address and the
+// stamp written in it when it was made), taken from the browser's own cache without asking
+// the network; null when that copy is not there (evicted, or the page came from a form's
+// answer or from this worker's copy). The stamp tells that very copy from an older one.
+function asReceived(url, page) {
+  if (!page || !page.stamp || new URL(url, self.location.href).href !== page.address) {
+    return Promise.resolve(null);
+  }
+  return fetch(url, { cache: "only-if-cached", mode: "same-origin" }).then(function (response) {
+    return response.ok ? response.clone().text().then(function (text) {
+      return text.indexOf(page.stamp) >= 0 ? response : null;
+    }) : null;
+  }).catch(function () { return null; });
+}
+
+// What to write for `url`: {response} (see downloadWhole and asReceived), {kept} for a file
+// with a hashed name already kept (that very file: a page hands its list on every visit
+// and to each new version, and it is not downloaded again), or null when the download
+// fails. The page that hands the list is not downloaded again either.
+function download(cache, url, page) {
   var kept = hashedName(url) ? cache.match(url) : Promise.resolve(undefined);
   return kept.then(function (hit) {
     if (hit) { return { kept: true }; }
-    return downloadWhole(url).then(function (response) {
+    return asReceived(url, page).then(function (received) {
+      return received || downloadWhole(url);
+    }).then(function (response) {
       return response && { response: response };
     });
   }).catch(function () { return null; });
 }
 
-// {precache: [url, ...]} from a capture page; one file that fails must not stop the rest.
-// The downloads wait outside the turn: one that hangs on a weak link must not hold what
-// other pages hand over meanwhile. In turn, the files are written (a file seen kept is
-// looked for again, in case a pruning dropped it since: only then is it fetched in turn),
-// then an older version's files go. Resolves to whether every file of the list is kept
-// now: the page tells the person it will open with no signal only then.
-function keep(urls) {
+// {precache: [url, ...], stamp} from a capture page (the stamp: see asReceived); one file
+// that fails must not stop the rest. The downloads wait outside the turn: one that hangs
+// on a weak link must not hold what other pages hand over meanwhile. In turn, the files
+// are written (a file seen kept is looked for again, in case a pruning dropped it since:
+// only then is it fetched in turn), then an older version's files go. Resolves to whether
+// every file of the list is kept now: the page tells the person it will open with no
+// signal only then.
+function keep(urls, page) {
   return caches.open(CACHE).then(function (cache) {
-    return Promise.all(urls.map(function (url) { return download(cache, url); }))
+    return Promise.all(urls.map(function (url) { return download(cache, url, page); }))
       .then(function (downloads) {
         return inTurn(function () {
           return Promise.all(downloads.map(function (got, i) {
@@ -132,7 +151,9 @@ function keep(urls) {
 
 self.addEventListener("message", function (event) {
   var urls = (event.data && event.data.precache) || [];
-  event.waitUntil(keep(urls).then(function (whole) {
+  var page = event.source && event.data && event.data.stamp
+    ? { address: event.source.url, stamp: String(event.data.stamp) } : null;
+  event.waitUntil(keep(urls, page).then(function (whole) {
     if (event.source) { event.source.postMessage(whole ? "kept" : "incomplete"); }
   }));
 });
