@@ -50,6 +50,25 @@ CONTROLLED_BY = """async (ending) => {
 }"""
 NEXT = "&version=next"
 
+# The workers of the page's registration and their states.
+WORKERS = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration("/");
+  const state = (worker) => worker && `${worker.scriptURL} (${worker.state})`;
+  return { controller: state(navigator.serviceWorker.controller),
+           installing: state(registration.installing), waiting: state(registration.waiting),
+           active: state(registration.active) };
+}"""
+
+
+def controlled_by(page, ending, seconds=30):
+    """The address of the worker ending with `ending` once it controls the page, activated;
+    None after `seconds` (a browser that never activates it fails the test instead of
+    holding the run), with the registration's workers in the report."""
+    taken_over = page.evaluate(f"""(ending) => Promise.race([({CONTROLLED_BY})(ending),
+      new Promise((resolve) => setTimeout(() => resolve(null), {seconds * 1000}))])""", ending)
+    assert taken_over, f"not activated within {seconds} s: {page.evaluate(WORKERS)}"
+    return taken_over
+
 
 # Registers the worker under its address followed by another parameter, as a new version.
 REGISTER = """(added) => navigator.serviceWorker.register(
@@ -60,13 +79,13 @@ def new_version_active(page, added=NEXT):
     """Registers the worker under another address, as a new version would be: it installs,
     takes the page over as its activation starts, and this returns once it is activated."""
     page.evaluate(REGISTER, added)
-    return page.evaluate(CONTROLLED_BY, added)
+    return controlled_by(page, added)
 
 
 def own_version_active(page):
     """Waits until the worker at the page's own address (registered again by the page, a
     new version after new_version_active) controls it, activated."""
-    return page.evaluate(CONTROLLED_BY, page.evaluate(
+    return controlled_by(page, page.evaluate(
         "() => document.querySelector('[data-sw]').dataset.sw"))
 
 
@@ -211,9 +230,7 @@ def test_a_download_that_hangs_is_given_up_and_a_new_version_then_takes_over(pho
                       "{ precache: [never] })", NEVER_ANSWERED)
     page.wait_for_selector("html[data-offline-ready=false]")
     page.evaluate(REGISTER, NEXT)
-    taken_over = page.evaluate(f"""(next) => Promise.race([({CONTROLLED_BY})(next),
-      new Promise((resolve) => setTimeout(() => resolve(null), 20000))])""", NEXT)
-    assert taken_over and taken_over.endswith(NEXT), "the new version waited past 20 s"
+    assert controlled_by(page, NEXT, seconds=20).endswith(NEXT)
 
 
 def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone):
