@@ -233,6 +233,21 @@ def test_a_download_that_hangs_is_given_up_and_a_new_version_then_takes_over(pho
     assert controlled_by(page, NEXT, seconds=20).endswith(NEXT)
 
 
+def test_a_read_that_hangs_does_not_hold_a_new_version(phone):
+    """A page's read of its data through the worker (the perimeter here) may hang on a weak
+    link: the page gets the kept copy after NETWORK_WAIT, and the worker stops waiting for
+    the network after DOWNLOAD_WAIT, so that a new version takes over."""
+    page = phone()
+    open_capture(page)
+    new_version_active(page, "&wait=1500")
+    page.context.route("**/api/v1/perimeters", lambda route: None)
+    with page.context.expect_event("request", lambda request: request.service_worker is not None
+                                   and request.url.endswith("/api/v1/perimeters")):
+        page.evaluate("() => { fetch('/api/v1/perimeters'); }")
+    page.evaluate(REGISTER, NEXT)
+    assert controlled_by(page, NEXT, seconds=20).endswith(NEXT)
+
+
 def test_a_download_that_hangs_does_not_hold_what_another_page_hands_over(phone):
     """On a weak link one download may hang for minutes: meanwhile the worker keeps what
     another page hands it, and tells that page."""

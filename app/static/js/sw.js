@@ -17,6 +17,7 @@ function hashedName(url) { return HASHED.test(pathOf(url)); }
 // A download for the phone's copy that has not arrived whole after this long is given up
 // (the file is asked for again at the next visit): a weak link can hold one for minutes,
 // and while it waits the browser holds the activation of a new version of this worker.
+// For the same reason no read of a page or its data holds the worker longer (extendAtMost).
 // The worker's address may name a shorter wait in milliseconds (`wait`, for the tests).
 var DOWNLOAD_WAIT = 60000;
 var addressed = new URL(self.location.href).searchParams;
@@ -166,6 +167,20 @@ self.addEventListener("sync", function (event) {
   }));
 });
 
+// Keeps the worker alive for `work` (a read from the network, a copy being written), for
+// DOWNLOAD_WAIT at most: a read that hangs on a weak link must not keep the worker busy,
+// since the browser holds a new version's activation while it is (and, while a new
+// version waits, the pages' navigations). The read itself goes on, and so does work
+// begun once the event's time is over (the browser then refuses to extend it).
+function extendAtMost(event, work) {
+  var limit = new Promise(function (resolve) { setTimeout(resolve, DOWNLOAD_WAIT); });
+  try {
+    event.waitUntil(Promise.race([work.catch(function () { return null; }), limit]));
+  } catch (over) {
+    work.catch(function () { return null; });
+  }
+}
+
 function refreshKept(request, response) {
   if (!response.ok || response.redirected) { return Promise.resolve(); }
   var copy = response.clone();
@@ -179,10 +194,10 @@ function refreshKept(request, response) {
 function networkFirst(event, fallback) {
   var request = event.request;
   var fresh = fetch(request).then(function (response) {
-    event.waitUntil(refreshKept(request, response));
+    extendAtMost(event, refreshKept(request, response));
     return response;
   });
-  event.waitUntil(fresh.catch(function () { return null; }));
+  extendAtMost(event, fresh);
   function kept() {
     return caches.match(request).then(function (hit) {
       return hit || (fallback ? caches.match(fallback) : undefined);
@@ -207,7 +222,7 @@ function fileFromCache(event) {
       return refreshKept(event.request, response).then(function () { return response; });
     });
     if (!cached) { return fresh; }
-    event.waitUntil(fresh.catch(function () { return null; }));
+    extendAtMost(event, fresh);
     return cached;
   });
 }
