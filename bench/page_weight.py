@@ -61,18 +61,18 @@ def weigh_page(page_url, everything=False, accepted=GZIP):
     own starts with the HTML, and with `everything` ends with what the service worker
     downloads again (the page itself is taken from the browser's cache when it may keep
     it)."""
-    sent, _reusable, html, stored = _fetch(page_url, accepted)
+    sent, directives, html = _fetch(page_url, accepted)
     parser = LinkedAssets(everything)
     parser.feed(html.decode())
     parser.close()
     page_path = urlsplit(page_url).path or "/"
     own = [(page_path, len(sent))]
-    leaflet, reusable = [], {page_path} if stored else set()
+    leaflet, reusable = [], set() if "no-store" in directives else {page_path}
     for url in (urljoin(page_url, link) for link in parser.urls):
         path = urlsplit(url).path
-        body, kept, _text, _stored = _fetch(url, accepted)
+        body, file_directives, _text = _fetch(url, accepted)
         (leaflet if path.startswith(LEAFLET_PREFIX) else own).append((path, len(body)))
-        if kept:
+        if _browser_keeps(file_directives):
             reusable.add(path)
     for url in (urljoin(page_url, link) for link in parser.precache):
         path = urlsplit(url).path
@@ -85,23 +85,21 @@ DECODERS = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}
 
 
 def _fetch(url, accepted):
-    """(body as sent, whether the browser keeps it for the service worker to reuse, the
-    body decoded, whether the browser may store it at all)."""
+    """(body as sent, its Cache-Control directives {name: value}, the body decoded)."""
     status, headers, body = exchange(url, headers={"Accept-Encoding": accepted})
     if status != 200:
         raise BenchError(f"{url} answered {status}; its weight would be that of an error page")
     encoding = headers.get("Content-Encoding", "identity")
     if encoding != "identity" and encoding not in accepted:
         raise BenchError(f"{url} came {encoding}, asked for {accepted}")
-    cache_control = headers.get("Cache-Control") or ""
-    return (body, _browser_keeps(cache_control), DECODERS[encoding](body),
-            "no-store" not in cache_control.lower())
+    cache_control = (headers.get("Cache-Control") or "").lower()
+    directives = {part.strip().partition("=")[0]: part.strip().partition("=")[2]
+                  for part in cache_control.split(",") if part.strip()}
+    return body, directives, DECODERS[encoding](body)
 
 
-def _browser_keeps(cache_control):
+def _browser_keeps(directives):
     """True when a response may be reused from the browser's cache without asking again."""
-    directives = {part.strip().split("=", 1)[0]: part.strip().partition("=")[2]
-                  for part in cache_control.lower().split(",") if part.strip()}
     if "no-store" in directives or "no-cache" in directives:
         return False
     age = directives.get("max-age", "0")
