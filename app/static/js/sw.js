@@ -150,7 +150,13 @@ function keep(urls, page) {
   });
 }
 
+// A page asks a version that installed to activate (offline.js, activateWhenInstalled):
+// skipping waiting once more is what takes a version Chromium left waiting.
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.activate) {
+    event.waitUntil(self.skipWaiting());
+    return;
+  }
   var urls = (event.data && event.data.precache) || [];
   var page = event.source && event.data && event.data.stamp
     ? { address: event.source.url, stamp: String(event.data.stamp) } : null;
