@@ -23,6 +23,8 @@ from urllib.parse import urljoin, urlsplit
 
 import brotli
 from harness import BenchError, exchange
+from werkzeug.datastructures import ResponseCacheControl
+from werkzeug.http import parse_cache_control_header
 
 LEAFLET_PREFIX = "/vendor/leaflet/"
 GZIP = "gzip"
@@ -61,18 +63,18 @@ def weigh_page(page_url, everything=False, accepted=GZIP):
     own starts with the HTML, and with `everything` ends with what the service worker
     downloads again (the page itself is taken from the browser's cache when it may keep
     it)."""
-    sent, directives, html = _fetch(page_url, accepted)
+    sent, cache_control, html = _fetch(page_url, accepted)
     parser = LinkedAssets(everything)
     parser.feed(html.decode())
     parser.close()
     page_path = urlsplit(page_url).path or "/"
     own = [(page_path, len(sent))]
-    leaflet, reusable = [], set() if "no-store" in directives else {page_path}
+    leaflet, reusable = [], set() if cache_control.no_store else {page_path}
     for url in (urljoin(page_url, link) for link in parser.urls):
         path = urlsplit(url).path
-        body, file_directives, _text = _fetch(url, accepted)
+        body, file_cache_control, _text = _fetch(url, accepted)
         (leaflet if path.startswith(LEAFLET_PREFIX) else own).append((path, len(body)))
-        if _browser_keeps(file_directives):
+        if _browser_keeps(file_cache_control):
             reusable.add(path)
     for url in (urljoin(page_url, link) for link in parser.precache):
         path = urlsplit(url).path
@@ -85,22 +87,21 @@ DECODERS = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}
 
 
 def _fetch(url, accepted):
-    """(body as sent, its Cache-Control directives {name: value}, the body decoded)."""
+    """(body as sent, its Cache-Control (werkzeug's ResponseCacheControl), the body
+    decoded)."""
     status, headers, body = exchange(url, headers={"Accept-Encoding": accepted})
     if status != 200:
         raise BenchError(f"{url} answered {status}; its weight would be that of an error page")
     encoding = headers.get("Content-Encoding", "identity")
     if encoding != "identity" and encoding not in accepted:
         raise BenchError(f"{url} came {encoding}, asked for {accepted}")
-    cache_control = (headers.get("Cache-Control") or "").lower()
-    directives = {part.strip().partition("=")[0]: part.strip().partition("=")[2]
-                  for part in cache_control.split(",") if part.strip()}
-    return body, directives, DECODERS[encoding](body)
+    cache_control = parse_cache_control_header(headers.get("Cache-Control"),
+                                               cls=ResponseCacheControl)
+    return body, cache_control, DECODERS[encoding](body)
 
 
-def _browser_keeps(directives):
+def _browser_keeps(cache_control):
     """True when a response may be reused from the browser's cache without asking again."""
-    if "no-store" in directives or "no-cache" in directives:
+    if cache_control.no_store or cache_control.no_cache:
         return False
-    age = directives.get("max-age", "0")
-    return age.isdigit() and int(age) > 0
+    return (cache_control.max_age or 0) > 0

@@ -119,8 +119,8 @@ def test_a_new_service_worker_drops_the_files_of_an_older_version(phone):
 def test_versions_in_a_row_each_take_over_the_capture_page(phone):
     """A version that finishes installing while the page's navigation is handed from the
     version it replaces may be left waiting by Chromium, and every navigation of the site
-    with it; the page asks it to activate (offline.js, activateWhenInstalled). That happens
-    in about one change of version in five: the page changes version back and forth."""
+    with it; the version skips waiting once more (sw.js, SKIP_AGAIN). That happens in about
+    one change of version in five: the page changes version back and forth."""
     page = phone()
     open_capture(page)
     for turn in range(CHANGES_IN_A_ROW):

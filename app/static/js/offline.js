@@ -249,37 +249,6 @@
     }).catch(function () { return null; });
   }
 
-  // A new version skips waiting as it installs (sw.js), yet Chromium may leave it waiting
-  // for good: when it finishes installing while a navigation is being handed from the
-  // version it replaces, that version stops, starts again for the new page, and the
-  // activation is not tried again. While a version waits, every navigation of the site
-  // waits with it, until the browser is closed. Asking the waiting version to skip waiting
-  // once more activates it, but only once it is stuck: asked as it installs, its request
-  // is still pending when it gets stuck, and Chromium drops the requests that follow. So
-  // the page asks once, ASK_AFTER after a version installed, if it still waits.
-  var ASK_AFTER = 3000;
-  function activateWhenInstalled(registration) {
-    var asked = null;  // once per version: a second request would be dropped too
-    function askLater() {
-      setTimeout(function () {
-        var waiting = registration.waiting;
-        if (waiting && waiting !== asked) {
-          asked = waiting;
-          waiting.postMessage({ activate: true });
-        }
-      }, ASK_AFTER);
-    }
-    function follow(installing) {
-      if (!installing) { return; }
-      installing.addEventListener("statechange", function () {
-        if (installing.state === "installed") { askLater(); }
-      });
-    }
-    if (registration.waiting) { askLater(); }
-    follow(registration.installing);
-    registration.addEventListener("updatefound", function () { follow(registration.installing); });
-  }
-
   // The worker answers "kept" to the page itself once all the page's files are kept (else
   // "incomplete"), in a cache all its versions share: whichever version keeps them, they
   // are kept. Only then does the page say it will open with no signal (the note under its
@@ -312,7 +281,6 @@
     container.register(panel.dataset.sw, { scope: "/" })
       .then(function (registration) {
         worker = registration;
-        activateWhenInstalled(registration);
         handTo(container.controller || registration.active);
       })
       .catch(function () { return null; });  // no offline copy; sending still works

@@ -29,11 +29,21 @@ if (/^\/static\/[\w./-]+\.js$/.test(outboxScript) && outboxScript.indexOf("..") 
   importScripts(outboxScript);
 }
 
+// A new version skips waiting as it installs, yet Chromium may leave it waiting for good:
+// when it finishes installing while a navigation is handed from the version it replaces,
+// that version stops, starts again for the new page, and the activation is not tried
+// again; while it waits, every navigation of the site waits with it. Skipping waiting once
+// more activates it, but only once it is stuck (a request made while the first is still
+// pending is dropped): the version asks again SKIP_AGAIN after its installing began. Once
+// it is active, that does nothing.
+var SKIP_AGAIN = 3000;
+
 // Installing keeps nothing yet: every page that registers the worker then hands it its
-// list, the capture page included (app/items/offline.py). Keeping the page here too made a
-// phone's first visit download it three times instead of twice.
+// list, the capture page included (app/items/offline.py). Keeping the page here too would
+// make a phone's first visit download it once more.
 self.addEventListener("install", function (event) {
   event.waitUntil(self.skipWaiting());
+  setTimeout(function () { self.skipWaiting(); }, SKIP_AGAIN);
 });
 
 // Drops the kept files with hashed names that neither a kept page or data nor `named`
@@ -150,13 +160,7 @@ function keep(urls, page) {
   });
 }
 
-// A page asks a version that installed to activate (offline.js, activateWhenInstalled):
-// skipping waiting once more is what takes a version Chromium left waiting.
 self.addEventListener("message", function (event) {
-  if (event.data && event.data.activate) {
-    event.waitUntil(self.skipWaiting());
-    return;
-  }
   var urls = (event.data && event.data.precache) || [];
   var page = event.source && event.data && event.data.stamp
     ? { address: event.source.url, stamp: String(event.data.stamp) } : null;
