@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy
 from flask import Response, stream_with_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, and_, case, false, select, type_coerce
@@ -200,6 +201,9 @@ WHOLE_NUMBERS = {"id", "severity", "returns", "answer_days", "resolve_days"}
 YES_NO = {"danger", "overdue", "generalised"}
 MOMENTS = {"created_at", "routed_at"}
 DAYS = {"acknowledge_due", "resolve_due"}
+# A point's WKB, as GDAL reads it: byte order (1, little-endian), geometry type (1, Point),
+# x, y; numpy lays the fields out packed, 21 bytes.
+WKB_POINT = numpy.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
 def _schema(keys):
@@ -219,25 +223,35 @@ def _schema(keys):
                            ("geometry", pyarrow.binary())])
 
 
-def _iso(values):
-    """A column of dates as ISO text (None stays None)."""
-    return [value if value is None else value.isoformat() for value in values]
+def _column(values, key, schema):
+    """An Arrow array of one block's column. A date is written by Arrow as its ISO text,
+    in C: calling isoformat() on each cost more than all the other fields but one."""
+    import pyarrow
+
+    if key in DAYS:
+        return pyarrow.array(values, type=pyarrow.date32()).cast(pyarrow.string())
+    return pyarrow.array(values, type=schema.field(key).type)
+
+
+def _points(lon, lat):
+    """The WKB of each (lon, lat) point as an Arrow array, laid out by numpy in one go
+    (WKB_POINT): building a shapely point for each took 30 ms of 50,000 items' export."""
+    import pyarrow
+
+    wkb = numpy.empty(len(lon), WKB_POINT)
+    wkb["order"], wkb["type"], wkb["x"], wkb["y"] = 1, 1, lon, lat
+    offsets = numpy.arange(0, (len(lon) + 1) * wkb.itemsize, wkb.itemsize, dtype=numpy.int32)
+    return pyarrow.Array.from_buffers(pyarrow.binary(), len(lon),
+                                      [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(wkb)])
 
 
 def _batch(block, keys, schema):
     """An Arrow record batch of a block of export rows, column by column."""
     import pyarrow
-    import shapely
 
-    columns = []
-    for key in keys:
-        values = block[key]
-        if key in DAYS:
-            values = _iso(values)
-        columns.append(pyarrow.array(values, type=schema.field(key).type))
-    points = shapely.points(block["lon"], block["lat"])
-    columns.append(pyarrow.array(shapely.to_wkb(points), type=pyarrow.binary()))
-    return pyarrow.RecordBatch.from_arrays(columns, schema=schema)
+    columns = [_column(block[key], key, schema) for key in keys]
+    return pyarrow.RecordBatch.from_arrays([*columns, _points(block["lon"], block["lat"])],
+                                           schema=schema)
 
 
 def geopackage_export(filters, viewer):
