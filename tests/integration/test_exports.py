@@ -22,7 +22,7 @@ from app.evaluation.exports import export_blocks
 from app.extensions import db
 from app.items.models import Item
 from app.triage import services as triage
-from tests.conftest import INSIDE, make_user, page_text
+from tests.conftest import INSIDE, make_item, make_user, page_text
 from tests.integration.test_meetings import _decide, _generated, make_meeting
 from tests.integration.test_walks import offset
 from tests.workflow import coordinator, routed_item
@@ -215,6 +215,7 @@ def test_the_geopackage_keeps_each_fields_type_and_its_empty_values(client, auth
     waiting = routed_item("hbh", category="proprete")
     done = routed_item("vsgp", category="tags", where=offset(INSIDE, 20, 40))
     triage.resolve_item(make_user("agent", "vsgp"), done, "Nettoyé")
+    unrouted = make_item(category="eclairage", where=offset(INSIDE, -30, 10))
     db.session.commit()
     response = client.get("/api/v1/exports/items.gpkg?status=all", headers=staff_headers(auth))
     path = tmp_path / "export.gpkg"
@@ -232,6 +233,10 @@ def test_the_geopackage_keeps_each_fields_type_and_its_empty_values(client, auth
     assert pandas.isna(frame.loc[waiting.reference, "resolve_days"])
     assert frame.loc[waiting.reference, "acknowledge_due"] == \
         waiting.acknowledge_due.isoformat()
+    assert pandas.isna(frame.loc[unrouted.reference, "acknowledge_due"])
+    assert pandas.isna(frame.loc[unrouted.reference, "routed_at"])
+    point = frame.loc[unrouted.reference, "geometry"]
+    assert (point.x, point.y) == (round(unrouted.lon, 6), round(unrouted.lat, 6))
     routed = frame.loc[waiting.reference, "routed_at"]
     assert routed.tz_convert("UTC").replace(tzinfo=None).to_pydatetime() == \
         waiting.routed_at.replace(microsecond=waiting.routed_at.microsecond // 1000 * 1000)
