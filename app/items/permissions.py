@@ -27,10 +27,26 @@ def is_staff(user):
     return _signed_in(user) and user.has_role(*OVERSEERS, Role.AGENT)
 
 
+def agent_organisation_id(user):
+    """The id of the organisation `user` is an agent of, or None."""
+    if _signed_in(user) and user.has_role(Role.AGENT):
+        return user.organisation_id
+    return None
+
+
 def is_own_organisation_item(user, item):
-    """`user` is an agent of the organisation `item` is routed to."""
-    return (_signed_in(user) and user.has_role(Role.AGENT) and user.organisation_id is not None
-            and item.organisation_id == user.organisation_id)
+    """`user` is an agent of the organisation `item` is routed to (`item` may be a row of a
+    list holding `organisation_id`)."""
+    own = agent_organisation_id(user)
+    return own is not None and item.organisation_id == own
+
+
+def sees_staff_view(user, item):
+    """The exact location and every location detail, the routing and its delays, whether
+    the author gave an e-mail: the overseers, and the agents of the organisation `item` is
+    routed to. An agent reading another organisation's item is shown what the public is
+    (each organisation sees only its own items)."""
+    return sees_every_item(user) or is_own_organisation_item(user, item)
 
 
 def can_view_item(user, item):
@@ -66,7 +82,7 @@ def can_see_photo(user, photo, by_tracking_link=False):
         return True
     if photo.visibility == Visibility.PUBLIC:
         return can_view_item(user, photo.item)
-    return is_staff(user) and can_view_item(user, photo.item)
+    return sees_staff_view(user, photo.item)
 
 
 def visible_photos(item, user, by_tracking_link=False):
@@ -74,11 +90,11 @@ def visible_photos(item, user, by_tracking_link=False):
     return [photo for photo in item.photos if can_see_photo(user, photo, by_tracking_link)]
 
 
-def can_see_email_given(user, item=None):
-    """Staff learn whether the person who filed an item can be kept informed by e-mail,
-    never the address: it serves only to send updates (and shows in the person's own
-    account and data export)."""
-    return is_staff(user)
+def can_see_email_given(user, item):
+    """Staff who see the item as staff (sees_staff_view) learn whether the person who filed
+    it can be kept informed by e-mail, never the address: it serves only to send updates
+    (and shows in the person's own account and data export)."""
+    return sees_staff_view(user, item)
 
 
 def sees_public_feature_only(user):
@@ -87,11 +103,21 @@ def sees_public_feature_only(user):
     return not is_staff(user)
 
 
-def can_see_exact_location(user, item=None):
-    """Staff keep the exact point and every location detail of the items they see; everyone
-    else is shown the public view (the author also sees the exact one by the tracking
-    link)."""
-    return is_staff(user)
+def can_see_exact_location(user, item):
+    """Those who see `item` as staff keep its exact point and every location detail;
+    everyone else is shown the public view (the author also sees the exact one by the
+    tracking link)."""
+    return sees_staff_view(user, item)
+
+
+EVERY_ITEM = "every item"
+
+
+def exact_locations_in_lists(user):
+    """can_see_exact_location for every item of a list at once, for a query: EVERY_ITEM
+    (the overseers), the id of the organisation whose items an agent is shown exactly (the
+    others at their public position), or None (the public view of every item)."""
+    return EVERY_ITEM if sees_every_item(user) else agent_organisation_id(user)
 
 
 def can_enter_for_resident(user):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -14,7 +14,12 @@ from app.places.models import Place
 
 from .models import Item, ListedItem, Photo, band_of
 from .pagination import Page, after, cursor_of, newest_first, position_cursor
-from .permissions import can_see_exact_location, sees_every_item
+from .permissions import (
+    EVERY_ITEM,
+    can_see_exact_location,
+    exact_locations_in_lists,
+    sees_every_item,
+)
 from .public_view import location_of, place_shown, staff_only_categories
 from .status import Visibility
 
@@ -42,7 +47,7 @@ def _selection(user, bbox, kind, status, category):
     category codes."""
     clauses = [clause for clause in (visible_to(user),) if clause is not None]
     if bbox is not None:
-        clauses.append(in_bbox(bbox, exact=can_see_exact_location(user)))
+        clauses.append(in_bbox(bbox, exact=exact_locations_in_lists(user)))
     clauses += [column == value for column, value in
                 ((Item.kind, kind), (Item.status, status), (Item.category, category)) if value]
     return clauses
@@ -53,7 +58,8 @@ def by_band(query, user, bbox):
     bands (see in_bbox). SQLite has no statistics until ANALYZE and would rather walk
     every public item newest first, skipping a sort; PostgreSQL always has them and
     chooses the index itself."""
-    if bbox is None or can_see_exact_location(user) or not _read_band_by_band(bbox):
+    if (bbox is None or exact_locations_in_lists(user) is not None
+            or not _read_band_by_band(bbox)):
         return query
     return query.with_hint(Item, "INDEXED BY ix_item_public_map", "sqlite")
 
@@ -117,7 +123,7 @@ def page_of_items(user, bbox=None, kind=None, status=None, category=None, limit=
 # kind from the gazetteer, for place_shown.
 CARD_COLUMNS = (
     Item.id, Item.title, Item.description, Item.category, Item.status, Item.created_at,
-    Item.public_generalised,
+    Item.public_generalised, Item.organisation_id,
     *(select(column).where(Place.id == Item.place_id).scalar_subquery().label(f"place_{name}")
       for name, column in (("name", Place.name), ("kind", Place.kind))))
 
@@ -136,8 +142,8 @@ def page_of_cards(user, **filters):
     """page_of_items (taking the same filters and positions) as Cards: a list of fifty
     items reads the columns its cards show rather than building fifty items."""
     page = page_of_items(user, columns=CARD_COLUMNS, **filters)
-    exact = can_see_exact_location(user)
-    return replace(page, items=[Card(row, exact) for row in page.items])
+    return replace(page, items=[Card(row, can_see_exact_location(user, row))
+                                for row in page.items])
 
 
 def whole_box(user, bbox, most, columns, kind=None, status=None, category=None):
@@ -179,8 +185,7 @@ def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
     over `bbox`, by the database: what a map draws when more items fall in view than a
     phone should draw one by one."""
     minlon, minlat, maxlon, maxlat = bbox
-    exact = can_see_exact_location(user)
-    lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
+    lon, lat = position_shown(exact_locations_in_lists(user))
     width = max(maxlon - minlon, 1e-9) / CLUSTER_GRID
     height = max(maxlat - minlat, 1e-9) / CLUSTER_GRID
     column = func.round((lon - minlon) / width - 0.5)
@@ -197,20 +202,41 @@ def clusters_in_bbox(user, bbox, kind=None, status=None, category=None):
 MAX_BAND_RANGES = 400
 
 
-def in_bbox(bbox, exact=True):
-    """A WHERE clause: the exact point, or the public position, lies in the box. On the
-    public position the box also names its latitude bands, so that the public map's index
-    (visibility, band, longitude…) reads one short range of longitudes per band: what a box
-    costs then depends on what lies in and near it, not on the size of the table."""
+def position_shown(exact):
+    """The SQL (longitude, latitude) of the position shown of each item, `exact` as
+    permissions.exact_locations_in_lists says."""
+    if exact == EVERY_ITEM:
+        return Item.lon, Item.lat
+    if exact is None:
+        return Item.public_lon, Item.public_lat
+    own = Item.organisation_id == exact
+    return (case((own, Item.lon), else_=Item.public_lon),
+            case((own, Item.lat), else_=Item.public_lat))
+
+
+def in_bbox(bbox, exact=EVERY_ITEM):
+    """A WHERE clause: the position shown of an item (`exact` as
+    permissions.exact_locations_in_lists says) lies in the box. On the public position the
+    box also names its latitude bands, so that the public map's index (visibility, band,
+    longitude…) reads one short range of longitudes per band: what a box costs then depends
+    on what lies in and near it, not on the size of the table."""
     minlon, minlat, maxlon, maxlat = bbox
-    lon, lat = (Item.lon, Item.lat) if exact else (Item.public_lon, Item.public_lat)
-    inside = and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
-    if exact:
-        return inside
+
+    def inside(lon, lat):
+        return and_(lon.between(minlon, maxlon), lat.between(minlat, maxlat))
+
+    if exact == EVERY_ITEM:
+        return inside(Item.lon, Item.lat)
     first, last = _bands(bbox)
     bands = (Item.public_band.in_(range(first, last + 1)) if _read_band_by_band(bbox)
              else Item.public_band.between(first, last))
-    return and_(bands, inside)
+    public = and_(bands, inside(Item.public_lon, Item.public_lat))
+    if exact is None:
+        return public
+    # An agent: its organisation's items at their exact point, the others at the public one.
+    own = Item.organisation_id == exact
+    return or_(and_(own, inside(Item.lon, Item.lat)),
+               and_(or_(Item.organisation_id.is_(None), Item.organisation_id != exact), public))
 
 
 def _bands(bbox):
@@ -232,8 +258,8 @@ def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAY
     candidates = items_in_bbox(user, (lon - dlon, lat - dlat, lon + dlon, lat + dlat),
                                category=category)
     since = utcnow() - timedelta(days=days)
-    exact = can_see_exact_location(user)
-    shown = [(item, location_of(item, exact)) for item in candidates if item.created_at >= since]
+    shown = [(item, location_of(item, can_see_exact_location(user, item)))
+             for item in candidates if item.created_at >= since]
     found = [(item, metres_between(lon, lat, where.lon, where.lat)) for item, where in shown]
     return sorted(((i, d) for i, d in found if d <= metres), key=lambda pair: pair[1])
 

@@ -13,7 +13,7 @@ from .permissions import (
     can_read_internal_notes,
     can_see_email_given,
     can_see_exact_location,
-    is_staff,
+    sees_staff_view,
     visible_photos,
 )
 from .prepared import (
@@ -174,7 +174,7 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
             "photos": photo_urls(item, viewer, tracking_token),
             "followers": len(item.followers),
         })
-    if is_staff(viewer):
+    if sees_staff_view(viewer, item):
         props["organisation"] = item.organisation.code if item.organisation else None
         props["suggested_organisation"] = (
             item.suggested_organisation.code if item.suggested_organisation else None)
@@ -211,9 +211,8 @@ def prepared_features(rows):
 def map_features(items, viewer=None):
     """The lean features the map draws of `items`, at the position `viewer` is shown (the
     prepared map_feature texts serve those who are not staff)."""
-    exact = can_see_exact_location(viewer)
-    return [dumps(map_feature(item, where.lon, where.lat))
-            for item, where in ((item, location_of(item, exact=exact)) for item in items)]
+    return [dumps(map_feature(item, where.lon, where.lat)) for item, where in (
+        (item, location_of(item, exact=can_see_exact_location(viewer, item))) for item in items)]
 
 
 def map_legend():

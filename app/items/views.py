@@ -36,7 +36,7 @@ from .permissions import (
     can_see_photo,
     can_view_item,
     entering_for_resident,
-    is_staff,
+    sees_staff_view,
     visible_photos,
 )
 from .public_view import PRECISE_PLACE_KINDS, location_of
@@ -111,7 +111,7 @@ def _render_item(item, token=None):
         "items/show.html", item=item, token=token, category=CATEGORIES[item.category],
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS, visibilities=VISIBILITY_LABELS, severities=SEVERITY_LABELS,
-        staff=is_staff(viewer), internal_notes=can_read_internal_notes(viewer, item),
+        staff=sees_staff_view(viewer, item), internal_notes=can_read_internal_notes(viewer, item),
         photos=visible_photos(item, viewer, by_tracking_link=bool(token)), location=location,
         # named after the place nearest to the point shown (a generalised one for the public)
         near=_near(location),

@@ -12,7 +12,7 @@ from app.extensions import db, limiter
 from app.forms import show_refusal
 from app.inputs import parse_int
 from app.items.models import Item
-from app.items.permissions import can_see_exact_location, can_view_item, is_staff
+from app.items.permissions import can_see_exact_location, can_view_item, sees_staff_view
 from app.items.public_view import location_of
 from app.items.status import STATUS_LABELS
 from app.permissions import current_viewer, open_to_anyone, requires
@@ -76,7 +76,7 @@ def _page(item, status=200, comment_form=None, answer_form=None):
     return render_template(
         "proposals/show.html", item=item, proposal=item.proposal, themes=THEMES,
         location=location_of(item, exact=can_see_exact_location(viewer, item)),
-        answers=ANSWERS, statuses=STATUS_LABELS, staff=is_staff(viewer),
+        answers=ANSWERS, statuses=STATUS_LABELS, staff=sees_staff_view(viewer, item),
         supports=len(item.supports), supported=queries.supported_by(item, viewer),
         may_support=can_support_proposal(viewer), may_comment=can_comment_proposal(viewer),
         may_answer=can_answer_proposal(viewer, item),

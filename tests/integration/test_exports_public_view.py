@@ -74,7 +74,7 @@ def varied_items():
 
 def expected_row(item, viewer, today):
     """What an exported row of `item` is by the public view, row by row."""
-    staff = can_see_exact_location(viewer)
+    staff = can_see_exact_location(viewer, item)
     row = public_view(item)
     if staff:
         row.update(vars(location_of(item, exact=True)))

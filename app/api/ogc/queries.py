@@ -6,13 +6,14 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.items.models import Item
+from app.items.permissions import exact_locations_in_lists
 from app.items.queries import in_bbox, visible_to
 
 
 def _public(bbox=None, start=None, end=None):
     query = select(Item).where(visible_to(None))
     if bbox is not None:  # on the shown position: a small box never finds an exact point
-        query = query.where(in_bbox(bbox, exact=False))
+        query = query.where(in_bbox(bbox, exact=exact_locations_in_lists(None)))
     if start is not None:
         query = query.where(Item.created_at >= start)
     if end is not None:
