@@ -6,6 +6,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InternalError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .database import cannot_write, is_busy
@@ -131,6 +132,15 @@ def register_errors(app):
             raise exc
         app.logger.error("database unavailable: %s", exc)
         return error_response(503, _messages()[503])
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(exc):
+        """A row changed by someone else between this request's read and its write (a
+        version check): 409, nothing saved. The forms that expect it say more themselves."""
+        db.session.rollback()
+        return error_response(409, _("Quelqu'un d'autre vient de modifier ces données : rien "
+                                     "n'a été enregistré. Rechargez la page pour voir leur "
+                                     "état actuel et recommencez."))
 
     @app.errorhandler(DomainError)
     def domain_error(exc):

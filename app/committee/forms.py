@@ -1,5 +1,6 @@
 """Forms of the committee meetings: they check the shape of input, the services the rules."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,7 +12,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.auth.forms import stripped
 
@@ -57,6 +58,11 @@ class DecisionForm(FlaskForm):
     def set_organisations(self, organisations):
         self.organisation.choices = [SelectChoice("", _l("— inchangé —"))] + [
             SelectChoice(o.code, o.name) for o in organisations]
+
+    def validate_organisation(self, field):
+        # A code no organisation has would otherwise be read as "unchanged".
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Organisme inconnu : %(code)s.", code=field.data))
 
 
 class CloseForm(FlaskForm):

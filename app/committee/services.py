@@ -21,9 +21,14 @@ from app.triage.services import check_version, route_item
 
 from .agenda import build_points
 from .models import AgendaPoint, Decision, Meeting
+from .period import CONTRACT_START
 
 MAX_NOTE = 2000
 MAX_TITLE = 300
+# How far ahead a meeting is planned, and a decision's deadline set: beyond, a date is a
+# slip of the keyboard (and one near the end of the calendar could not be computed with).
+MEETING_AHEAD = dt.timedelta(days=2 * 366)
+DUE_AHEAD = dt.timedelta(days=5 * 366)
 
 
 class MeetingClosed(DomainError):
@@ -45,6 +50,10 @@ def create_meeting(actor, data):
     errors = {}
     if not isinstance(data.get("held_on"), dt.date):
         errors["held_on"] = _("Indiquez la date de la réunion.")
+    elif not CONTRACT_START <= data["held_on"] <= paris_today() + MEETING_AHEAD:
+        errors["held_on"] = _("La date de la réunion doit se situer entre le %(first)s et le "
+                              "%(last)s.", first=format_date(CONTRACT_START, "long"),
+                              last=format_date(paris_today() + MEETING_AHEAD, "long"))
     if not isinstance(data.get("starts_at"), dt.time):
         errors["starts_at"] = _("Indiquez l'heure de la réunion.")
     if not (data.get("place") or "").strip():
@@ -188,8 +197,12 @@ def record_decision(actor, point, organisation=None, due_on=None, note="",
         errors["note"] = _("La note dépasse %(n)d caractères.", n=MAX_NOTE)
     if organisation is None and due_on is None and not note:
         errors["note"] = _("Dites qui agit, pour quand, ou notez ce qui a été décidé.")
-    if due_on is not None and due_on < (today or paris_today()):
+    today = today or paris_today()
+    if due_on is not None and due_on < today:
         errors["due_on"] = _("L'échéance est déjà passée.")
+    elif due_on is not None and due_on > today + DUE_AHEAD:
+        errors["due_on"] = _("L'échéance ne peut pas dépasser le %(last)s.",
+                             last=format_date(today + DUE_AHEAD, "long"))
     item = point.item
     if item is not None and organisation is None and item.is_disputed \
             and item.status == Status.RETURNED:

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.auth.services import find_organisation
 from app.clock import paris_today
@@ -338,3 +338,60 @@ def test_meetings_are_planned_by_the_coordination_only(client, auth):
                                                  "starts_at": "14:00", "place": "Salle"})
     assert good.status_code == 303
     assert db.session.scalar(select(Meeting)).held_on == date(2026, 12, 10)
+
+
+@pytest.mark.parametrize("held_on", ["0001-01-01", "2023-12-31", "9999-12-31"])
+def test_a_meeting_date_out_of_reach_is_refused(client, auth, held_on):
+    """Before the contract, or years ahead: a slip of the keyboard, said so, nothing saved
+    (the agenda of such a date could not even be computed)."""
+    auth.login(user=coordinator())
+    token = csrf_token(client, "/comite/reunions")
+    refused = client.post("/comite/reunions", data={"csrf_token": token, "held_on": held_on,
+                                                    "starts_at": "14:00", "place": "Salle"})
+    assert refused.status_code == 422
+    assert "La date de la réunion doit se situer entre le 1 janvier 2024 et le" in page_text(
+        refused)
+    assert db.session.scalar(select(Meeting)) is None
+
+
+def test_a_decision_names_a_known_organisation_and_a_reachable_deadline(app, client, auth,
+                                                                        agenda_data):
+    meeting = make_meeting()
+    points = _generated(app, meeting)
+    late = points[agenda_data["late"].id]
+    auth.login("committee")
+    unknown = _decide(client, meeting, late, organisation="nope", note="Relance")
+    assert unknown.status_code == 422 and "Organisme inconnu : nope." in page_text(unknown)
+    far = _decide(client, meeting, late, due_on="9999-12-31", note="Relance")
+    assert far.status_code == 422 and "L'échéance ne peut pas dépasser le" in page_text(far)
+    assert db.session.scalar(select(Decision)) is None
+    assert _reload(Item, agenda_data["late"].id).organisation.code == "vsgp"
+    reachable = paris_today() + services.DUE_AHEAD
+    assert _decide(client, meeting, late, due_on=reachable.isoformat()).status_code == 303
+    # The next meeting's agenda reads that deadline back.
+    assert client.get(f"/comite/reunions/{make_meeting().id}").status_code == 200
+
+
+def test_an_agenda_edit_crossing_another_says_so(app, client, auth, agenda_data):
+    """Someone else changed the point between this request's read and its write: 409 and
+    nothing saved, rather than an error page."""
+    meeting = make_meeting()
+    _generated(app, meeting)
+    point = _reload(Meeting, meeting.id).points[1]
+    auth.login(user=coordinator())
+    token = csrf_token(client, f"/comite/reunions/{meeting.id}")
+
+    def someone_else_moves_it(session, _context, _instances):
+        session.connection().execute(
+            AgendaPoint.__table__.update().where(AgendaPoint.id == point.id)
+            .values(version=AgendaPoint.version + 1))
+
+    event.listen(db.session, "before_flush", someone_else_moves_it)
+    try:
+        crossed = client.post(f"/comite/reunions/{meeting.id}/points/{point.id}/deplacer",
+                              data={"csrf_token": token, "step": "up"})
+    finally:
+        event.remove(db.session, "before_flush", someone_else_moves_it)
+    assert crossed.status_code == 409
+    assert "Quelqu'un d'autre vient de modifier ces données" in page_text(crossed)
+    assert _reload(Meeting, meeting.id).points[1].id == point.id
