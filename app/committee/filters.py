@@ -23,7 +23,7 @@ from app.triage.queries import overdue_clause
 from app.walks.models import Walk, WalkFinding
 
 from .period import read_period
-from .permissions import follows_every_organisation, own_organisation
+from .permissions import follows_as_staff, follows_every_organisation, own_organisation
 
 # Open: someone still has to act (a resolution awaits only its verification).
 OPEN_STATUSES = tuple(s for s in Status if s not in (
@@ -61,8 +61,8 @@ def read_filters(args, viewer, today=None):
     `walk`, `status`, and the flags `overdue`, `disputed`, `returned`, `reopened` = 1).
 
     Raises InvalidInput (422) naming each unknown value, and NotAllowed (403) when an agent
-    asks for another organisation than its own. An agent's filters always hold its own
-    organisation."""
+    asks for another organisation than its own, or when someone following what the public
+    sees asks for overdue items. An agent's filters always hold its own organisation."""
     errors = {}
     today = today or paris_today()
     filters = Filters(today=today)
@@ -93,6 +93,10 @@ def read_filters(args, viewer, today=None):
         errors["status"] = _("État inconnu : %(code)s.", code=status)
     filters.state = status
     filters.flags = {flag for flag in FLAGS if args.get(flag) == "1"}
+    if "overdue" in filters.flags and not follows_as_staff(viewer):
+        # Due dates are staff material: selecting on them would tell them.
+        raise NotAllowed(_("Le filtre « en retard » est réservé aux organismes, à la "
+                           "coordination et au comité."), "overdue")
     if errors:
         raise InvalidInput(errors)
     return _scoped(filters, viewer)

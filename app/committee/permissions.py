@@ -1,6 +1,7 @@
 """Who follows the items across organisations, and who runs committee meetings."""
 
 from app.auth.roles import Role
+from app.items.permissions import exact_locations_in_lists
 
 # The committee, the coordination and the administrators see every organisation's part.
 FOLLOWERS = (Role.COMMITTEE, Role.COORDINATOR, Role.ADMIN)
@@ -24,6 +25,14 @@ def own_organisation(user):
 def can_follow_items(user):
     """The follow-up pages: every organisation for followers, its own for an agent."""
     return follows_every_organisation(user) or own_organisation(user) is not None
+
+
+def follows_as_staff(user):
+    """Every item `user` follows or exports (filters.scope_clause) is seen as staff sees
+    it: its exact point, routing and delays, and so whether it is overdue. The overseers;
+    an agent, who follows its own organisation's items only. Others follow what the public
+    sees, and only as the public sees it."""
+    return exact_locations_in_lists(user) is not None
 
 
 def can_plan_meeting(user):

@@ -29,11 +29,11 @@ from sqlalchemy import Boolean, and_, case, false, select, type_coerce
 from app.auth.models import Organisation
 from app.clock import utcnow
 from app.committee.filters import clauses
+from app.committee.permissions import follows_as_staff
 from app.csv_writer import FRENCH, csv_response
 from app.extensions import db
 from app.items.categories import CATEGORIES
 from app.items.models import Item, reference_of
-from app.items.permissions import exact_locations_in_lists
 from app.items.public_view import PRECISE_PLACE_KINDS
 from app.items.status import STATUS_LABELS, Visibility
 from app.places.models import Place
@@ -67,16 +67,9 @@ COLUMNS = (
     ("spot", _l("Endroit"), False), ("lon", _l("Longitude"), False),
     ("lat", _l("Latitude"), False),
 )
-def sees_staff_columns(viewer):
-    """The exact point and the staff's columns: for those who see every item exactly, and
-    for an agent, whose export holds its own organisation's items only
-    (committee.filters.scope_clause)."""
-    return exact_locations_in_lists(viewer) is not None
-
-
 def columns_for(viewer):
     """[(key, heading)] of the columns `viewer` gets."""
-    staff = sees_staff_columns(viewer)
+    staff = follows_as_staff(viewer)
     return [(key, heading) for key, heading, staff_only in COLUMNS if staff or not staff_only]
 
 
@@ -144,7 +137,7 @@ def export_blocks(filters, viewer, chunk=CHUNK):
 
     The columns made from others are made here, a block at a time, which costs less than
     the database writing each row's: a label is one shared text."""
-    staff, named = sees_staff_columns(viewer), labels()
+    staff, named = follows_as_staff(viewer), labels()
     read = _read(staff, filters.today)
     for rows in _rows(filters, viewer, read.values(), chunk):
         block = dict(zip(read, zip(*rows, strict=True), strict=True))
@@ -183,7 +176,7 @@ def _features(filters, viewer):
     """The FeatureCollection's text, a block of features at a time, one feature a line:
     each feature's text is written by the database (export_sql.point_feature), and only
     joined here."""
-    staff = sees_staff_columns(viewer)
+    staff = follows_as_staff(viewer)
     read = {**_read(staff, filters.today), **_derived_in_sql(staff, labels())}
     feature = point_feature(read["id"], [(key, read[key]) for key in property_keys(viewer)],
                             read["lon"], read["lat"])

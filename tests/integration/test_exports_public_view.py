@@ -108,8 +108,9 @@ VIEWERS = [("committee", None), ("coordinator", None), ("admin", None),
 def test_each_roles_export_is_the_public_view_row_by_row(app, role, org):
     varied_items()
     viewer = make_user(role, org) if role else None
+    overdue = [{"status": "all", "overdue": "1"}] if role not in ("resident", None) else []
     with app.test_request_context():
-        for args in ({"status": "all"}, {}, {"status": "all", "overdue": "1"}):
+        for args in ({"status": "all"}, {}, *overdue):
             filters, rows = exported_rows(viewer, args)
             items = db.session.scalars(select(Item).where(*clauses(filters, viewer))
                                        .order_by(Item.id)).all()
@@ -138,3 +139,18 @@ def test_the_exports_files_hold_the_public_view(client, auth, app):
                 for key in keys}
         assert any(feature["properties"]["generalised"] for feature in features) == (
             viewer is None)  # staff keep the exact point
+
+
+def test_overdue_items_are_asked_for_by_staff_only(client, auth):
+    """Due dates are staff material: the public cannot select on them either."""
+    varied_items()
+    resident, agent = make_user("resident"), make_user("agent", "hbh")
+    for headers, status in (({}, 403), (auth.token(user=resident), 403),
+                            (auth.token(user=agent), 200)):
+        answer = client.get("/api/v1/exports/items.csv?status=all&overdue=1", headers=headers)
+        assert answer.status_code == status
+        if status == 403:
+            assert "réservé aux organismes" in answer.get_json()["errors"]["overdue"]
+        else:  # the one late at the landlord's
+            rows = answer.get_data(as_text=True).strip().splitlines()
+            assert len(rows) == 2 and "Hauts-de-Bièvre Habitat" in rows[1]
