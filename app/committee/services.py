@@ -16,7 +16,7 @@ from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.inputs import parse_int
 from app.items.models import Item
-from app.items.status import CLOSED, STATUS_LABELS, TRANSITIONS, Status, record
+from app.items.status import CLOSED, STATUS_LABELS, TRANSITIONS, Status, actor_label, record
 from app.triage.services import check_version, route_item
 
 from .agenda import build_points
@@ -217,7 +217,7 @@ def record_decision(actor, point, organisation=None, due_on=None, note="",
         event = _decide_on_item(actor, point, organisation, due_on, note)
     decision = Decision(point=point, organisation=organisation, due_on=due_on, note=note,
                         moved=moved, item_event=event, decided_by_id=actor.id,
-                        decided_by_label=actor.display_name or actor.email)
+                        decided_by_label=actor.display_name or actor_label(actor))
     db.session.add(decision)  # one per point: a second, at the same time, meets the constraint
     db.session.flush()
     return decision

@@ -317,6 +317,9 @@ def test_agents_read_their_own_organisations_decisions_only(app, client, auth, a
     assert client.get(f"{page}?organisation=hbh").status_code == 403
     decisions = client.get(f"/comite/reunions/{meeting.id}/decisions.csv").get_data(as_text=True)
     assert "Relance VSGP" in decisions and "HBH agit" not in decisions
+    # Who decided: a display name, else a role, never an e-mail address.
+    assert "coordination@example.org" not in mine + decisions
+    assert "Coordination GUSP" in decisions
     assert client.get(f"/comite/reunions/{meeting.id}/decisions.csv?organisation=hbh"
                       ).status_code == 403
     assert client.get(f"/comite/reunions/{meeting.id}").status_code == 403
