@@ -16,7 +16,15 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.auth.forms import stripped
 
-from .services import MAX_NOTE, MAX_TITLE
+from .services import MAX_NOTE, MAX_TITLE, due_dates, meeting_dates
+
+
+def _offer(field, dates):
+    """A date field's picker offers the days between `dates` (first, last) only: on a
+    phone, a day out of reach cannot be picked by a slip of the thumb."""
+    first, last = dates
+    field.render_kw = {**(field.render_kw or {}), "min": first.isoformat(),
+                       "max": last.isoformat()}
 
 
 class MeetingForm(FlaskForm):
@@ -26,6 +34,10 @@ class MeetingForm(FlaskForm):
     place = StringField(_l("Lieu"), filters=[stripped],
                         validators=[InputRequired(_l("Indiquez le lieu de la réunion.")),
                                     Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer(self.held_on, meeting_dates())
 
 
 class AddItemForm(FlaskForm):
@@ -54,6 +66,7 @@ class DecisionForm(FlaskForm):
     def __init__(self, point, *args, **kwargs):
         super().__init__(*args, prefix=f"p{point.id}", **kwargs)
         self.point = point
+        _offer(self.due_on, due_dates())
 
     def set_organisations(self, organisations):
         self.organisation.choices = [SelectChoice("", _l("— inchangé —"))] + [

@@ -31,6 +31,18 @@ MEETING_AHEAD = dt.timedelta(days=2 * 366)
 DUE_AHEAD = dt.timedelta(days=5 * 366)
 
 
+def meeting_dates(today=None):
+    """(first, last): the days a meeting may be held on (the forms' date pickers offer
+    these only)."""
+    return CONTRACT_START, (today or paris_today()) + MEETING_AHEAD
+
+
+def due_dates(today=None):
+    """(first, last): the days a decision's deadline may fall on."""
+    today = today or paris_today()
+    return today, today + DUE_AHEAD
+
+
 class MeetingClosed(DomainError):
     def __init__(self):
         super().__init__(_("Le compte rendu de cette réunion est clos : elle ne change plus."))
@@ -48,12 +60,13 @@ def _open(meeting):
 def create_meeting(actor, data):
     """A planned meeting: data has held_on (date), starts_at (time), place."""
     errors = {}
+    first, last = meeting_dates()
     if not isinstance(data.get("held_on"), dt.date):
         errors["held_on"] = _("Indiquez la date de la réunion.")
-    elif not CONTRACT_START <= data["held_on"] <= paris_today() + MEETING_AHEAD:
+    elif not first <= data["held_on"] <= last:
         errors["held_on"] = _("La date de la réunion doit se situer entre le %(first)s et le "
-                              "%(last)s.", first=format_date(CONTRACT_START, "long"),
-                              last=format_date(paris_today() + MEETING_AHEAD, "long"))
+                              "%(last)s.", first=format_date(first, "long"),
+                              last=format_date(last, "long"))
     if not isinstance(data.get("starts_at"), dt.time):
         errors["starts_at"] = _("Indiquez l'heure de la réunion.")
     if not (data.get("place") or "").strip():
@@ -197,12 +210,12 @@ def record_decision(actor, point, organisation=None, due_on=None, note="",
         errors["note"] = _("La note dépasse %(n)d caractères.", n=MAX_NOTE)
     if organisation is None and due_on is None and not note:
         errors["note"] = _("Dites qui agit, pour quand, ou notez ce qui a été décidé.")
-    today = today or paris_today()
-    if due_on is not None and due_on < today:
+    first, last = due_dates(today)
+    if due_on is not None and due_on < first:
         errors["due_on"] = _("L'échéance est déjà passée.")
-    elif due_on is not None and due_on > today + DUE_AHEAD:
+    elif due_on is not None and due_on > last:
         errors["due_on"] = _("L'échéance ne peut pas dépasser le %(last)s.",
-                             last=format_date(today + DUE_AHEAD, "long"))
+                             last=format_date(last, "long"))
     item = point.item
     if item is not None and organisation is None and item.is_disputed \
             and item.status == Status.RETURNED:

@@ -2,6 +2,7 @@
 status door (one settling a dispute), minutes and follow-ups met or not, concurrency."""
 
 import io
+import re
 import threading
 from datetime import date, time, timedelta
 
@@ -355,6 +356,21 @@ def test_a_meeting_date_out_of_reach_is_refused(client, auth, held_on):
     assert "La date de la réunion doit se situer entre le 1 janvier 2024 et le" in page_text(
         refused)
     assert db.session.scalar(select(Meeting)) is None
+
+
+def test_the_date_pickers_offer_the_days_within_reach(app, client, auth, agenda_data):
+    auth.login(user=coordinator())
+    first, last = services.meeting_dates()
+    [held_on] = re.findall(r"<input[^>]*held_on[^>]*>", page_text(client.get("/comite/reunions")))
+    assert f'min="{first.isoformat()}"' in held_on and f'max="{last.isoformat()}"' in held_on
+    meeting = make_meeting()
+    _generated(app, meeting)
+    page = page_text(client.get(f"/comite/reunions/{meeting.id}"))
+    today, latest = services.due_dates()
+    pickers = re.findall(r"<input[^>]*due_on[^>]*>", page)
+    assert len(pickers) >= 3 and all(
+        f'min="{today.isoformat()}"' in picker and f'max="{latest.isoformat()}"' in picker
+        for picker in pickers)
 
 
 def test_a_decision_names_a_known_organisation_and_a_reachable_deadline(app, client, auth,
