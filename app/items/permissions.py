@@ -90,13 +90,6 @@ def visible_photos(item, user, by_tracking_link=False):
     return [photo for photo in item.photos if can_see_photo(user, photo, by_tracking_link)]
 
 
-def can_see_email_given(user, item):
-    """Staff who see the item as staff (sees_staff_view) learn whether the person who filed
-    it can be kept informed by e-mail, never the address: it serves only to send updates
-    (and shows in the person's own account and data export)."""
-    return sees_staff_view(user, item)
-
-
 def sees_public_feature_only(user):
     """What `user` is shown of any item in a list is its public feature (no exact point, no
     staff fields): the prepared texts serve them (app/items/prepared.py)."""
@@ -118,6 +111,15 @@ def exact_locations_in_lists(user):
     (the overseers), the id of the organisation whose items an agent is shown exactly (the
     others at their public position), or None (the public view of every item)."""
     return EVERY_ITEM if sees_every_item(user) else agent_organisation_id(user)
+
+
+def exact_location_test(user):
+    """can_see_exact_location(user, item) for the items (or rows holding `organisation_id`)
+    of a list: the user's rights worked out once, then each item's organisation compared."""
+    scope = exact_locations_in_lists(user)
+    if scope == EVERY_ITEM:
+        return lambda item: True
+    return lambda item: scope is not None and item.organisation_id == scope
 
 
 def can_enter_for_resident(user):

@@ -16,7 +16,7 @@ from .models import Item, ListedItem, Photo, band_of
 from .pagination import Page, after, cursor_of, newest_first, position_cursor
 from .permissions import (
     EVERY_ITEM,
-    can_see_exact_location,
+    exact_location_test,
     exact_locations_in_lists,
     sees_every_item,
 )
@@ -142,8 +142,8 @@ def page_of_cards(user, **filters):
     """page_of_items (taking the same filters and positions) as Cards: a list of fifty
     items reads the columns its cards show rather than building fifty items."""
     page = page_of_items(user, columns=CARD_COLUMNS, **filters)
-    return replace(page, items=[Card(row, can_see_exact_location(user, row))
-                                for row in page.items])
+    exact = exact_location_test(user)
+    return replace(page, items=[Card(row, exact(row)) for row in page.items])
 
 
 def whole_box(user, bbox, most, columns, kind=None, status=None, category=None):
@@ -258,8 +258,9 @@ def nearby_items(user, lon, lat, category, metres=NEARBY_METRES, days=NEARBY_DAY
     candidates = items_in_bbox(user, (lon - dlon, lat - dlat, lon + dlon, lat + dlat),
                                category=category)
     since = utcnow() - timedelta(days=days)
-    shown = [(item, location_of(item, can_see_exact_location(user, item)))
-             for item in candidates if item.created_at >= since]
+    exact = exact_location_test(user)
+    shown = [(item, location_of(item, exact(item))) for item in candidates
+             if item.created_at >= since]
     found = [(item, metres_between(lon, lat, where.lon, where.lat)) for item, where in shown]
     return sorted(((i, d) for i, d in found if d <= metres), key=lambda pair: pair[1])
 

@@ -11,8 +11,7 @@ from app.inputs import normalise_email_address
 from .categories import CATEGORIES
 from .permissions import (
     can_read_internal_notes,
-    can_see_email_given,
-    can_see_exact_location,
+    exact_location_test,
     sees_staff_view,
     visible_photos,
 )
@@ -161,8 +160,8 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
         supports = len(item.supports)
     feature = public_feature(item, supports)
     props = feature["properties"]
-    exact = bool(tracking_token) or can_see_exact_location(viewer, item)
-    where = vars(location_of(item, exact=exact))
+    staff = sees_staff_view(viewer, item)  # the exact location too (can_see_exact_location)
+    where = vars(location_of(item, exact=bool(tracking_token) or staff))
     feature["geometry"]["coordinates"] = [where.pop("lon"), where.pop("lat")]
     details = {name: where.pop(name) for name in DETAILS}
     props.update(where)
@@ -174,7 +173,7 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
             "photos": photo_urls(item, viewer, tracking_token),
             "followers": len(item.followers),
         })
-    if sees_staff_view(viewer, item):
+    if staff:
         props["organisation"] = item.organisation.code if item.organisation else None
         props["suggested_organisation"] = (
             item.suggested_organisation.code if item.suggested_organisation else None)
@@ -184,7 +183,8 @@ def item_feature(item, viewer=None, tracking_token=None, detail=True, supports=N
                                 ("resolve_due", item.resolve_due),
                                 ("expected_date", item.expected_date))})
         props["disputed"] = item.is_disputed
-    if can_see_email_given(viewer, item):
+        # Whether the author can be kept informed by e-mail, never the address: it serves
+        # only to send updates (and shows in the person's own account and data export).
         props["email_given"] = item.email_given
     return feature
 
@@ -211,8 +211,9 @@ def prepared_features(rows):
 def map_features(items, viewer=None):
     """The lean features the map draws of `items`, at the position `viewer` is shown (the
     prepared map_feature texts serve those who are not staff)."""
-    return [dumps(map_feature(item, where.lon, where.lat)) for item, where in (
-        (item, location_of(item, exact=can_see_exact_location(viewer, item))) for item in items)]
+    exact = exact_location_test(viewer)
+    return [dumps(map_feature(item, where.lon, where.lat))
+            for item, where in ((item, location_of(item, exact=exact(item))) for item in items)]
 
 
 def map_legend():
