@@ -6,9 +6,10 @@ import re
 import threading
 from datetime import date, time, timedelta
 
+import flask_migrate
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from app.auth.services import find_organisation
 from app.clock import paris_today
@@ -20,6 +21,7 @@ from app.items.models import Item
 from app.triage import services as triage
 from tests.conftest import csrf_token, make_item, make_user, page_text
 from tests.integration.test_followup import disputed_item, overdue_item
+from tests.integration.test_public_view import empty_app  # noqa: F401
 from tests.workflow import coordinator, routed_item
 
 
@@ -324,6 +326,41 @@ def test_agents_read_their_own_organisations_decisions_only(app, client, auth, a
     assert client.get(f"/comite/reunions/{meeting.id}/decisions.csv?organisation=hbh"
                       ).status_code == 403
     assert client.get(f"/comite/reunions/{meeting.id}").status_code == 403
+
+
+def test_the_migration_names_earlier_deciders_without_their_email(empty_app):  # noqa: F811
+    """Decisions recorded while the minutes fell back to the address are named as they are
+    now (display name, organisation, role); a deleted account's address is not kept."""
+    with empty_app.app_context():
+        flask_migrate.upgrade()
+        named = make_user("coordinator", email="nommee@example.org")
+        agent = make_user("agent", "vsgp", email="agent@example.org")
+        deciders = [make_user("coordinator", email="coord@example.org"),
+                    make_user("committee", email="comite@example.org"), agent, named, None]
+        meeting = make_meeting(actor=deciders[0])
+        for decider in deciders:
+            point = services.add_free_point(deciders[0], meeting, "Point libre")
+            with empty_app.test_request_context():
+                services.record_decision(decider or deciders[0], point, note="Décidé")
+            point.decision.decided_by_id = decider and decider.id
+            point.decision.decided_by_label = (decider.email if decider
+                                               else "parti@example.org")
+        # A display name given since: the minutes now show it.
+        named.display_name = "Awa Diallo"
+        # A label that was never an address stays as it is.
+        kept = services.add_free_point(deciders[0], meeting, "Point libre")
+        with empty_app.test_request_context():
+            services.record_decision(agent, kept, note="Décidé")
+        kept.decision.decided_by_label = "Chez @lice"
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.downgrade(revision="0022")
+        flask_migrate.upgrade()
+        labels = db.session.execute(text(
+            "SELECT decided_by_label FROM committee_decision ORDER BY id")).scalars().all()
+    assert labels == ["Coordination GUSP", "Membre du comité technique GUSP",
+                      "Vallée Sud – Grand Paris", "Awa Diallo", "Compte supprimé",
+                      "Chez @lice"]
 
 
 def test_meetings_are_planned_by_the_coordination_only(client, auth):
