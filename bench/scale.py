@@ -17,7 +17,8 @@ its floor: the very bytes of that answer, served as a static file by the same ap
 (static route, same compression), in alternating rounds. Each read is measured twice:
 asked again (the same box, as every phone opening the map asks it: served as the worker
 kept it, app/items/kept_answers.py) and asked afresh (a question no worker has answered
-yet, as the first read after an item changed: the items are read). Prints p50s, the ratio to the
+yet, as the first read after an item changed: the items are read); each answer's
+Cache-Status is checked to be what its label says. Prints p50s, the ratio to the
 floor, the bytes per feature gzipped, each target met or not, and checks bad input. The
 table's growth is judged on the read over its floor from size to size, since the machine's
 speed moves between sizes.
@@ -46,6 +47,7 @@ from harness import (
     PROJECT_ROOT,
     BenchError,
     app_context,
+    exchange,
     latency_row,
     measure,
     percentile,
@@ -176,6 +178,16 @@ def each_asked_afresh(url):
     return lambda: f"{url}&question={next(numbers)}"
 
 
+def check_served_as_labelled(again_url, afresh_url):
+    """Raise unless the app says (Cache-Status, app/items/kept_answers.py) that the read
+    asked again was served as kept and the one asked afresh read the items."""
+    for url, expected in ((again_url, "Arpenteur; hit"), (afresh_url, "Arpenteur; fwd=miss")):
+        _status, headers, _body = exchange(url, headers=ACCEPT, timeout=SLOW_S)
+        if not (headers.get("Cache-Status") or "").startswith(expected):
+            raise BenchError(f"{url} answered Cache-Status {headers.get('Cache-Status')!r}, "
+                             f"not {expected!r}")
+
+
 def measure_size(app_url, size, floor_dir):
     """The street read (the map's lean one, and the full list) against its floor."""
     rows, figures, failed = [], {}, []
@@ -187,9 +199,10 @@ def measure_size(app_url, size, floor_dir):
         data = json.loads(body)
         floor_name = f"floor-{os.getpid()}-{len(figures)}.json"
         (floor_dir / floor_name).write_bytes(body)
+        asked_afresh = each_asked_afresh(read_url)
         (kept, afresh, floors), failures = interleaved(
-            read_url, each_asked_afresh(read_url),
-            f"{app_url}/static/{floor_dir.name}/{floor_name}")
+            read_url, asked_afresh, f"{app_url}/static/{floor_dir.name}/{floor_name}")
+        check_served_as_labelled(read_url, asked_afresh())
         failed += [(f"{label} at {size:,}", failure, 1) for failure in failures[:1]]
         floor_p50 = percentile(floors, 50)
         per_feature = len(gzip.compress(body, 6)) / max(data["numberReturned"], 1)

@@ -12,6 +12,11 @@ the stamp it is kept under, and the first read after a change answers afresh.
 
 A kept answer has a validator (ETag) made from the bytes sent: a browser asking again with
 it is answered `304 Not Modified`, without the body, until the answer itself changes.
+
+Each answer says whether it was kept, in the standard `Cache-Status` header (RFC 9211):
+`Arpenteur; hit`, or `Arpenteur; fwd=miss` when the items were read (`; stored` when that
+answer is now kept). A proxy's access log of it tells how many reads are first reads after
+a change, the only ones that read the items.
 """
 
 import gzip
@@ -38,6 +43,7 @@ register_stamp("public_items", select(ItemStamp.stamp).where(ItemStamp.id == 1),
 # A worker keeps up to this many bytes of answers (bodies and their compressed copies):
 # a thousand features of the map are about 180 KB as text and 11 KB compressed.
 KEPT_BYTES = 32 * 1024 * 1024
+CACHE_NAME = "Arpenteur"  # how Cache-Status names the workers' kept answers
 
 
 def _compressed(body, encoding):
@@ -117,12 +123,18 @@ def kept_answer(build):
     answers = kept("public_items", _Kept)
     key = (str(get_locale()), request.url_root, request.query_string)
     answer = answers.get(key)
-    if answer is None:
-        built = build()
-        if built.status_code != 200:
-            return built
-        answer = _Answer(built.get_data(), built.mimetype)
-        response = answer.response()  # its representation made before it is counted
-        answers.keep(key, answer)
-        return response
-    return answer.response()
+    if answer is not None:
+        return _with_status(answer.response(), "hit")
+    built = build()
+    if built.status_code != 200:
+        return _with_status(built, "fwd=miss")
+    answer = _Answer(built.get_data(), built.mimetype)
+    response = answer.response()  # its representation made before it is counted
+    answers.keep(key, answer)
+    return _with_status(response, "fwd=miss; stored")
+
+
+def _with_status(response, status):
+    """`response` saying how it was answered, as RFC 9211's Cache-Status does."""
+    response.headers["Cache-Status"] = f"{CACHE_NAME}; {status}"
+    return response

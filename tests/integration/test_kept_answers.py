@@ -80,9 +80,11 @@ def test_an_anonymous_map_read_is_served_again_without_reading_the_items(client)
     make_item(publish=True)
     first = client.get(MAP)
     assert first.status_code == 200 and len(first.get_json()["features"]) == 1
+    assert first.headers["Cache-Status"] == "Arpenteur; fwd=miss; stored"
     with counted_statements() as statements:
         again = client.get(MAP)
     assert again.get_data() == first.get_data()
+    assert again.headers["Cache-Status"] == "Arpenteur; hit"
     assert len(statements) == 1 and "item_stamp" in statements[0], statements
     assert "item " not in statements[0].replace("item_stamp", "")
 
@@ -104,7 +106,9 @@ def test_the_read_after_a_change_answers_afresh(client, change):
                            {"id": shown.id})
         expected = set()
     db.session.commit()
-    assert {f["id"] for f in client.get(MAP).get_json()["features"]} == expected
+    afresh = client.get(MAP)
+    assert {f["id"] for f in afresh.get_json()["features"]} == expected
+    assert afresh.headers["Cache-Status"] == "Arpenteur; fwd=miss; stored"
 
 
 def test_a_category_made_staff_only_leaves_the_answer_though_no_item_is_written(client):
@@ -129,6 +133,7 @@ def test_a_kept_answer_is_compressed_once_and_validated(client):
     assert packed.headers["ETag"] != plain.headers["ETag"]  # another representation
     unchanged = client.get(MAP, headers={**BROTLI, "If-None-Match": packed.headers["ETag"]})
     assert unchanged.status_code == 304 and unchanged.get_data() == b""
+    assert unchanged.headers["Cache-Status"] == "Arpenteur; hit"
     make_item(publish=True, where=(INSIDE[0], INSIDE[1] + 1e-5))
     changed = client.get(MAP, headers={**BROTLI, "If-None-Match": packed.headers["ETag"]})
     assert changed.status_code == 200
@@ -153,8 +158,9 @@ def test_a_signed_in_caller_is_never_served_the_anonymous_answer(client, auth):
     assert own.id not in {f["id"] for f in anonymous["features"]}
     mine = client.get(MAP, headers=auth.token(user=resident)).get_json()
     assert own.id in {f["id"] for f in mine["features"]}
-    staff = client.get(MAP, headers=auth.token("coordinator")).get_json()
-    assert own.id in {f["id"] for f in staff["features"]}
+    staff = client.get(MAP, headers=auth.token("coordinator"))
+    assert own.id in {f["id"] for f in staff.get_json()["features"]}
+    assert "Cache-Status" not in staff.headers  # read for them alone, never kept
 
 
 def test_each_language_and_question_has_its_own_answer(client):
