@@ -77,6 +77,10 @@ class Item(db.Model):
         Index("ix_item_public_map", "public_band", "public_lon", "public_lat", "visibility",
               "created_at", "id", "category", "status", "map_feature"),
         Index("ix_item_visibility_created_at", "visibility", "created_at", "id"),
+        # An agent's map: its organisation's items at their exact point, one range of
+        # longitudes, not every item of the organisation (migration 0024; the others it
+        # sees are read by the public map's index).
+        Index("ix_item_organisation_map", "organisation_id", "lon", "lat"),
         CheckConstraint("(anchor_lon IS NULL) = (anchor_lat IS NULL)", name="anchor_whole"),
         Index("ix_item_visibility_status", "visibility", "status"),
         # The triage queue, a status at a time, oldest first, with what its filters test:

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text, update
 
+from app.auth.services import find_organisation
 from app.extensions import db
 from app.items import queries
 from app.items.models import BANDS_PER_DEGREE, Item, band_of
@@ -136,8 +137,35 @@ def assert_read_band_by_band(plan):
         assert "INDEX ix_item_public_map (public_band=? AND public_lon>? AND public_lon<?)" \
             in plan, plan
     else:
-        assert re.search(r"Index (Only )?Scan using ix_item_public_map", plan), plan
+        assert re.search(r"(Index (Only )?Scan using|Bitmap Index Scan on) ix_item_public_map",
+                         plan), plan
         assert re.search(r"Index Cond: \(\(public_band = ANY .*\(public_lon >= ", plan), plan
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+def test_an_agents_bbox_read_finds_its_own_items_by_longitude(analysed):
+    """An agent sees its organisation's items at their exact point and the others at the
+    public one: the box reads the first from the organisation's map index, one range of
+    longitudes, not every item of the organisation, and the others band by band."""
+    insert_items_over_the_town(3000)
+    hbh = find_organisation("hbh")
+    db.session.execute(update(Item).where(Item.id % 2 == 0).values(organisation_id=hbh.id))
+    db.session.commit()
+    if analysed or db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE item"))
+        db.session.commit()
+    agent = make_user("agent", "hbh")
+    bbox = (2.288, 48.737, 2.289, 48.7376)
+    clauses = queries._selection(agent, bbox, None, None, None)
+    for statement in (queries.listing(clauses, agent, bbox).limit(2001),
+                      select(func.count()).select_from(Item).where(*clauses)):
+        plan = query_plan(statement)
+        if db.engine.dialect.name == "sqlite":
+            assert "INDEX ix_item_organisation_map (organisation_id=? AND lon>? AND lon<?)" \
+                in plan, plan
+        else:
+            assert re.search(r"Index Cond: \(\(organisation_id = \d+\) AND \(lon >= ", plan), plan
+        assert_read_band_by_band(plan)
 
 
 @pytest.mark.parametrize("kind", ["gusp", "proposal"])

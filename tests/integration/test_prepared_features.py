@@ -6,6 +6,7 @@ items as before the texts were stored (generalised positions included)."""
 import json
 
 import flask_migrate
+import pytest
 from sqlalchemy import select, text, update
 
 from app.account.services import delete_account
@@ -13,7 +14,8 @@ from app.auth.models import Organisation
 from app.extensions import db
 from app.geo.files import read_perimeters
 from app.items.models import Item, band_of
-from app.items.prepared import TEXTS, prepared_texts, support_counts
+from app.items.permissions import can_see_exact_location
+from app.items.prepared import TEXTS, dumps, map_feature, prepared_texts, support_counts
 from app.items.public_view import location_of
 from app.items.schemas import feature_collection
 from app.items.services import set_category_publicity
@@ -167,6 +169,43 @@ def test_staff_get_the_lean_map_at_the_exact_point(client, auth):
     assert staff["features"][0]["geometry"]["coordinates"] == [
         round(item.lon, 6), round(item.lat, 6)]
     assert shown.generalised and shown.lon != item.lon
+
+
+@pytest.mark.parametrize("query", ["", "&clusters=50", "&limit=2"])
+def test_a_staff_lean_map_shows_each_item_where_its_reader_sees_it(client, auth, query):
+    """Staff's lean features are built from columns: each is the item's map feature at the
+    point that reader is shown (an agent: its organisation's items exactly, the others as
+    the public sees them), newest first, over every page."""
+    hbh, ville = (db.session.scalar(select(Organisation).where(Organisation.code == code))
+                  for code in ("hbh", "ville-antony"))
+    items = [make_item(category="tranquillite", publish=True, where=offset(INSIDE, 13, 77)),
+             make_item(category="tranquillite", publish=True, where=offset(INSIDE, 31, 10)),
+             make_item(title="En attente, à HBH", where=offset(INSIDE, 9, 200)),
+             make_item(title="Public, sans organisme", publish=True, where=offset(INSIDE, 3, 5))]
+    router = make_user("coordinator", email="lean-router@x.org")
+    for item, organisation in zip(items, (hbh, ville, hbh), strict=False):
+        route_item(router, item, organisation, "test")
+    db.session.commit()
+    for role, org in (("agent", "hbh"), ("coordinator", None)):
+        viewer = make_user(role, org, email=f"lean-{role}@x.org")
+        features = []
+        url = f"/api/v1/items?bbox={EVERYWHERE}&fields=map{query}"
+        while url:
+            answer = client.get(url, headers=auth.token(user=viewer)).get_json()
+            features += answer["features"]
+            url = next((link["href"] for link in answer["links"]), None)
+        visible = [item for item in sorted(items, key=lambda i: (i.created_at, i.id),
+                                           reverse=True)
+                   if role == "coordinator" or item.is_public or item.organisation == hbh]
+        expected = []
+        for item in visible:
+            shown = location_of(item, exact=can_see_exact_location(viewer, item))
+            expected.append(json.loads(dumps(map_feature(item, shown.lon, shown.lat))))
+        assert features == expected, role
+        assert len(features) == 4  # the agent's own pending item included
+        ville_item = next(f for f in features if f["id"] == items[1].id)
+        exact = [round(items[1].lon, 6), round(items[1].lat, 6)]
+        assert (ville_item["geometry"]["coordinates"] == exact) == (role == "coordinator")
 
 
 def test_an_unknown_representation_is_a_clear_422(client):

@@ -22,6 +22,7 @@ from app.items.permissions import (
 )
 from app.items.prepared import dumps, stored_texts
 from app.items.schemas import (
+    MAP_COLUMNS,
     collection_text,
     feature_collection,
     item_feature,
@@ -134,9 +135,11 @@ def _collection(bbox, filters, limit, start, clusters_over, lean):
     matched, page = None, None
     if clusters_over and bbox is not None:
         # Both read at most clusters_over + 1 entries: a box of the whole town costs no more.
-        columns = _public_columns(lean)
-        if columns and start is None and clusters_over <= limit:  # the map's first read
-            page = queries.whole_box(g.api_user, bbox, clusters_over, columns, **filters)
+        # The public's first read takes its page whole from the index (the prepared texts
+        # are in it); staff's columns are not, so they count from the index first.
+        if sees_public_feature_only(g.api_user) and start is None and clusters_over <= limit:
+            page = queries.whole_box(g.api_user, bbox, clusters_over, _columns(lean),
+                                     **filters)
             if page is None:
                 return _clusters(bbox, filters)
         else:
@@ -158,25 +161,26 @@ def _collection(bbox, filters, limit, start, clusters_over, lean):
     return Response(body, mimetype="application/json")
 
 
-def _public_columns(lean):
-    """For those who are not staff, the columns of the prepared texts a page reads (the id
-    first, the text last); None for staff, whose features are built from the items."""
+def _columns(lean):
+    """The columns a page reads (the id first): for those who are not staff, the prepared
+    texts (the text last); for staff, what the map draws (schemas.MAP_COLUMNS); None for
+    staff's full features, built from the items."""
     if not sees_public_feature_only(g.api_user):
-        return None
+        return MAP_COLUMNS if lean else None
     return (Item.id, Item.map_feature) if lean else (
         Item.id, Item.category, Item.status, Item.public_feature)
 
 
 def _page(bbox, filters, limit, start, lean, count):
-    """The page of items the caller may see: rows of the prepared texts (_public_columns)
-    read by the index, or the items for staff."""
+    """The page of items the caller may see: rows of _columns read by the index, or the
+    items for staff's full features."""
     return queries.page_of_items(g.api_user, bbox, **filters, limit=limit, start=start,
-                                 count=count, columns=_public_columns(lean))
+                                 count=count, columns=_columns(lean))
 
 
 def _features(page, lean):
     """The features of `page` (see _page) as JSON texts: the prepared texts joined, or built
-    from the items for staff."""
+    from the rows or the items for staff."""
     if sees_public_feature_only(g.api_user):
         return (stored_texts(page.items, "map_feature") if lean
                 else prepared_features(page.items))
