@@ -46,10 +46,13 @@ PHOTO_SIZE = (4000, 3000)  # 12 megapixels, as a phone takes them
 PHOTO_BYTES = 3_000_000
 
 
-def staff_token(env):
-    """A bearer token for a throwaway coordinator of the bench database."""
+def staff_token(env, role="coordinator", organisation=None):
+    """A bearer token for a throwaway account of the bench database: a coordinator, or
+    `role` (of `organisation`, a code, for an agent)."""
     email = f"bench-{uuid.uuid4().hex[:8]}@example.org"
-    for args in (["users", "create", email, "--role", "coordinator"], ["users", "token", email]):
+    create = ["users", "create", email, "--role", role,
+              *(["--org", organisation] if organisation else [])]
+    for args in (create, ["users", "token", email]):
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args],
                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
                               check=False)

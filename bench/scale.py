@@ -18,7 +18,9 @@ its floor: the very bytes of that answer, served as a static file by the same ap
 asked again (the same box, as every phone opening the map asks it: served as the worker
 kept it, app/items/kept_answers.py) and asked afresh (a question no worker has answered
 yet, as the first read after an item changed: the items are read); each answer's
-Cache-Status is checked to be what its label says. Prints p50s, the ratio to the
+Cache-Status is checked to be what its label says. An agent's map of the same street is
+measured at each size too (each organisation has a third of the items; an agent sees its
+own at their exact point, and is never served a kept answer). Prints p50s, the ratio to the
 floor, the bytes per feature gzipped, each target met or not, and checks bad input. The
 table's growth is judged on the read over its floor from size to size, since the machine's
 speed moves between sizes.
@@ -74,6 +76,7 @@ harness.STARTUP_TIMEOUT_S = SLOW_S
 ACCEPT = {"Accept-Encoding": "gzip, deflate, br"}  # what a phone's browser sends
 START = datetime(2020, 1, 1)
 TITLES = ("Banc cassé près de l'aire de jeux", "Lampadaire éteint depuis une semaine")
+ORGANISATIONS = ("hbh", "ville-antony", "vsgp")
 
 
 def recreate_postgresql(url):
@@ -97,7 +100,7 @@ def _point(rng, in_box):
             return lon, lat
 
 
-def _row(rng, item_id, in_box, generalised_point):
+def _row(rng, item_id, in_box, generalised_point, organisations):
     generalised = item_id % 10 == 0
     lon, lat = _point(rng, in_box)
     public_lon, public_lat = generalised_point(lon, lat) if generalised else (lon, lat)
@@ -110,6 +113,8 @@ def _row(rng, item_id, in_box, generalised_point):
         "lon": lon, "lat": lat, "public_lon": public_lon, "public_lat": public_lat,
         "public_generalised": generalised, "position": "inside", "residence": None,
         "building": None, "entrance": None, "floor": None, "spot": None, "status": "new",
+        # Each organisation has a third of the items (what the public is shown is the same).
+        "organisation_id": organisations[item_id % len(organisations)],
         "visibility": "public" if in_box or item_id % 10 not in (3, 7) else (
             "pending" if item_id % 10 == 3 else "hidden"),
         "version": 1, "created_at": START + timedelta(minutes=item_id),
@@ -121,11 +126,14 @@ def grow(env, total):
     each with its prepared public features; returns the seconds it took."""
     started = time.monotonic()
     with app_context(env):
+        from app.auth.models import Organisation
         from app.extensions import db
         from app.geo.routes import generalised_point
         from app.items.models import Item
         from app.items.prepared import prepared_texts, row_as_item
 
+        organisations = db.session.scalars(
+            sa.select(Organisation.id).where(Organisation.code.in_(ORGANISATIONS))).all()
         present = db.session.scalar(sa.select(sa.func.count()).select_from(Item))
         first = (db.session.scalar(sa.select(sa.func.max(Item.id))) or 0) + 1
         in_box = db.session.scalar(sa.select(sa.func.count()).where(
@@ -137,7 +145,7 @@ def grow(env, total):
         for start in range(first, end, CHUNK):
             rows = []
             for item_id in range(start, min(start + CHUNK, end)):
-                row = _row(rng, item_id, item_id < box_ends, generalised_point)
+                row = _row(rng, item_id, item_id < box_ends, generalised_point, organisations)
                 row.update(prepared_texts(row_as_item(row)),
                            tracking_digest=secrets.token_hex(32))
                 rows.append(row)
@@ -266,6 +274,17 @@ def other_requests(app_url, env, size):
     return rows, failed
 
 
+def agent_read(app_url, size, token):
+    """An agent's map of the street at `size` items, as (rows, failures): its organisation's
+    items at their exact point, the others at the public one; never a kept answer."""
+    box = ",".join(map(str, STREET_BOX))
+    result = measure(f"{app_url}/api/v1/items?bbox={box}&fields=map&clusters=2000", "GET",
+                     None, {**ACCEPT, "Authorization": f"Bearer {token}"}, n=60,
+                     concurrency=2, warmup=3, time_limit_s=90, timeout=SLOW_S)
+    return ([latency_row(f"an agent's street map (fields=map) at {size:,} items", result)],
+            [("an agent's street map", failure, 1) for failure in result.failures[:1]])
+
+
 def met(ok):
     return "met" if ok else "NOT MET"
 
@@ -274,15 +293,20 @@ def run(env, sizes):
     prepare_database(env)
     floor_dir = Path(PROJECT_ROOT, "app", "static", f"bench-floor-{os.getpid()}")
     floor_dir.mkdir()
-    rows, figures, failed, built, targets = [], {}, [], [], []
+    rows, figures, failed, built, targets, agent_rows = [], {}, [], [], [], []
     try:
         for size in sizes:
             seconds = grow(env, size)
             built.append(f"{size:,} items in the table after {seconds:.0f} s more")
+            if size == sizes[0]:
+                agent = staff_token(env, "agent", ORGANISATIONS[0])
             with serve_app(env) as app_url:
                 size_rows, figures[size], size_failed = measure_size(app_url, size, floor_dir)
                 rows += size_rows
                 failed += size_failed
+                read_rows, read_failed = agent_read(app_url, size, agent)
+                agent_rows += read_rows
+                failed += read_failed
                 if size == sizes[min(1, len(sizes) - 1)]:
                     others, others_failed = other_requests(app_url, env, size)
                     failed += others_failed
@@ -323,6 +347,9 @@ def run(env, sizes):
                         f"{read['afresh'] / first['afresh']:.2f}×, its floor "
                         f"{read['floor'] / first['floor']:.2f}×)", met(growth <= GROWTH_RATIO)])
     print_table("Targets", ["target", "measured", ""], targets)
+    print_table(f"An agent of {ORGANISATIONS[0]} (a third of the items), the same street "
+                "(gunicorn, 2 client threads; no floor: read for the agent alone)",
+                LATENCY_COLUMNS, agent_rows)
     print_table("Other requests", LATENCY_COLUMNS, others)
     print_table("Bad input", ["request", "answer", ""],
                 [[check, answer, "ok" if ok else "WRONG"] for check, answer, ok in checks])
