@@ -4,6 +4,7 @@ without reading the items, compressed, and with a validator; nobody else is serv
 
 import brotli
 import pytest
+from flask import Response
 from sqlalchemy import select, text, update
 
 from app import stamps
@@ -177,6 +178,23 @@ def test_a_malformed_question_is_refused_and_not_kept(client):
     for _ in range(2):
         answer = client.get("/api/v1/items?bbox=2.3,48.7,2.2,48.6")
         assert answer.status_code == 422 and "bbox" in answer.get_json()["errors"]
+
+
+def test_an_answer_other_than_200_is_never_kept(app):
+    """A fault while the items are read is answered as it is, and asked afresh next time."""
+    built = []
+
+    def failing():
+        built.append(1)
+        return Response('{"errors": {}}', status=503, mimetype="application/json")
+
+    for _ in range(2):
+        with app.test_request_context(MAP):
+            answer = kept_answers.kept_answer(failing)
+            db.session.rollback()  # the stamps are read per transaction
+        assert answer.status_code == 503
+        assert answer.headers["Cache-Status"] == "Arpenteur; fwd=miss"
+    assert len(built) == 2
 
 
 def test_two_transactions_writing_items_at_once_never_wait_for_the_stamp(postgresql_only):
